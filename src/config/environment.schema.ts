@@ -1,0 +1,68 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  const v = String(value).toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  return value;
+};
+const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
+
+/**
+ * Every environment variable the service reads, with its default. The only place that knows
+ * variable names; the rest of the code sees the grouped, typed AppConfig built from it.
+ */
+export class EnvironmentSchema {
+  // --- Kafka
+  @IsString() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'must be a comma-separated list of host:port' })
+  KAFKA_BROKERS = '127.0.0.1:9092';
+  @IsString() @MinLength(1) KAFKA_CLIENT_ID = 'riskwire';
+  @IsString() @MinLength(1) KAFKA_GROUP_ID = 'riskwire';
+  @Matches(TOPIC) TOPIC_LOGIN = 'risk.login.v1';
+  @Matches(TOPIC) TOPIC_TRANSACTION = 'risk.transaction.v1';
+  @Matches(TOPIC) TOPIC_DECISIONS = 'risk.decisions.v1';
+  @Matches(TOPIC) TOPIC_DLQ = 'risk.dlq.v1';
+  @Transform(toInt) @IsInt() @Min(1024) @Max(1048576) MAX_PAYLOAD_BYTES = 65536;
+  @Transform(toInt) @IsInt() @Min(1) @Max(100000) MAX_IN_FLIGHT = 2000;
+  @Transform(toBool) @IsBoolean() PER_KEY_ORDERING = false;
+  @Transform(toInt) @IsInt() @Min(1000) @Max(600000) SHUTDOWN_TIMEOUT_MS = 20000;
+  @Transform(toInt) @IsInt() @Min(1) @Max(20) PROCESSING_RETRIES = 3;
+
+  // --- Network Signals upstream
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  SIGNALS_BASE_URL = 'http://127.0.0.1:8090/network-signal/v1';
+  @IsString() @MinLength(1) SIGNALS_API_KEY = 'riskwire-dev-key';
+  @Transform(toInt) @IsInt() @Min(10) @Max(60000) SIGNALS_TIMEOUT_MS = 1500;
+  @Matches(/^\/[A-Za-z0-9/_-]+$/) SIGNALS_CALL_FORWARDING_PATH = '/call-forwarding/check';
+  @Transform(toInt) @IsInt() @Min(1) @Max(4096) SIGNALS_MAX_CONNECTIONS = 256;
+  @Transform(toInt) @IsInt() @Min(0) @Max(5) SIGNALS_RETRIES = 1;
+  @Transform(toInt) @IsInt() @Min(1) @Max(100000) SIGNALS_BULKHEAD = 2000;
+  @IsIn(['memory', 'redis', 'off']) SIGNAL_CACHE = 'memory';
+  @Transform(toInt) @IsInt() @Min(100) @Max(10000000) SIGNAL_CACHE_MAX_ENTRIES = 100000;
+
+  // --- Policy
+  @IsOptional() @IsString() POLICY_FILE?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) HIGH_VALUE_THRESHOLD?: number;
+
+  // --- API
+  @IsString() HTTP_HOST = '0.0.0.0';
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535) HTTP_PORT = 8080;
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535) GRPC_PORT = 50051;
+  @IsOptional() @IsString() API_KEYS?: string;
+  @IsOptional() @IsString() API_KEYS_FILE?: string;
+  @IsIn(['none', 'key']) METRICS_AUTH = 'none';
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000000) RATE_LIMIT_PER_MINUTE = 6000;
+  @IsOptional() @IsString() CALLBACK_SIGNING_SECRET?: string;
+  @Transform(toBool) @IsBoolean() CALLBACK_ALLOW_PRIVATE = false;
+
+  // --- Decision store and shared cache
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['redis', 'rediss'] }) REDIS_URL?: string;
+  @Transform(toInt) @IsInt() @Min(60) DECISION_RETENTION_SECONDS = 86400;
+  @Transform(toInt) @IsInt() @Min(100) DECISION_STORE_MAX_ENTRIES = 100000;
+
+  // --- Logs
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+}

@@ -1,0 +1,40 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The one owner of every instrument. Labels are bounded enums only: never a phone number,
+ * account, event or decision id. docs/metrics.md is the catalogue; keep them in step.
+ */
+// Dense enough to tell 10 ms from 25 ms and 1 s from 3 s.
+const LATENCY_BUCKETS = [0.005, 0.01, 0.015, 0.025, 0.035, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5];
+
+export class RiskwireMetrics {
+  readonly registry = new Registry();
+
+  readonly eventsConsumed = new Counter({ name: 'riskwire_events_consumed_total', help: 'Events read from Kafka, by topic and event type (type "unknown" when it could not be parsed).', labelNames: ['topic', 'type'], registers: [this.registry] });
+  readonly decisions = new Counter({ name: 'riskwire_decisions_total', help: 'Decisions made, by event type, outcome, source (kafka|http|grpc) and whether degraded.', labelNames: ['event_type', 'outcome', 'source', 'degraded'], registers: [this.registry] });
+  readonly reasons = new Counter({ name: 'riskwire_decision_reasons_total', help: 'Reason codes attached to decisions.', labelNames: ['code'], registers: [this.registry] });
+  readonly deadLetters = new Counter({ name: 'riskwire_dead_letters_total', help: 'Records sent to the dead-letter topic, by error code and source topic.', labelNames: ['code', 'topic'], registers: [this.registry] });
+  readonly decisionLatency = new Histogram({ name: 'riskwire_decision_latency_seconds', help: 'Consumption (or request) to decision acknowledged, by source.', labelNames: ['source'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly eventAge = new Histogram({ name: 'riskwire_event_to_decision_seconds', help: 'Event occurredAt (producer timestamp) to decision acknowledged.', labelNames: ['source'], buckets: [...LATENCY_BUCKETS, 10, 30, 60, 300], registers: [this.registry] });
+  readonly signalDuration = new Histogram({ name: 'riskwire_signal_request_duration_seconds', help: 'Upstream Network Signals request duration by signal and result (ok, not_found, timeout, http_4xx, http_5xx, error).', labelNames: ['signal', 'result'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly signalLookups = new Counter({ name: 'riskwire_signal_lookups_total', help: 'Signal lookups by signal and how they were answered (upstream, cache, coalesced, skipped).', labelNames: ['signal', 'source'], registers: [this.registry] });
+  readonly upstreamCalls = new Counter({ name: 'riskwire_upstream_calls_total', help: 'Paid calls made to the Network Signals API, by signal and endpoint.', labelNames: ['signal', 'endpoint'], registers: [this.registry] });
+  readonly upstreamCallsPerEvent = new Histogram({ name: 'riskwire_upstream_calls_per_event', help: 'Paid upstream calls needed for one decision.', buckets: [0, 1, 2, 3, 4, 6, 9], registers: [this.registry] });
+  readonly circuitState = new Gauge({ name: 'riskwire_signal_circuit_open', help: '1 while the circuit breaker of a signal is open.', labelNames: ['signal'], registers: [this.registry] });
+  readonly inFlight = new Gauge({ name: 'riskwire_events_in_flight', help: 'Events being processed right now.', registers: [this.registry] });
+  readonly consumerLag = new Gauge({ name: 'riskwire_consumer_lag', help: 'Messages between the high watermark and the last offset fetched, per topic and partition.', labelNames: ['topic', 'partition'], registers: [this.registry] });
+  readonly rebalances = new Counter({ name: 'riskwire_consumer_rebalances_total', help: 'Consumer group rebalances (joins).', registers: [this.registry] });
+  readonly consumerCrashes = new Counter({ name: 'riskwire_consumer_crashes_total', help: 'Consumer crashes reported by the Kafka client.', labelNames: ['restart'], registers: [this.registry] });
+  readonly producerErrors = new Counter({ name: 'riskwire_producer_errors_total', help: 'Failed publishes, by topic kind (decisions|dlq).', labelNames: ['topic_kind'], registers: [this.registry] });
+  readonly processingRetries = new Counter({ name: 'riskwire_processing_retries_total', help: 'Transient failures retried while processing an event.', registers: [this.registry] });
+  readonly httpRequests = new Counter({ name: 'riskwire_http_requests_total', help: 'HTTP API requests by method, route template and status code.', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+  readonly httpDuration = new Histogram({ name: 'riskwire_http_request_duration_seconds', help: 'HTTP API request duration by method, route template and status code.', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly grpcRequests = new Counter({ name: 'riskwire_grpc_requests_total', help: 'gRPC requests by method and status code name.', labelNames: ['method', 'code'], registers: [this.registry] });
+  readonly grpcDuration = new Histogram({ name: 'riskwire_grpc_request_duration_seconds', help: 'gRPC request duration by method and status code name.', labelNames: ['method', 'code'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly callbacks = new Counter({ name: 'riskwire_callbacks_total', help: 'Async assessment callback deliveries by result (delivered, retried, failed).', labelNames: ['result'], registers: [this.registry] });
+  readonly buildInfo = new Gauge({ name: 'riskwire_build_info', help: 'Always 1; labels carry the service and policy versions.', labelNames: ['version', 'policy_version', 'node_version'], registers: [this.registry] });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'riskwire_' });
+  }
+}
