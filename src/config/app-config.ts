@@ -14,6 +14,8 @@ export interface AppConfig {
     perKeyOrdering: boolean;
     shutdownTimeoutMs: number;
     processingRetries: number;
+    createTopics: boolean;
+    topicPartitions: number;
   };
   signals: {
     baseUrl: string;
@@ -80,6 +82,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       perKeyOrdering: e.PER_KEY_ORDERING,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       processingRetries: e.PROCESSING_RETRIES,
+      createTopics: e.KAFKA_CREATE_TOPICS,
+      topicPartitions: e.KAFKA_TOPIC_PARTITIONS,
     },
     signals: {
       baseUrl: e.SIGNALS_BASE_URL.replace(/\/+$/, ''),

@@ -30,6 +30,8 @@ export class EnvironmentSchema {
   @Transform(toBool) @IsBoolean() PER_KEY_ORDERING = false;
   @Transform(toInt) @IsInt() @Min(1000) @Max(600000) SHUTDOWN_TIMEOUT_MS = 20000;
   @Transform(toInt) @IsInt() @Min(1) @Max(20) PROCESSING_RETRIES = 3;
+  @Transform(toBool) @IsBoolean() KAFKA_CREATE_TOPICS = true;
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000) KAFKA_TOPIC_PARTITIONS = 6;
 
   // --- Network Signals upstream
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })

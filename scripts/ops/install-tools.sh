@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Installs the tools the operations checks (test/ops) need on a fresh Debian machine:
+#   helm     built from source with `go install` (Go must be on the machine)
+#   promtool from Debian's `prometheus` package
+# Idempotent: a tool that is already there at the wanted version is left alone.
+# Prints where each tool is, so CI can put the folder on PATH.
+#
+#   scripts/ops/install-tools.sh            # install both
+#   HELM_VERSION=v3.22.0 scripts/ops/install-tools.sh
+set -euo pipefail
+
+HELM_VERSION="${HELM_VERSION:-v3.22.0}"
+RISKWIRE_BIN="${RISKWIRE_BIN:-${HOME:-/root}/.cache/riskwire/bin}"
+
+log() { echo "[ops-tools] $*"; }
+die() { echo "[ops-tools] $*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_helm() {
+  mkdir -p "$RISKWIRE_BIN"
+  local helm="$RISKWIRE_BIN/helm"
+  local stamp="$RISKWIRE_BIN/.helm-version"
+  # A source build does not stamp its full version into the binary; remember what we built.
+  if [ -x "$helm" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$HELM_VERSION" ]; then
+    log "helm $HELM_VERSION already at $helm"
+    return
+  fi
+  command -v go >/dev/null 2>&1 || die "go is not on PATH: helm is built with 'go install'"
+  log "building helm $HELM_VERSION with go install (takes a few minutes on 2 cores)"
+  local started=$SECONDS
+  # -buildvcs=false: the module cache has no VCS data; CGO off gives a static binary.
+  CGO_ENABLED=0 GOBIN="$RISKWIRE_BIN" go install -buildvcs=false "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+  log "helm built in $((SECONDS - started)) s"
+  "$helm" version --short >/dev/null || die "helm at $helm does not run"
+  echo "$HELM_VERSION" >"$stamp"
+}
+
+stop_debian_prometheus() {
+  # The Debian package starts a prometheus server (and node exporter) where an init
+  # system is running; the checks need only promtool, so do not leave servers behind.
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    as_root systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+    as_root systemctl disable --now prometheus-node-exporter.service >/dev/null 2>&1 || true
+  elif [ -x /etc/init.d/prometheus ]; then
+    as_root /etc/init.d/prometheus stop >/dev/null 2>&1 || true
+  fi
+}
+
+install_promtool() {
+  if command -v promtool >/dev/null 2>&1; then
+    log "promtool already at $(command -v promtool)"
+    stop_debian_prometheus
+    return
+  fi
+  command -v apt-get >/dev/null 2>&1 || die "apt-get not found: install promtool (prometheus) by hand"
+  log "installing promtool from Debian's prometheus package"
+  local started=$SECONDS
+  as_root apt-get update -qq
+  # policy-rc.d exit 101 keeps the package's init scripts from starting the server now.
+  local policy=/usr/sbin/policy-rc.d created_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null
+    as_root chmod +x "$policy"
+    created_policy=1
+  fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  [ "$created_policy" -eq 1 ] && as_root rm -f "$policy"
+  stop_debian_prometheus
+  log "promtool installed in $((SECONDS - started)) s"
+}
+
+install_helm
+install_promtool
+
+log "helm:     $RISKWIRE_BIN/helm ($("$RISKWIRE_BIN/helm" version --short 2>/dev/null || echo '?'))"
+log "promtool: $(command -v promtool) ($(promtool --version 2>&1 | head -1))"
+log "add to PATH: export PATH=\"$RISKWIRE_BIN:\$PATH\" (the tests look there too)"

@@ -1,0 +1,78 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { ApiError } from './api-error.js';
+import { API_SCOPES, type ApiKeyEntry, type ApiScope, findKey, parseApiKeys } from './api-keys.js';
+import { TokenBucketLimiter } from './token-bucket.js';
+
+export interface ApiPrincipal {
+  /** the key id (never the secret); 'anonymous' when the API runs open */
+  keyId: string;
+  scopes: readonly ApiScope[];
+}
+
+const OPEN_PRINCIPAL: ApiPrincipal = { keyId: 'anonymous', scopes: API_SCOPES };
+
+export function loadApiKeys(api: AppConfig['api']): ApiKeyEntry[] {
+  const keys = api.apiKeys ? parseApiKeys(api.apiKeys, 'API_KEYS') : [];
+  if (api.apiKeysFile) keys.push(...parseApiKeys(readFileSync(api.apiKeysFile, 'utf8'), 'API_KEYS_FILE'));
+  const ids = new Set<string>();
+  for (const k of keys) {
+    if (ids.has(k.id)) throw new Error(`API key id ${k.id} is configured twice (API_KEYS and API_KEYS_FILE)`);
+    ids.add(k.id);
+  }
+  return keys;
+}
+
+/**
+ * Bearer-key authentication, scope check and per-key rate limit, shared by HTTP (guard) and gRPC (metadata).
+ * With no key configured at all the API runs open: meant for local development only, and said loudly.
+ */
+@Injectable()
+export class ApiAuthenticator {
+  private readonly logger = new Logger('ApiAuthenticator');
+  private readonly keys: ApiKeyEntry[];
+  private readonly limiter: TokenBucketLimiter;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.keys = loadApiKeys(config.api);
+    this.limiter = new TokenBucketLimiter(config.api.rateLimitPerMinute);
+    if (this.keys.length === 0) {
+      this.logger.warn('NO API KEYS CONFIGURED (API_KEYS / API_KEYS_FILE): the HTTP and gRPC API accept unauthenticated requests. Development only!');
+    } else {
+      this.logger.log(`${this.keys.length} API key(s) loaded: ${this.keys.map((k) => `${k.id}[${k.scopes.join('|')}]`).join(', ')}`);
+    }
+  }
+
+  get open(): boolean {
+    return this.keys.length === 0;
+  }
+
+  /** Checks the credentials only (no scope, no rate limit): used by the /metrics helper too. */
+  identify(authorization: string | undefined): ApiPrincipal {
+    if (this.open) return OPEN_PRINCIPAL;
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    if (!match) throw unauthorized(authorization ? 'Authorization must be "Bearer <api key>"' : 'Missing API key (Authorization: Bearer <api key>)');
+    const key = findKey(this.keys, match[1]!);
+    if (!key) throw unauthorized('Invalid API key');
+    return { keyId: key.id, scopes: key.scopes };
+  }
+
+  /** identify + scope + rate limit; throws ApiError UNAUTHORIZED, FORBIDDEN or RATE_LIMITED. */
+  authorize(authorization: string | undefined, scope: ApiScope): ApiPrincipal {
+    const principal = this.identify(authorization);
+    if (!principal.scopes.includes(scope)) throw new ApiError('FORBIDDEN', `API key ${principal.keyId} lacks the ${scope} scope`);
+    const taken = this.limiter.take(principal.keyId);
+    if (!taken.allowed) {
+      throw new ApiError('RATE_LIMITED', `Rate limit exceeded for API key ${principal.keyId}; retry in ${taken.retryAfterSeconds}s`, [], {
+        'Retry-After': String(taken.retryAfterSeconds),
+      });
+    }
+    return principal;
+  }
+}
+
+function unauthorized(message: string): ApiError {
+  return new ApiError('UNAUTHORIZED', message, [], { 'WWW-Authenticate': 'Bearer realm="riskwire"' });
+}

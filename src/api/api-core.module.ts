@@ -1,0 +1,55 @@
+import { DynamicModule, Inject, MiddlewareConsumer, Module, NestModule, type ModuleMetadata } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
+import { ApiAuthenticator } from './api-authenticator.js';
+import { ApiExceptionFilter } from './api-exception.filter.js';
+import { ApiKeyGuard } from './api-key.guard.js';
+import { apiStateStoreProvider } from './api-state.store.js';
+import { AssessmentsController } from './assessments.controller.js';
+import { AssessmentsService } from './assessments.service.js';
+import { CallbackDeliveryService } from './callback-delivery.service.js';
+import { RiskGrpcController } from './grpc/risk-grpc.controller.js';
+import { httpMetricsMiddleware } from './http-metrics.middleware.js';
+import { IdempotencyService } from './idempotency.service.js';
+import { jsonBodyMiddleware } from './json-body.middleware.js';
+import { requestIdMiddleware } from './request-id.middleware.js';
+
+/**
+ * Everything of the API except where RiskEngine and DECISION_STORE come from: `imports` supplies them
+ * (ApiModule passes DecisionsModule; tests pass a fake). Also installs, app-wide: X-Request-Id, HTTP metrics,
+ * the JSON body parser with MAX_PAYLOAD_BYTES (create the app with `bodyParser: false`), and the one global
+ * exception filter (APP_FILTER), so the app needs no extra wiring beyond setupOpenApi and the gRPC options.
+ */
+@Module({})
+export class ApiCoreModule implements NestModule {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: RiskwireMetrics,
+  ) {}
+
+  static forRoot(options: { imports: NonNullable<ModuleMetadata['imports']> }): DynamicModule {
+    return {
+      module: ApiCoreModule,
+      imports: options.imports,
+      controllers: [AssessmentsController, RiskGrpcController],
+      providers: [
+        ApiAuthenticator,
+        ApiKeyGuard,
+        IdempotencyService,
+        AssessmentsService,
+        CallbackDeliveryService,
+        apiStateStoreProvider,
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+      ],
+      exports: [ApiAuthenticator, AssessmentsService],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer) {
+    consumer
+      .apply(requestIdMiddleware, httpMetricsMiddleware(this.metrics), jsonBodyMiddleware(this.config.kafka.maxPayloadBytes))
+      .forRoutes('{*path}');
+  }
+}

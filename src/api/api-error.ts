@@ -1,0 +1,54 @@
+import type { ErrorCode, FieldError } from '../common/error-codes.js';
+
+/** HTTP status for every code the API can answer with; one table, read by the HTTP filter. */
+export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
+  VALIDATION_ERROR: 400,
+  MALFORMED_JSON: 400,
+  UNSUPPORTED_EVENT_TYPE: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  UNAVAILABLE: 503,
+};
+
+/**
+ * A failure the client is meant to see, with a stable code. Thrown by handlers, guards and services of both
+ * transports; the HTTP filter and the gRPC filter are the only places that turn it into a response.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: FieldError[] = [],
+    /** response headers that belong to the error, e.g. Retry-After, WWW-Authenticate */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  get status(): number {
+    return HTTP_STATUS_BY_CODE[this.code];
+  }
+
+  static validation(details: FieldError[], message?: string): ApiError {
+    return new ApiError('VALIDATION_ERROR', message ?? `Request failed validation: ${details.map((d) => d.field || 'body').join(', ')}`, details);
+  }
+
+  static notFound(message = 'Resource not found'): ApiError {
+    return new ApiError('NOT_FOUND', message);
+  }
+}
+
+/** The one error body of the HTTP API. */
+export interface ErrorBody {
+  status: number;
+  code: ErrorCode;
+  message: string;
+  details: FieldError[];
+  requestId: string;
+}

@@ -1,0 +1,33 @@
+import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { IncomingMessage } from 'node:http';
+import { ApiAuthenticator, type ApiPrincipal } from './api-authenticator.js';
+import type { ApiScope } from './api-keys.js';
+
+const SCOPE_KEY = 'riskwire:api-scope';
+const PRINCIPAL = Symbol('riskwire.principal');
+
+/** The scope a handler needs: `assess` for POST, `read` for GET. */
+export const RequireScope = (scope: ApiScope) => SetMetadata(SCOPE_KEY, scope);
+
+export function principalOf(req: IncomingMessage): ApiPrincipal {
+  const principal = (req as IncomingMessage & { [PRINCIPAL]?: ApiPrincipal })[PRINCIPAL];
+  if (!principal) throw new Error('principalOf called on a route without ApiKeyGuard');
+  return principal;
+}
+
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: ApiAuthenticator,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const scope = this.reflector.getAllAndOverride<ApiScope | undefined>(SCOPE_KEY, [context.getHandler(), context.getClass()]);
+    if (!scope) throw new Error(`${context.getClass().name}.${context.getHandler().name} has no @RequireScope`);
+    const req = context.switchToHttp().getRequest<IncomingMessage & { [PRINCIPAL]?: ApiPrincipal }>();
+    req[PRINCIPAL] = this.auth.authorize(req.headers.authorization, scope);
+    return true;
+  }
+}

@@ -1,0 +1,129 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../config/app-config.js';
+import { ApiAuthenticator } from './api-authenticator.js';
+import { ApiError } from './api-error.js';
+import { ApiKeyConfigError, findKey, hashSecret, parseApiKeys } from './api-keys.js';
+import { canonicalJson } from './canonical-json.js';
+import { requireKeyForMetrics } from './metrics-auth.js';
+import { TokenBucketLimiter } from './token-bucket.js';
+
+describe('parseApiKeys', () => {
+  it('parses id:secret:scopes entries separated by commas and lines, keeping only hashes', () => {
+    const keys = parseApiKeys('ops:s3cret:assess|read, # comment\nreader:r:e:a:d:read\n\n# only a comment');
+    expect(keys.map((k) => [k.id, k.scopes])).toEqual([
+      ['ops', ['assess', 'read']],
+      ['reader', ['read']],
+    ]);
+    expect(keys[0]!.secretHash).toEqual(hashSecret('s3cret'));
+    expect(keys[1]!.secretHash).toEqual(hashSecret('r:e:a:d'));
+    expect(JSON.stringify(keys)).not.toContain('s3cret');
+  });
+
+  it.each([
+    ['ops', /expected id:secret:scope/],
+    ['ops:hunter2', /expected id:secret:scope/],
+    ['ops::read', /empty secret/],
+    ['ops:hunter2:', /no scope/],
+    ['ops:hunter2:admin', /unknown scope admin/],
+    ['a:hunter2:read,a:y:read', /duplicate key id a/],
+  ])('rejects %s without naming the secret', (spec, message) => {
+    expect(() => parseApiKeys(spec)).toThrow(message);
+    try {
+      parseApiKeys(spec);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ApiKeyConfigError);
+      expect((err as Error).message).not.toContain('hunter2');
+    }
+  });
+
+  it('findKey matches the exact secret only', () => {
+    const keys = parseApiKeys('a:alpha:read,b:beta:assess');
+    expect(findKey(keys, 'beta')?.id).toBe('b');
+    expect(findKey(keys, 'bet')).toBeUndefined();
+    expect(findKey(keys, 'betaa')).toBeUndefined();
+  });
+});
+
+describe('ApiAuthenticator', () => {
+  it('reads keys from API_KEYS_FILE as well as API_KEYS', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'riskwire-keys-'));
+    const file = join(dir, 'keys');
+    writeFileSync(file, '# ops team\nfile-key:from-file:read\n');
+    const auth = new ApiAuthenticator(loadConfig({ API_KEYS: 'env-key:from-env:assess', API_KEYS_FILE: file }));
+    expect(auth.identify('Bearer from-file').keyId).toBe('file-key');
+    expect(auth.identify('Bearer from-env').keyId).toBe('env-key');
+    expect(() => auth.authorize('Bearer from-file', 'assess')).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }) as unknown as Error);
+  });
+
+  it('runs open with no key configured', () => {
+    const auth = new ApiAuthenticator(loadConfig({}));
+    expect(auth.open).toBe(true);
+    expect(auth.authorize(undefined, 'assess')).toMatchObject({ keyId: 'anonymous' });
+  });
+
+  it('401 carries WWW-Authenticate, 429 carries Retry-After', () => {
+    const auth = new ApiAuthenticator(loadConfig({ API_KEYS: 'k:secret:read', RATE_LIMIT_PER_MINUTE: '1' }));
+    let error: unknown;
+    try {
+      auth.authorize(undefined, 'read');
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).headers['WWW-Authenticate']).toMatch(/^Bearer/);
+    auth.authorize('Bearer secret', 'read');
+    try {
+      auth.authorize('Bearer secret', 'read');
+      throw new Error('not limited');
+    } catch (err) {
+      expect((err as ApiError).code).toBe('RATE_LIMITED');
+      expect((err as ApiError).headers['Retry-After']).toBe('60');
+    }
+  });
+});
+
+describe('TokenBucketLimiter', () => {
+  it('allows a burst of the per-minute rate, then refills continuously', () => {
+    let now = 0;
+    const limiter = new TokenBucketLimiter(6, () => now);
+    for (let i = 0; i < 6; i++) expect(limiter.take('k').allowed).toBe(true);
+    expect(limiter.take('k')).toEqual({ allowed: false, retryAfterSeconds: 10 });
+    expect(limiter.take('other').allowed).toBe(true);
+    now += 9_000;
+    expect(limiter.take('k')).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    now += 1_000;
+    expect(limiter.take('k').allowed).toBe(true);
+    expect(limiter.take('k').allowed).toBe(false);
+  });
+});
+
+describe('canonicalJson', () => {
+  it('is independent of key order at every level and keeps array order', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, 1], c: null } })).toBe(canonicalJson({ a: { c: null, d: [2, 1] }, b: 1 }));
+    expect(canonicalJson({ a: [1, 2] })).not.toBe(canonicalJson({ a: [2, 1] }));
+    expect(canonicalJson({ a: '1' })).not.toBe(canonicalJson({ a: 1 }));
+  });
+});
+
+describe('requireKeyForMetrics', () => {
+  const run = (metricsAuth: 'none' | 'key', authorization?: string) => {
+    const config = loadConfig({ API_KEYS: 'dash:d-secret:read,writer:w-secret:assess', METRICS_AUTH: metricsAuth });
+    const middleware = requireKeyForMetrics(config, new ApiAuthenticator(config));
+    let passed: unknown = 'not called';
+    middleware({ headers: authorization ? { authorization } : {} } as never, {} as never, (err?: unknown) => (passed = err));
+    return passed;
+  };
+
+  it('lets everything through with METRICS_AUTH=none', () => {
+    expect(run('none')).toBeUndefined();
+  });
+
+  it('with METRICS_AUTH=key wants a valid key with the read scope', () => {
+    expect(run('key', 'Bearer d-secret')).toBeUndefined();
+    expect(run('key')).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(run('key', 'Bearer w-secret')).toMatchObject({ code: 'FORBIDDEN' });
+  });
+});

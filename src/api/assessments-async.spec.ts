@@ -1,0 +1,194 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON response bodies and gRPC clients loaded from the proto at run time are untyped */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { ApiTestApp, call, loginEvent, startApiApp, transactionEvent } from '../../test/api/api-test-kit.js';
+import { decisionIdFor } from '../decisions/decision-id.js';
+import { verifyCallbackSignature } from './callback-signature.js';
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+  status: number;
+}
+
+/** A callback receiver on 127.0.0.1:0 answering with the given statuses in turn (the last one repeats). */
+async function startReceiver(statuses: number[] = [200]) {
+  const received: Received[] = [];
+  let waiters: (() => void)[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const status = statuses[Math.min(received.length, statuses.length - 1)]!;
+      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
+      res.writeHead(status).end();
+      waiters.forEach((w) => w());
+      waiters = [];
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/hooks/riskwire`,
+    received,
+    async waitFor(count: number, timeoutMs = 15_000) {
+      const until = Date.now() + timeoutMs;
+      while (received.length < count) {
+        if (Date.now() > until) throw new Error(`receiver got ${received.length} of ${count} callbacks`);
+        await new Promise<void>((r) => {
+          waiters.push(r);
+          setTimeout(r, 100);
+        });
+      }
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+let t: ApiTestApp;
+const receivers: { close(): Promise<void> }[] = [];
+beforeAll(async () => {
+  t = await startApiApp();
+});
+afterEach(async () => {
+  t.engine.delayMs = 0;
+  t.engine.failWith = undefined;
+});
+afterAll(async () => {
+  await t.close();
+  await Promise.all(receivers.map((r) => r.close()));
+});
+
+describe('asynchronous assessment with callbackUrl', () => {
+  it('202 with a Location at once, PENDING while deciding, then the decision POSTed with a valid signature', async () => {
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    t.engine.delayMs = 300;
+    const res = await call(t.baseUrl, '/v1/assessments', { body: transactionEvent({ eventId: 'evt-async-1', callbackUrl: receiver.url }) });
+    const decisionId = decisionIdFor('evt-async-1');
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ decisionId, status: 'PENDING' });
+    expect(res.headers.get('location')).toBe(`/v1/assessments/${decisionId}`);
+
+    const pending = await call(t.baseUrl, `/v1/assessments/${decisionId}`);
+    expect(pending.status).toBe(200);
+    expect(pending.body).toEqual({ decisionId, status: 'PENDING' });
+
+    await receiver.waitFor(1);
+    const [delivery] = receiver.received;
+    expect(delivery!.headers['content-type']).toBe('application/json');
+    expect(delivery!.headers['x-riskwire-decision-id']).toBe(decisionId);
+    const signature = delivery!.headers['x-riskwire-signature'] as string;
+    expect(signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    expect(verifyCallbackSignature('test-signing-secret', delivery!.body, signature)).toBe(true);
+    expect(verifyCallbackSignature('another-secret', delivery!.body, signature)).toBe(false);
+    expect(verifyCallbackSignature('test-signing-secret', delivery!.body.replace('"DENY"', '"ALLOW"').replace('"REVIEW"', '"ALLOW"'), signature)).toBe(false);
+
+    const decision = JSON.parse(delivery!.body);
+    expect(decision).toMatchObject({ decisionId, eventId: 'evt-async-1', eventType: 'transaction' });
+    const done = await call(t.baseUrl, `/v1/assessments/${decisionId}`);
+    expect(done.body).toEqual(decision);
+  });
+
+  it('verifies the signature independently (HMAC-SHA256 over "t.body")', async () => {
+    const { createHmac } = await import('node:crypto');
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-hmac', callbackUrl: receiver.url }) });
+    await receiver.waitFor(1);
+    const { body, headers } = receiver.received[0]!;
+    const [, t1, v1] = /^t=(\d+),v1=([0-9a-f]+)$/.exec(headers['x-riskwire-signature'] as string)!;
+    expect(Math.abs(Number(t1) - Date.now() / 1000)).toBeLessThan(30);
+    expect(v1).toBe(createHmac('sha256', 'test-signing-secret').update(`${t1}.${body}`).digest('hex'));
+  });
+
+  it('retries a receiver that answers 503 twice and delivers on the third attempt', async () => {
+    const receiver = await startReceiver([503, 503, 204]);
+    receivers.push(receiver);
+    const retriedBefore = (await t.metrics.callbacks.get()).values.find((v) => v.labels.result === 'retried')?.value ?? 0;
+    const res = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-retry', callbackUrl: receiver.url }) });
+    expect(res.status).toBe(202);
+    await receiver.waitFor(3);
+    expect(receiver.received.map((r) => r.status)).toEqual([503, 503, 204]);
+    // every attempt carries the same decision
+    expect(new Set(receiver.received.map((r) => JSON.parse(r.body).decisionId))).toEqual(new Set([decisionIdFor('evt-async-retry')]));
+    const values = (await t.metrics.callbacks.get()).values;
+    expect(values.find((v) => v.labels.result === 'retried')!.value - retriedBefore).toBe(2);
+    expect(values.find((v) => v.labels.result === 'delivered')!.value).toBeGreaterThanOrEqual(1);
+  });
+
+  it('does not retry a receiver that answers 4xx', async () => {
+    const receiver = await startReceiver([400, 200]);
+    receivers.push(receiver);
+    await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-400', callbackUrl: receiver.url }) });
+    await receiver.waitFor(1);
+    await new Promise((r) => setTimeout(r, 800));
+    expect(receiver.received).toHaveLength(1);
+  });
+
+  it('replays a 202 for the same Idempotency-Key without a second assessment or callback', async () => {
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    const body = loginEvent({ eventId: 'evt-async-idem', callbackUrl: receiver.url });
+    const before = t.engine.calls.length;
+    const first = await call(t.baseUrl, '/v1/assessments', { body, headers: { 'idempotency-key': 'async-1' } });
+    await receiver.waitFor(1);
+    const second = await call(t.baseUrl, '/v1/assessments', { body, headers: { 'idempotency-key': 'async-1' } });
+    expect(second.status).toBe(202);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers.get('location')).toBe(first.headers.get('location'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(receiver.received).toHaveLength(1);
+    expect(t.engine.calls.length - before).toBe(1);
+  });
+
+  it('reports FAILED when the background assessment fails', async () => {
+    t.engine.failWith = new Error('scoring exploded');
+    const res = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-fail', callbackUrl: 'http://127.0.0.1:9/never' }) });
+    expect(res.status).toBe(202);
+    const decisionId = res.body.decisionId;
+    let state: any;
+    for (let i = 0; i < 50; i++) {
+      state = (await call(t.baseUrl, `/v1/assessments/${decisionId}`)).body;
+      if (state.status !== 'PENDING') break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(state).toEqual({ decisionId, status: 'FAILED', error: { code: 'INTERNAL_ERROR', message: expect.any(String) } });
+    expect(JSON.stringify(state)).not.toContain('exploded');
+  });
+
+  it.each([
+    ['http://169.254.169.254/latest/meta-data/', 'metadata IP'],
+    ['http://metadata.google.internal/computeMetadata/v1/', 'metadata hostname'],
+    ['http://[fe80::1]/x', 'IPv6 link-local'],
+    ['http://[::ffff:169.254.169.254]/x', 'IPv4-mapped metadata IP'],
+    ['http://user:pw@127.0.0.1/x', 'credentials in URL'],
+  ])('rejects callbackUrl %s (%s) with 400 on callbackUrl', async (url) => {
+    const before = t.engine.calls.length;
+    const res = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-ssrf', callbackUrl: url }) });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('VALIDATION_ERROR');
+    expect(res.body.details).toEqual([expect.objectContaining({ field: 'callbackUrl', code: 'PARAMETER_INVALID' })]);
+    expect(t.engine.calls.length).toBe(before);
+  });
+});
+
+describe('callbacks to private addresses', () => {
+  let strict: ApiTestApp;
+  beforeAll(async () => {
+    strict = await startApiApp({ env: { CALLBACK_ALLOW_PRIVATE: 'false' } });
+  });
+  afterAll(async () => {
+    await strict.close();
+  });
+
+  it.each(['http://127.0.0.1:8080/x', 'http://10.0.0.7/x', 'http://192.168.1.1/x', 'http://[::1]/x', 'http://localhost/x'])(
+    'are refused unless CALLBACK_ALLOW_PRIVATE: %s',
+    async (url) => {
+      const res = await call(strict.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-private', callbackUrl: url }) });
+      expect(res.status).toBe(400);
+      expect(res.body.details[0]).toMatchObject({ field: 'callbackUrl', code: 'PARAMETER_INVALID' });
+      expect(res.body.details[0].message).toMatch(/loopback or private/);
+    },
+  );
+});

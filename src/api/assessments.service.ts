@@ -1,0 +1,128 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import type { FieldError } from '../common/error-codes.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { Decision } from '../decisions/decision.js';
+import { decisionIdFor } from '../decisions/decision-id.js';
+import { DECISION_STORE, type DecisionPage, type DecisionStore } from '../decisions/decision-store.js';
+import { RiskEngine, type DecisionSource } from '../decisions/risk-engine.js';
+import type { RiskEvent } from '../events/risk-event.js';
+import { validateEvent } from '../events/event-validation.js';
+import { ApiError } from './api-error.js';
+import { API_STATE_STORE, type ApiStateStore } from './api-state.store.js';
+import { CallbackDeliveryService } from './callback-delivery.service.js';
+import { checkCallbackUrl } from './callback-url.policy.js';
+import type { PageRequest } from './paging.js';
+
+export interface PendingAssessment {
+  decisionId: string;
+  status: 'PENDING' | 'FAILED';
+  error?: { code: string; message: string };
+}
+
+export interface AssessmentRequest {
+  event: RiskEvent;
+  callbackUrl?: URL;
+}
+
+export interface AssessContext {
+  source: Exclude<DecisionSource, 'kafka'>;
+  receivedAt: number;
+  /** epoch ms by which a decision must be made */
+  deadline?: number;
+}
+
+/** The slice of RiskEngine the API uses, so tests can hand in a fake. */
+export type AssessmentEngine = Pick<RiskEngine, 'assess' | 'recordDelivered'>;
+
+/**
+ * The API's use cases on top of RiskEngine: synchronous assessment, asynchronous assessment with callback,
+ * lookup (decided, pending or failed) and listing. Transport-neutral: HTTP and gRPC both call it.
+ */
+@Injectable()
+export class AssessmentsService implements OnApplicationShutdown {
+  private readonly logger = new Logger('AssessmentsService');
+  private readonly background = new Set<Promise<void>>();
+
+  constructor(
+    @Inject(RiskEngine) private readonly engine: AssessmentEngine,
+    @Inject(DECISION_STORE) private readonly store: DecisionStore,
+    @Inject(API_STATE_STORE) private readonly state: ApiStateStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly callbacks: CallbackDeliveryService,
+  ) {}
+
+  /** Validates an assessment body: the event exactly as Kafka judges it, plus the optional callbackUrl. */
+  async parseRequest(body: unknown): Promise<AssessmentRequest> {
+    const result = validateEvent(body);
+    const details: FieldError[] = result.ok ? [] : [...result.error.details];
+    let callbackUrl: URL | undefined;
+    const rawCallback = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).callbackUrl : undefined;
+    if (rawCallback !== undefined) {
+      const checked = await checkCallbackUrl(rawCallback, { allowPrivate: this.config.api.callbackAllowPrivate });
+      if (checked instanceof URL) callbackUrl = checked;
+      else details.push(checked);
+    }
+    if (!result.ok || details.length > 0) {
+      throw ApiError.validation(details, result.ok ? undefined : result.error.message);
+    }
+    return { event: result.event, callbackUrl };
+  }
+
+  async assess(event: RiskEvent, context: AssessContext): Promise<Decision> {
+    const { decision } = await this.engine.assess(event, { source: context.source, deadline: context.deadline, receivedAt: context.receivedAt });
+    this.engine.recordDelivered(decision, context.source, context.receivedAt, event.occurredAt);
+    return decision;
+  }
+
+  /** Accepts at once; decides in the background and POSTs the decision to the callback URL. */
+  async accept(event: RiskEvent, callbackUrl: URL, context: AssessContext): Promise<PendingAssessment> {
+    const decisionId = decisionIdFor(event.eventId);
+    const pending: PendingAssessment = { decisionId, status: 'PENDING' };
+    await this.state.set(this.pendingKey(decisionId), JSON.stringify(pending), this.config.store.retentionSeconds);
+    const task = this.decideAndCallBack(event, callbackUrl, context).finally(() => this.background.delete(task));
+    this.background.add(task);
+    return pending;
+  }
+
+  async find(decisionId: string): Promise<Decision | PendingAssessment> {
+    if (decisionId.length > 128) throw ApiError.notFound(`No decision ${decisionId.slice(0, 32)}…`);
+    const decision = await this.store.get(decisionId);
+    if (decision) return decision;
+    const pending = await this.state.get(this.pendingKey(decisionId));
+    if (pending) return JSON.parse(pending) as PendingAssessment;
+    throw ApiError.notFound(`No decision ${decisionId} (unknown, or older than the retention period)`);
+  }
+
+  list(page: PageRequest): Promise<DecisionPage> {
+    return this.store.listByAccount(page.accountId, { offset: (page.pageNumber - 1) * page.pageSize, limit: page.pageSize });
+  }
+
+  /** Lets accepted assessments finish (callbacks are aborted by their own service on shutdown). */
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.race([Promise.allSettled([...this.background]), new Promise((r) => setTimeout(r, 5000).unref())]);
+  }
+
+  /** Number of accepted assessments still being decided or called back. */
+  get backgroundTasks(): number {
+    return this.background.size;
+  }
+
+  private async decideAndCallBack(event: RiskEvent, callbackUrl: URL, context: AssessContext): Promise<void> {
+    const decisionId = decisionIdFor(event.eventId);
+    let decision: Decision;
+    try {
+      decision = await this.assess(event, context);
+    } catch (err) {
+      this.logger.error({ err, decisionId }, 'asynchronous assessment failed');
+      const failed: PendingAssessment = { decisionId, status: 'FAILED', error: { code: 'INTERNAL_ERROR', message: 'The assessment failed; submit it again' } };
+      await this.state.set(this.pendingKey(decisionId), JSON.stringify(failed), this.config.store.retentionSeconds).catch(() => undefined);
+      return;
+    }
+    await this.callbacks.deliver(callbackUrl, decision, decisionId);
+  }
+
+  private pendingKey(decisionId: string) {
+    return `pending:${decisionId}`;
+  }
+}

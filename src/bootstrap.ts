@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
+import { grpcMicroserviceOptions } from './api/grpc/grpc-options.js';
+import { setupOpenApi } from './api/openapi.js';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config/app-config.js';
+
+/**
+ * One app, three doors: HTTP (API, health, metrics), gRPC and the Kafka consumer. Used by main.ts,
+ * the demo, the benchmark and the end-to-end tests, so they all run the same wiring.
+ */
+export async function startApp(config: AppConfig): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  app.connectMicroservice(grpcMicroserviceOptions(config), { inheritAppConfig: true });
+  setupOpenApi(app);
+  await app.startAllMicroservices();
+  await app.listen(config.api.httpPort, config.api.host);
+  return app;
+}

@@ -1,0 +1,41 @@
+/**
+ * Stable error codes shared by every transport: the HTTP error body, gRPC status details and
+ * dead-letter records all use these, so a client learns one vocabulary.
+ */
+export type ErrorCode =
+  | 'VALIDATION_ERROR'
+  | 'MALFORMED_JSON'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_EVENT_TYPE'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'UNAVAILABLE'
+  | 'INTERNAL_ERROR';
+
+/** Field-level codes in the style of the upstream ResponseStatus errors. */
+export type FieldErrorCode =
+  | 'PARAMETER_REQUIRED'
+  | 'PARAMETER_INVALID'
+  | 'PARAMETER_INVALID_TYPE'
+  | 'PARAMETER_TOO_SHORT'
+  | 'PARAMETER_TOO_LONG'
+  | 'INVALID_PHONENUMBER_FORMAT'
+  | 'INVALID_CURRENCY_CODE'
+  | 'INVALID_DATETIME_FORMAT'
+  | 'UNKNOWN_ENUM_VALUE';
+
+export interface FieldError {
+  /** dotted path of the field, e.g. `amount.value`; empty for the payload as a whole */
+  field: string;
+  code: FieldErrorCode;
+  message: string;
+}
+
+export interface ErrorDescription {
+  code: ErrorCode;
+  message: string;
+  details: FieldError[];
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ScoringModule } from '../scoring/scoring.module.js';
+import { SignalsModule } from '../signals/signals.module.js';
+import { DecisionPublisher } from './decision-publisher.js';
+import { decisionStoreProvider } from './decision-store.provider.js';
+import { DECISION_STORE } from './decision-store.js';
+import { RiskEngine } from './risk-engine.js';
+
+@Module({
+  imports: [SignalsModule, ScoringModule],
+  providers: [RiskEngine, DecisionPublisher, decisionStoreProvider],
+  exports: [RiskEngine, DecisionPublisher, DECISION_STORE],
+})
+export class DecisionsModule {}

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import { RedisApiStateStore } from '../api/api-state.store.js';
+import { loadConfig } from '../config/app-config.js';
+import type { Decision } from './decision.js';
+import { createDecisionStore } from './decision-store.provider.js';
+import { MemoryDecisionStore } from './memory-decision-store.js';
+import { RedisDecisionStore } from './redis-decision-store.js';
+
+/* Runs against a real redis-server on a random port. In CI a missing redis-server is a failure, elsewhere a loud skip. */
+const haveRedis = spawnSync('redis-server', ['--version']).status === 0;
+if (!haveRedis) {
+  if (process.env.CI === 'true') throw new Error('redis-server is not installed: CI must install it (apt-get install -y redis-server)');
+  console.warn('\n*** SKIPPING redis-decision-store.spec: redis-server not installed (apt-get install -y redis-server) ***\n');
+}
+const describeRedis = haveRedis ? describe : describe.skip;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function decision(n: number, overrides: Partial<Decision> = {}): Decision {
+  return {
+    decisionId: `dec_${String(n).padStart(4, '0')}`,
+    eventId: `evt-${n}`,
+    eventType: 'login',
+    accountId: 'acc-r',
+    score: n % 100,
+    outcome: 'ALLOW',
+    reasons: [{ code: 'R', points: 1, message: 'm' }],
+    avoidOtpChannels: [],
+    degraded: false,
+    policyVersion: 'p1',
+    signals: { simSwap: { status: 'OK', value: { latestChange: null } }, deviceSwap: { status: 'SKIPPED' }, callForwarding: { status: 'UNAVAILABLE', reason: 'timeout' } },
+    decidedAt: new Date(Date.UTC(2026, 10, 1) + n * 1000).toISOString(),
+    latencyMs: 5,
+    ...overrides,
+  };
+}
+
+describeRedis('RedisDecisionStore (real redis-server)', () => {
+  let server: ChildProcess;
+  let redis: Redis;
+  let store: RedisDecisionStore;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    redis = new Redis({ host: '127.0.0.1', port, retryStrategy: (times) => (times > 100 ? null : 50) });
+    redis.on('error', () => undefined); // refused until the server listens; ioredis retries
+    await redis.ping();
+  });
+
+  beforeEach(async () => {
+    await redis.flushall();
+    store = new RedisDecisionStore(redis, { retentionSeconds: 3600, keyPrefix: 'test:' });
+  });
+
+  afterAll(async () => {
+    await redis?.quit();
+    server?.kill();
+  });
+
+  it('puts and gets a decision unchanged; unknown ids are undefined', async () => {
+    const d = decision(1);
+    await store.put(d);
+    expect(await store.get(d.decisionId)).toEqual(d);
+    expect(await store.get('dec_missing')).toBeUndefined();
+  });
+
+  it('stores each decision with EX = retention', async () => {
+    await store.put(decision(2));
+    const ttl = await redis.ttl('test:decision:dec_0002');
+    expect(ttl).toBeGreaterThan(3590);
+    expect(ttl).toBeLessThanOrEqual(3600);
+  });
+
+  it('lists an account newest first, with paging and the total', async () => {
+    // put out of order: the listing orders by decidedAt, not by insertion
+    for (const n of [3, 1, 5, 2, 4, 7, 6]) await store.put(decision(n));
+    await store.put(decision(99, { accountId: 'other' }));
+    const first = await store.listByAccount('acc-r', { offset: 0, limit: 3 });
+    expect(first.total).toBe(7);
+    expect(first.items.map((d) => d.eventId)).toEqual(['evt-7', 'evt-6', 'evt-5']);
+    const last = await store.listByAccount('acc-r', { offset: 6, limit: 3 });
+    expect(last.items.map((d) => d.eventId)).toEqual(['evt-1']);
+    expect((await store.listByAccount('acc-r', { offset: 9, limit: 3 })).items).toEqual([]);
+    expect(await store.listByAccount('nobody', { offset: 0, limit: 3 })).toEqual({ items: [], total: 0 });
+  });
+
+  it('overwriting the same decision id does not duplicate it in the listing', async () => {
+    await store.put(decision(1));
+    await store.put(decision(1, { score: 77 }));
+    const page = await store.listByAccount('acc-r', { offset: 0, limit: 10 });
+    expect(page.total).toBe(1);
+    expect(page.items[0]!.score).toBe(77);
+  });
+
+  it('forgets decisions after the retention period, in get and in list totals', async () => {
+    const short = new RedisDecisionStore(redis, { retentionSeconds: 1, keyPrefix: 'short:' });
+    await short.put(decision(1));
+    await short.put(decision(2));
+    expect((await short.listByAccount('acc-r', { offset: 0, limit: 10 })).total).toBe(2);
+    await new Promise((r) => setTimeout(r, 1300));
+    expect(await short.get('dec_0001')).toBeUndefined();
+    expect(await short.listByAccount('acc-r', { offset: 0, limit: 10 })).toEqual({ items: [], total: 0 });
+  });
+
+  it('keeps accounts with unusual characters apart', async () => {
+    await store.put(decision(1, { accountId: 'a:b' }));
+    await store.put(decision(2, { accountId: 'a', decisionId: 'dec_x' }));
+    expect((await store.listByAccount('a:b', { offset: 0, limit: 10 })).items.map((d) => d.eventId)).toEqual(['evt-1']);
+    expect((await store.listByAccount('a', { offset: 0, limit: 10 })).items.map((d) => d.eventId)).toEqual(['evt-2']);
+  });
+
+  it('the provider picks Redis when REDIS_URL is set, memory otherwise', async () => {
+    expect(createDecisionStore(loadConfig({}))).toBeInstanceOf(MemoryDecisionStore);
+    const { port } = redis.options;
+    const viaConfig = createDecisionStore(loadConfig({ REDIS_URL: `redis://127.0.0.1:${port}` }));
+    expect(viaConfig).toBeInstanceOf(RedisDecisionStore);
+    await viaConfig.put(decision(42));
+    expect((await store.listByAccount('acc-r', { offset: 0, limit: 1 })).total).toBe(0); // other prefix
+    expect(await viaConfig.get('dec_0042')).toMatchObject({ eventId: 'evt-42' });
+    await viaConfig.close!();
+  });
+
+  it('RedisApiStateStore (idempotency and pending records) sets with TTL and only once with setIfAbsent', async () => {
+    const state = new RedisApiStateStore(redis, 'test-api:');
+    expect(await state.get('k')).toBeUndefined();
+    expect(await state.setIfAbsent('k', 'one', 60)).toBe(true);
+    expect(await state.setIfAbsent('k', 'two', 60)).toBe(false);
+    expect(await state.get('k')).toBe('one');
+    await state.set('k', 'three', 60);
+    expect(await state.get('k')).toBe('three');
+    expect(await redis.ttl('test-api:k')).toBeGreaterThan(55);
+  });
+});

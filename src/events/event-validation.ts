@@ -1,0 +1,98 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { ValidationError, validateSync } from 'class-validator';
+import type { ErrorDescription, FieldError, FieldErrorCode } from '../common/error-codes.js';
+import { LoginEventDto, TransactionEventDto } from './event-contracts.dto.js';
+import type { LoginEvent, RiskEvent, TransactionEvent } from './risk-event.js';
+
+export type EventValidationResult = { ok: true; event: RiskEvent } | { ok: false; error: ErrorDescription };
+
+/** Which field code a failed class-validator constraint becomes; the most specific one wins. */
+const CONSTRAINT_CODES: Record<string, FieldErrorCode> = {
+  isDefined: 'PARAMETER_REQUIRED',
+  maxLength: 'PARAMETER_TOO_LONG',
+  minLength: 'PARAMETER_TOO_SHORT',
+  isString: 'PARAMETER_INVALID_TYPE',
+  isBoolean: 'PARAMETER_INVALID_TYPE',
+  nestedValidation: 'PARAMETER_INVALID_TYPE',
+  isIn: 'UNKNOWN_ENUM_VALUE',
+  isRFC3339: 'INVALID_DATETIME_FORMAT',
+  isISO4217CurrencyCode: 'INVALID_CURRENCY_CODE',
+};
+const PRECEDENCE: FieldErrorCode[] = ['PARAMETER_REQUIRED', 'PARAMETER_INVALID_TYPE', 'PARAMETER_TOO_LONG', 'PARAMETER_TOO_SHORT'];
+
+function fieldCode(field: string, constraints: Record<string, string>): FieldErrorCode {
+  const codes = Object.keys(constraints).map((c) => {
+    if (c === 'matches' && field === 'phoneNumber') return 'INVALID_PHONENUMBER_FORMAT';
+    return CONSTRAINT_CODES[c] ?? 'PARAMETER_INVALID';
+  });
+  return PRECEDENCE.find((c) => codes.includes(c)) ?? codes[0] ?? 'PARAMETER_INVALID';
+}
+
+function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
+  return errors.flatMap((e) => {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const own: FieldError[] = [];
+    if (e.constraints && Object.keys(e.constraints).length > 0) {
+      const code = fieldCode(field, e.constraints);
+      // Only the message of the winning constraint: "is required" says it all for a missing field.
+      const messages = Object.values(e.constraints);
+      const message = code === 'PARAMETER_REQUIRED' ? `${field} is required` : messages.join('; ').replace(new RegExp(`^${e.property} `), `${field} `);
+      own.push({ field, code, message: message.startsWith(field) ? message : `${field} ${message}` });
+    }
+    return [...own, ...flatten(e.children ?? [], field)];
+  });
+}
+
+function invalid(details: FieldError[], code: ErrorDescription['code'] = 'VALIDATION_ERROR', message?: string): EventValidationResult {
+  return {
+    ok: false,
+    error: { code, message: message ?? `Event failed validation: ${details.map((d) => d.field || 'payload').join(', ')}`, details },
+  };
+}
+
+/** Unknown fields are ignored: the normalised event carries only the contract's fields. */
+function normalise(dto: LoginEventDto | TransactionEventDto): RiskEvent {
+  const base = { eventId: dto.eventId, occurredAt: dto.occurredAt, accountId: dto.accountId, phoneNumber: dto.phoneNumber };
+  if (dto instanceof TransactionEventDto) {
+    const value = typeof dto.amount.value === 'number' ? String(dto.amount.value) : dto.amount.value;
+    const tx: TransactionEvent = { ...base, type: 'transaction', amount: { value, currency: dto.amount.currency } };
+    if (dto.transactionType !== undefined) tx.transactionType = dto.transactionType as TransactionEvent['transactionType'];
+    if (dto.beneficiaryId !== undefined) tx.beneficiaryId = dto.beneficiaryId;
+    if (dto.beneficiaryIsNew !== undefined) tx.beneficiaryIsNew = dto.beneficiaryIsNew;
+    return tx;
+  }
+  const login: LoginEvent = { ...base, type: 'login' };
+  if (dto.channel !== undefined) login.channel = dto.channel as LoginEvent['channel'];
+  if (dto.ipAddress !== undefined) login.ipAddress = dto.ipAddress;
+  if (dto.deviceId !== undefined) login.deviceId = dto.deviceId;
+  if (dto.otpChannel !== undefined) login.otpChannel = dto.otpChannel as LoginEvent['otpChannel'];
+  return login;
+}
+
+/**
+ * Validates a parsed JSON payload against the event contract. Shared by the Kafka consumer and
+ * the HTTP/gRPC API so an event is judged the same whichever way it came in.
+ */
+export function validateEvent(payload: unknown): EventValidationResult {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    return invalid([{ field: '', code: 'PARAMETER_INVALID_TYPE', message: 'the event must be a JSON object' }]);
+  }
+  const type = (payload as Record<string, unknown>).type;
+  if (type === undefined || type === null) {
+    return invalid([{ field: 'type', code: 'PARAMETER_REQUIRED', message: 'type is required (login or transaction)' }]);
+  }
+  if (type !== 'login' && type !== 'transaction') {
+    return invalid(
+      [{ field: 'type', code: 'UNKNOWN_ENUM_VALUE', message: 'type must be one of: login, transaction' }],
+      'UNSUPPORTED_EVENT_TYPE',
+      `Unsupported event type ${JSON.stringify(type).slice(0, 40)}`,
+    );
+  }
+  const dto = plainToInstance(type === 'login' ? LoginEventDto : TransactionEventDto, payload, {
+    enableImplicitConversion: false,
+  });
+  const errors = validateSync(dto, { forbidUnknownValues: false, validationError: { target: false, value: false } });
+  if (errors.length > 0) return invalid(flatten(errors));
+  return { ok: true, event: normalise(dto) };
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { DecisionsModule } from '../decisions/decisions.module.js';
+import { DeadLetterPublisher } from './dead-letter-publisher.js';
+import { EventConsumerService } from './event-consumer.service.js';
+import { EventPipeline } from './event-pipeline.js';
+
+@Module({
+  imports: [DecisionsModule],
+  providers: [EventPipeline, DeadLetterPublisher, EventConsumerService],
+  exports: [EventConsumerService],
+})
+export class EventsModule {}

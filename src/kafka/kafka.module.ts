@@ -1,0 +1,26 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { BatchingProducer } from './batching-producer.js';
+import { createKafka } from './kafka-factory.js';
+
+export const KAFKA = Symbol('KAFKA');
+
+/** The Kafka client and the one shared producer (decisions and dead letters share its batches). */
+@Global()
+@Module({
+  providers: [
+    { provide: KAFKA, inject: [APP_CONFIG], useFactory: (c: AppConfig) => createKafka({ brokers: c.kafka.brokers, clientId: c.kafka.clientId }) },
+    { provide: BatchingProducer, inject: [KAFKA], useFactory: (kafka: Kafka) => new BatchingProducer(kafka) },
+  ],
+  exports: [KAFKA, BatchingProducer],
+})
+export class KafkaModule implements OnApplicationShutdown {
+  constructor(@Inject(BatchingProducer) private readonly producer: BatchingProducer) {}
+
+  // Runs after the consumer has drained (EventsModule stops it in beforeApplicationShutdown).
+  async onApplicationShutdown() {
+    await this.producer.disconnect();
+  }
+}

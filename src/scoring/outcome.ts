@@ -1,0 +1,18 @@
+import { OUTCOMES, type Outcome } from '../decisions/decision.js';
+import type { Thresholds } from './risk-policy.js';
+
+/** ALLOW < CHALLENGE < REVIEW < DENY */
+export function outcomeSeverity(outcome: Outcome): number {
+  return OUTCOMES.indexOf(outcome);
+}
+
+export function maxOutcome(a: Outcome, b: Outcome): Outcome {
+  return outcomeSeverity(b) > outcomeSeverity(a) ? b : a;
+}
+
+export function outcomeForScore(score: number, t: Thresholds): Outcome {
+  if (score >= t.deny) return 'DENY';
+  if (score >= t.review) return 'REVIEW';
+  if (score >= t.challenge) return 'CHALLENGE';
+  return 'ALLOW';
+}

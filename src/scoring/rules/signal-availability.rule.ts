@@ -1,0 +1,32 @@
+import type { OtpChannel } from '../../events/risk-event.js';
+import type { Reason } from '../../decisions/decision.js';
+import { SIGNAL_NAMES } from '../../signals/signal-result.js';
+import type { SignalPolicies } from '../risk-policy.js';
+import type { RuleInput, RuleResult, ScoringRule } from '../scoring-rule.js';
+import { CHECK_LABELS, signalCode } from '../scoring-rule.js';
+
+/**
+ * A needed check that gave no usable answer is scored by the policy's fail mode for that signal and
+ * status, so a missing answer can never look cleaner than a clean one.
+ */
+export class SignalAvailabilityRule implements ScoringRule<SignalPolicies> {
+  readonly name = 'signal-availability';
+
+  evaluate({ evidence }: RuleInput, settings: SignalPolicies): RuleResult {
+    const reasons: Reason[] = [];
+    const avoidOtpChannels: OtpChannel[] = [];
+    for (const signal of SIGNAL_NAMES) {
+      const e = evidence[signal];
+      if (e.kind !== 'missing') continue;
+      const mode = e.status === 'NOT_FOUND' ? settings[signal].onNotFound : settings[signal].onUnavailable;
+      const why = e.status === 'NOT_FOUND' ? 'subscriber not found' : `unavailable${e.reason ? ` (${e.reason})` : ''}`;
+      reasons.push({
+        code: `SIGNAL_${e.status}_${signalCode(signal)}`,
+        points: mode.points,
+        message: `The ${CHECK_LABELS[signal]} check was inconclusive: ${why}`,
+      });
+      avoidOtpChannels.push(...mode.avoidOtpChannels);
+    }
+    return { reasons, avoidOtpChannels };
+  }
+}

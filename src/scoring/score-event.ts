@@ -1,0 +1,65 @@
+import type { Assessment, Outcome, Reason } from '../decisions/decision.js';
+import type { OtpChannel, RiskEvent } from '../events/risk-event.js';
+import { SIGNAL_NAMES, type SignalSet } from '../signals/signal-result.js';
+import { maxOutcome, outcomeForScore } from './outcome.js';
+import type { RiskPolicy } from './risk-policy.js';
+import { CallForwardingRule } from './rules/call-forwarding.rule.js';
+import { CombinationRule } from './rules/combination.rule.js';
+import { SignalAvailabilityRule } from './rules/signal-availability.rule.js';
+import { SwapRecencyRule } from './rules/swap-recency.rule.js';
+import { TransactionContextRule } from './rules/transaction-context.rule.js';
+import type { RuleInput, RuleResult } from './scoring-rule.js';
+import { gatherEvidence, isMissing } from './signal-evidence.js';
+import { signalsNeeded } from './signals-needed.js';
+
+const simSwapRecency = new SwapRecencyRule('simSwap');
+const deviceSwapRecency = new SwapRecencyRule('deviceSwap');
+const callForwarding = new CallForwardingRule();
+const signalAvailability = new SignalAvailabilityRule();
+const transactionContext = new TransactionContextRule();
+const combination = new CombinationRule();
+
+/**
+ * The whole scoring decision as a pure function of its inputs: no clock, no I/O, so any decision can be
+ * replayed from the recorded event, signals, policy and `now`. The order of the rules fixes the order of reasons.
+ */
+export function scoreEvent(event: RiskEvent, signals: SignalSet, policy: RiskPolicy, now: Date): Assessment {
+  if (Number.isNaN(now.getTime())) throw new RangeError('scoreEvent: now must be a valid date');
+  const evidence = gatherEvidence(signals, signalsNeeded(event, policy), policy, now);
+  const input: RuleInput = { event, evidence };
+  const results: RuleResult[] = [
+    simSwapRecency.evaluate(input, policy.signals.simSwap),
+    deviceSwapRecency.evaluate(input, policy.signals.deviceSwap),
+    callForwarding.evaluate(input, policy.signals.callForwarding),
+    signalAvailability.evaluate(input, policy.signals),
+    transactionContext.evaluate(input, policy.transaction),
+    combination.evaluate(input, policy.combinations),
+  ];
+
+  const reasons: Reason[] = results.flatMap((r) => r.reasons);
+  const total = reasons.reduce((sum, r) => sum + r.points, 0);
+  const score = Math.min(100, Math.max(0, Math.round(total)));
+  const avoid = new Set<OtpChannel>(results.flatMap((r) => r.avoidOtpChannels));
+  const avoidOtpChannels = [...avoid].sort();
+
+  let outcome: Outcome = outcomeForScore(score, policy.thresholds);
+  for (const r of results) if (r.minimumOutcome) outcome = maxOutcome(outcome, r.minimumOutcome);
+  // A challenge nobody can answer safely is no challenge: hand it to a human instead.
+  if (outcome === 'CHALLENGE' && policy.otpChannels.every((c) => avoid.has(c))) {
+    outcome = 'REVIEW';
+    reasons.push({
+      code: 'NO_SAFE_OTP_CHANNEL',
+      points: 0,
+      message: 'Every OTP channel is to be avoided; escalated from CHALLENGE to REVIEW',
+    });
+  }
+
+  return {
+    score,
+    outcome,
+    reasons,
+    avoidOtpChannels,
+    degraded: SIGNAL_NAMES.some((s) => isMissing(evidence[s])),
+    policyVersion: policy.version,
+  };
+}

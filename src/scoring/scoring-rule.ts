@@ -1,0 +1,43 @@
+import type { OtpChannel, RiskEvent } from '../events/risk-event.js';
+import type { Outcome, Reason } from '../decisions/decision.js';
+import type { Evidence } from './signal-evidence.js';
+
+/** What every rule sees: the event and the normalised signal evidence (already aged against `now`). */
+export interface RuleInput {
+  event: RiskEvent;
+  evidence: Evidence;
+}
+
+export interface RuleResult {
+  reasons: Reason[];
+  avoidOtpChannels: OtpChannel[];
+  /** the outcome may not end up below this (hard rules) */
+  minimumOutcome?: Outcome;
+}
+
+/** One scoring rule: pure, settings come from the policy. */
+export interface ScoringRule<Settings> {
+  readonly name: string;
+  evaluate(input: RuleInput, settings: Settings): RuleResult;
+}
+
+export const NO_FINDINGS: RuleResult = Object.freeze({ reasons: [], avoidOtpChannels: [] }) as RuleResult;
+
+/** UPPER_SNAKE form of a camelCase signal name (simSwap → SIM_SWAP). */
+export function signalCode(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+/** What changed, for swap messages. */
+export const SIGNAL_LABELS = {
+  simSwap: 'SIM card',
+  deviceSwap: 'device',
+  callForwarding: 'call forwarding',
+} as const;
+
+/** The name of the check, for availability messages. */
+export const CHECK_LABELS = {
+  simSwap: 'SIM swap',
+  deviceSwap: 'device swap',
+  callForwarding: 'call forwarding',
+} as const;

@@ -1,0 +1,26 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Assessment } from '../decisions/decision.js';
+import type { RiskEvent } from '../events/risk-event.js';
+import type { SignalRequest, SignalSet } from '../signals/signal-result.js';
+import { RISK_POLICY } from './risk-policy.token.js';
+import type { RiskPolicy } from './risk-policy.js';
+import { scoreEvent } from './score-event.js';
+import { signalsNeeded } from './signals-needed.js';
+
+/** Nest-facing wrapper around the pure scoring functions, bound to the loaded policy. */
+@Injectable()
+export class ScoringService {
+  constructor(@Inject(RISK_POLICY) private readonly policy: RiskPolicy) {}
+
+  get policyVersion(): string {
+    return this.policy.version;
+  }
+
+  needs(event: RiskEvent): SignalRequest {
+    return signalsNeeded(event, this.policy);
+  }
+
+  score(event: RiskEvent, signals: SignalSet, now: Date): Assessment {
+    return scoreEvent(event, signals, this.policy, now);
+  }
+}

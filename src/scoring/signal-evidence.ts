@@ -1,0 +1,99 @@
+import type { SignalName, SignalRequest, SignalResult, SignalSet, SwapObservation } from '../signals/signal-result.js';
+import type { RiskPolicy, SwapBand } from './risk-policy.js';
+
+export type MissingEvidence = { kind: 'missing'; status: 'UNAVAILABLE' | 'NOT_FOUND'; reason?: string };
+export type CleanEvidence = { kind: 'clean' };
+export type NotNeededEvidence = { kind: 'not_needed' };
+
+/** A swap observed within the lookback. A window answer carries no age: it is placed in the most recent band (conservative). */
+export type SwapEvidence =
+  | { kind: 'swap'; bandIndex: number; band: SwapBand; ageMinutes?: number; windowMinutes?: number }
+  | CleanEvidence
+  | MissingEvidence
+  | NotNeededEvidence;
+
+export type CallForwardingEvidence = { kind: 'active' } | CleanEvidence | MissingEvidence | NotNeededEvidence;
+
+/** The signal results normalised into what the rules reason about. */
+export interface Evidence {
+  simSwap: SwapEvidence;
+  deviceSwap: SwapEvidence;
+  callForwarding: CallForwardingEvidence;
+}
+
+const MINUTE_MS = 60_000;
+
+export function gatherEvidence(signals: SignalSet, needed: SignalRequest, policy: RiskPolicy, now: Date): Evidence {
+  return {
+    simSwap: swapEvidence(signals.simSwap, needed.simSwap !== undefined, policy.signals.simSwap.bands, now),
+    deviceSwap: swapEvidence(signals.deviceSwap, needed.deviceSwap !== undefined, policy.signals.deviceSwap.bands, now),
+    callForwarding: callForwardingEvidence(signals.callForwarding, needed.callForwarding === true),
+  };
+}
+
+export function isMissing(e: { kind: string }): e is MissingEvidence {
+  return e.kind === 'missing';
+}
+
+/** True when a swap counts for a combination: within the lookback and, if given, younger than withinMinutes. */
+export function isPositive(name: SignalName, evidence: Evidence, withinMinutes?: number): boolean {
+  const e = evidence[name];
+  if (e.kind === 'active') return true;
+  if (e.kind !== 'swap') return false;
+  // A window answer cannot rule out a very recent swap, so it always counts.
+  return withinMinutes === undefined || e.ageMinutes === undefined || e.ageMinutes < withinMinutes;
+}
+
+function unusable(result: SignalResult, needed: boolean): MissingEvidence | NotNeededEvidence | undefined {
+  switch (result.status) {
+    case 'OK':
+      return undefined;
+    case 'SKIPPED':
+      // A check the policy requires must not silently vanish: treat it as unavailable.
+      return needed ? { kind: 'missing', status: 'UNAVAILABLE', reason: 'skipped' } : { kind: 'not_needed' };
+    case 'NOT_FOUND':
+      return needed ? { kind: 'missing', status: 'NOT_FOUND' } : { kind: 'not_needed' };
+    case 'UNAVAILABLE':
+      return needed ? { kind: 'missing', status: 'UNAVAILABLE', reason: result.reason } : { kind: 'not_needed' };
+  }
+}
+
+function swapEvidence(result: SignalResult<'simSwap' | 'deviceSwap'>, needed: boolean, bands: SwapBand[], now: Date): SwapEvidence {
+  if (result.status !== 'OK') return unusable(result, needed) as MissingEvidence | NotNeededEvidence;
+  const value: SwapObservation = result.value ?? {};
+  const fromDate = dateEvidence(value, bands, now);
+  const fromWindow = windowEvidence(value, bands);
+  const candidates = [fromDate, fromWindow].filter((e): e is SwapEvidence => e !== undefined);
+  if (candidates.length === 0 || candidates.some((c) => c.kind === 'missing')) {
+    // An OK answer we cannot read (no field, unparsable date) is no evidence of safety.
+    return { kind: 'missing', status: 'UNAVAILABLE', reason: 'invalid_response' };
+  }
+  // With both a date and a window answer, trust whichever is more severe.
+  const swaps = candidates.filter((c): c is Extract<SwapEvidence, { kind: 'swap' }> => c.kind === 'swap');
+  if (swaps.length === 0) return { kind: 'clean' };
+  return swaps.reduce((a, b) => (b.bandIndex < a.bandIndex ? b : a));
+}
+
+function dateEvidence(value: SwapObservation, bands: SwapBand[], now: Date): SwapEvidence | undefined {
+  if (value.latestChange === undefined) return undefined;
+  if (value.latestChange === null) return { kind: 'clean' };
+  const changedAt = Date.parse(value.latestChange);
+  if (Number.isNaN(changedAt)) return { kind: 'missing', status: 'UNAVAILABLE', reason: 'invalid_response' };
+  // A date in the future (clock skew) counts as "just now".
+  const ageMinutes = Math.max(0, now.getTime() - changedAt) / MINUTE_MS;
+  const bandIndex = bands.findIndex((b) => ageMinutes < b.withinMinutes);
+  return bandIndex < 0 ? { kind: 'clean' } : { kind: 'swap', bandIndex, band: bands[bandIndex], ageMinutes };
+}
+
+function windowEvidence(value: SwapObservation, bands: SwapBand[]): SwapEvidence | undefined {
+  const w = value.swappedWithin;
+  if (w === undefined) return undefined;
+  if (typeof w.swapped !== 'boolean') return { kind: 'missing', status: 'UNAVAILABLE', reason: 'invalid_response' };
+  return w.swapped ? { kind: 'swap', bandIndex: 0, band: bands[0], windowMinutes: w.maxAgeMinutes } : { kind: 'clean' };
+}
+
+function callForwardingEvidence(result: SignalResult<'callForwarding'>, needed: boolean): CallForwardingEvidence {
+  if (result.status !== 'OK') return unusable(result, needed) as MissingEvidence | NotNeededEvidence;
+  if (typeof result.value?.active !== 'boolean') return { kind: 'missing', status: 'UNAVAILABLE', reason: 'invalid_response' };
+  return result.value.active ? { kind: 'active' } : { kind: 'clean' };
+}

@@ -1,0 +1,138 @@
+import { Logger } from '@nestjs/common';
+import { Redis as RedisClient, type Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
+import type { CacheableSignalResult } from './signal-cache-policy.js';
+
+/** Where answers are remembered. Implementations never throw: a broken cache is a miss, not a failed decision. */
+export interface SignalCache {
+  get(key: string): Promise<CacheableSignalResult | undefined>;
+  set(key: string, value: CacheableSignalResult, ttlMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** SIGNAL_CACHE=off: every lookup goes upstream (coalescing still applies). */
+export class NoSignalCache implements SignalCache {
+  async get(): Promise<undefined> {
+    return undefined;
+  }
+  async set(): Promise<void> {}
+  async close(): Promise<void> {}
+}
+
+/** One process, bounded by entry count; each entry carries its own TTL. */
+export class InMemorySignalCache implements SignalCache {
+  private readonly lru: LRUCache<string, CacheableSignalResult>;
+
+  constructor(maxEntries: number) {
+    this.lru = new LRUCache({ max: maxEntries });
+  }
+
+  async get(key: string): Promise<CacheableSignalResult | undefined> {
+    return this.lru.get(key);
+  }
+
+  async set(key: string, value: CacheableSignalResult, ttlMs: number): Promise<void> {
+    if (ttlMs > 0) this.lru.set(key, value, { ttl: ttlMs });
+  }
+
+  /** Remaining lifetime of an entry in ms (0 when absent); for tests and diagnostics. */
+  remainingTtl(key: string): number {
+    return this.lru.getRemainingTTL(key);
+  }
+
+  async close(): Promise<void> {
+    this.lru.clear();
+  }
+}
+
+/**
+ * Shared between replicas, so a burst of events for one number pays upstream once per fleet.
+ * The Redis client should be created with a short commandTimeout and no offline queue (see createRedisForSignalCache)
+ * so an unreachable Redis turns into fast misses instead of slow decisions.
+ */
+export class RedisSignalCache implements SignalCache {
+  private readonly logger = new Logger('SignalCache');
+  private failing = false;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keyPrefix = 'riskwire:signal:',
+  ) {}
+
+  async get(key: string): Promise<CacheableSignalResult | undefined> {
+    let raw: string | null;
+    try {
+      raw = await this.redis.get(this.keyPrefix + key);
+      this.recovered();
+    } catch (error) {
+      this.failed('get', error);
+      return undefined;
+    }
+    if (raw === null) return undefined;
+    try {
+      const parsed = JSON.parse(raw) as CacheableSignalResult;
+      return parsed && (parsed.status === 'OK' || parsed.status === 'NOT_FOUND') ? parsed : undefined;
+    } catch {
+      // Written by an older or foreign version: not ours to trust.
+      return undefined;
+    }
+  }
+
+  async set(key: string, value: CacheableSignalResult, ttlMs: number): Promise<void> {
+    if (ttlMs <= 0) return;
+    try {
+      await this.redis.set(this.keyPrefix + key, JSON.stringify(value), 'PX', Math.ceil(ttlMs));
+      this.recovered();
+    } catch (error) {
+      this.failed('set', error);
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.redis.quit();
+    } catch {
+      this.redis.disconnect();
+    }
+  }
+
+  // Log the transition only: a Redis outage must not flood the logs at event rate.
+  private failed(operation: string, error: unknown): void {
+    if (this.failing) return;
+    this.failing = true;
+    this.logger.warn(`Redis signal cache ${operation} failed, serving misses until it recovers: ${(error as Error).message}`);
+  }
+
+  private recovered(): void {
+    if (!this.failing) return;
+    this.failing = false;
+    this.logger.log('Redis signal cache recovered');
+  }
+}
+
+/** A Redis connection tuned for a cache: fail fast (short command timeout, no offline queue) and keep reconnecting. */
+export function createRedisForSignalCache(redisUrl: string): Redis {
+  const redis = new RedisClient(redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 250,
+    connectTimeout: 2_000,
+    retryStrategy: (times) => Math.min(times * 200, 5_000),
+  });
+  // Failures surface (once) through RedisSignalCache; without a listener ioredis would print every reconnect error.
+  redis.on('error', () => {});
+  return redis;
+}
+
+/** SIGNAL_CACHE decides; 'redis' without REDIS_URL falls back to memory rather than refusing to start. */
+export function createSignalCache(
+  settings: { cache: 'memory' | 'redis' | 'off'; cacheMaxEntries: number },
+  redisUrl?: string,
+): SignalCache {
+  if (settings.cache === 'off') return new NoSignalCache();
+  if (settings.cache === 'redis') {
+    if (redisUrl) return new RedisSignalCache(createRedisForSignalCache(redisUrl));
+    new Logger('SignalCache').warn('SIGNAL_CACHE=redis but REDIS_URL is not set: using the in-process cache');
+  }
+  return new InMemorySignalCache(settings.cacheMaxEntries);
+}

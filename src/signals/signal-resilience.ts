@@ -1,0 +1,158 @@
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  CircuitState,
+  ConsecutiveBreaker,
+  DelegateBackoff,
+  ExponentialBackoff,
+  TaskCancelledError,
+  TimeoutStrategy,
+  bulkhead,
+  circuitBreaker,
+  decorrelatedJitterGenerator,
+  handleWhenResult,
+  retry,
+  timeout,
+  wrap,
+  type IBackoff,
+  type IPolicy,
+  type IRetryBackoffContext,
+  type IRetryContext,
+} from 'cockatiel';
+import type { UpstreamResult } from './network-signals.client.js';
+import { SIGNAL_NAMES, type SignalName, type UnavailableReason } from './signal-result.js';
+
+export interface SignalResilienceSettings {
+  /** Budget of one upstream attempt (config.signals.timeoutMs). */
+  attemptTimeoutMs: number;
+  /** Extra attempts after the first (config.signals.retries). */
+  retries: number;
+  /** Concurrent lookups per signal before rejecting (config.signals.bulkhead). */
+  bulkhead: number;
+  /** Consecutive failed attempts that open a signal's circuit. */
+  breakerThreshold: number;
+  /** How long an open circuit rejects before letting one probe through. */
+  halfOpenAfterMs: number;
+  backoffInitialMs: number;
+  backoffMaxMs: number;
+  /** Not worth starting an attempt with less time than this before the deadline. */
+  minAttemptMs: number;
+}
+
+export type CircuitStateName = 'closed' | 'open' | 'half_open' | 'isolated';
+
+/** Transient: the same question may well get an answer a moment later. 400/401/403/404 never will. */
+const RETRIED: ReadonlySet<UnavailableReason> = new Set(['http_429', 'http_5xx', 'timeout', 'connection_error']);
+/** Signs the upstream itself is unwell, as opposed to our request or its data being wrong. */
+const BREAKING: ReadonlySet<UnavailableReason> = new Set(['http_429', 'http_5xx', 'timeout', 'connection_error']);
+
+interface AttemptOutcome {
+  result: UpstreamResult<SignalName>;
+  retry: boolean;
+  breakerFailure: boolean;
+  deadline: number;
+}
+
+type AttemptContext = IRetryContext & { signal: AbortSignal };
+
+const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half_open',
+  [CircuitState.Isolated]: 'isolated',
+};
+
+/**
+ * Per signal: bulkhead → retry (jittered exponential, Retry-After aware, deadline bound) → circuit breaker
+ * (counts each attempt) → cooperative timeout per attempt. One signal's outage never trips another's breaker.
+ */
+export class SignalResilience {
+  private readonly breakers = new Map<SignalName, ReturnType<typeof circuitBreaker>>();
+  private readonly policies = new Map<SignalName, IPolicy<AttemptContext>>();
+
+  constructor(
+    private readonly settings: SignalResilienceSettings,
+    onCircuitChange: (signal: SignalName, state: CircuitStateName) => void = () => {},
+  ) {
+    for (const signal of SIGNAL_NAMES) {
+      const breaker = circuitBreaker(
+        handleWhenResult((o) => (o as AttemptOutcome).breakerFailure),
+        { halfOpenAfter: settings.halfOpenAfterMs, breaker: new ConsecutiveBreaker(settings.breakerThreshold) },
+      );
+      breaker.onStateChange((state) => onCircuitChange(signal, STATE_NAMES[state]));
+      const retryPolicy = retry(
+        handleWhenResult((o) => (o as AttemptOutcome).retry),
+        { maxAttempts: settings.retries, backoff: this.backoff() },
+      );
+      const attemptTimeout = timeout(settings.attemptTimeoutMs, TimeoutStrategy.Cooperative);
+      this.breakers.set(signal, breaker);
+      this.policies.set(
+        signal,
+        wrap(bulkhead(settings.bulkhead, 0), retryPolicy, breaker, attemptTimeout) as unknown as IPolicy<AttemptContext>,
+      );
+    }
+  }
+
+  circuitState(signal: SignalName): CircuitStateName {
+    return STATE_NAMES[this.breakers.get(signal)!.state];
+  }
+
+  /**
+   * Runs `attempt` (one upstream request, cancelled through its AbortSignal) under the signal's policies until it
+   * answers, gives up, or `deadline` (epoch ms) passes. Never throws: refusals become UNAVAILABLE results.
+   */
+  async execute<N extends SignalName>(
+    signal: N,
+    deadline: number,
+    attempt: (abortSignal: AbortSignal, attemptNumber: number) => Promise<UpstreamResult<N>>,
+  ): Promise<UpstreamResult<N>> {
+    const overall = new AbortController();
+    const timer = setTimeout(() => overall.abort(), Math.max(0, deadline - Date.now()));
+    try {
+      const outcome = await this.policies.get(signal)!.execute(async (context) => {
+        const result = await attempt(context.signal, context.attempt);
+        return this.judge(result, deadline, context.attempt);
+      }, overall.signal);
+      return (outcome as AttemptOutcome).result as UpstreamResult<N>;
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) return { status: 'UNAVAILABLE', reason: 'circuit_open' };
+      if (error instanceof BulkheadRejectedError) return { status: 'UNAVAILABLE', reason: 'bulkhead_full' };
+      if (error instanceof TaskCancelledError) return { status: 'UNAVAILABLE', reason: 'deadline_exceeded' };
+      return { status: 'UNAVAILABLE', reason: 'connection_error', detail: `unexpected ${(error as Error).name}` };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private judge(result: UpstreamResult<SignalName>, deadline: number, attemptNumber: number): AttemptOutcome {
+    const failed = result.status === 'UNAVAILABLE';
+    const reason = failed ? result.reason : undefined;
+    const transient = reason !== undefined && RETRIED.has(reason);
+    const remaining = deadline - Date.now();
+    const wait = result.retryAfterMs ?? this.settings.backoffInitialMs;
+    // A Retry-After longer than our remaining budget means no answer in time: give up now rather than sleep past it.
+    const fits = wait + this.settings.minAttemptMs <= remaining;
+    return {
+      result,
+      retry: transient && fits && attemptNumber < this.settings.retries,
+      // An attempt cut short by the caller's own deadline says nothing about the upstream's health.
+      breakerFailure: reason !== undefined && BREAKING.has(reason) && !(reason === 'timeout' && remaining <= 0),
+      deadline,
+    };
+  }
+
+  private backoff(): DelegateBackoff<IRetryBackoffContext<unknown>, IBackoff<unknown>> {
+    const exponential = new ExponentialBackoff({
+      generator: decorrelatedJitterGenerator,
+      initialDelay: this.settings.backoffInitialMs,
+      maxDelay: this.settings.backoffMaxMs,
+    });
+    return new DelegateBackoff((context, previous?: IBackoff<unknown>) => {
+      const state = previous ? previous.next(context) : exponential.next();
+      const outcome = 'value' in context.result ? (context.result.value as AttemptOutcome) : undefined;
+      const remaining = outcome ? outcome.deadline - Date.now() - this.settings.minAttemptMs : 0;
+      const wanted = outcome?.result.retryAfterMs ?? state.duration;
+      return { delay: Math.max(0, Math.min(wanted, remaining)), state };
+    });
+  }
+}

@@ -1,0 +1,204 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
+import { isValidMaxAge, minutes } from './minutes.js';
+import type { NetworkSignalsPort, SignalEndpoint, UpstreamResult } from './network-signals.client.js';
+import { cacheKeyFor, ttlFor, type CacheableSignalResult, type SignalLookup } from './signal-cache-policy.js';
+import type { SignalCache } from './signal-cache.js';
+import { SignalResilience, type CircuitStateName } from './signal-resilience.js';
+import { SIGNAL_NAMES, type SignalName, type SignalRequest, type SignalResult, type SignalSet } from './signal-result.js';
+import type { SignalsSettings } from './signals.settings.js';
+import { NETWORK_SIGNALS_CLIENT, SIGNAL_CACHE, SIGNALS_SETTINGS } from './signals.tokens.js';
+
+export interface CollectOptions {
+  /** Epoch ms by which every check must have answered; unanswered ones come back UNAVAILABLE deadline_exceeded. */
+  deadline?: number;
+}
+
+export interface CollectedSignals {
+  signals: SignalSet;
+  /** Paid upstream requests this collect caused (retries included, cache hits and coalesced lookups excluded). */
+  upstreamCalls: number;
+}
+
+type Tally = { calls: number };
+type DurationLabel = 'ok' | 'not_found' | 'timeout' | 'http_4xx' | 'http_5xx' | 'error';
+
+/**
+ * Asks the mobile network the questions the policy needs, all at once: a decision waits for its slowest check,
+ * never for the sum. Cached answers are reused, identical in-flight questions share one upstream request,
+ * and nothing here ever rejects: the scoring policy decides what an unavailable signal means.
+ */
+@Injectable()
+export class SignalsService {
+  private readonly logger = new Logger(SignalsService.name);
+  private readonly resilience: SignalResilience;
+  private readonly inFlight = new Map<string, Promise<SignalResult>>();
+
+  constructor(
+    @Inject(NETWORK_SIGNALS_CLIENT) private readonly client: NetworkSignalsPort,
+    @Inject(SIGNAL_CACHE) private readonly cache: SignalCache,
+    @Inject(SIGNALS_SETTINGS) private readonly settings: SignalsSettings,
+    private readonly metrics: RiskwireMetrics,
+  ) {
+    for (const signal of SIGNAL_NAMES) metrics.circuitState.set({ signal }, 0);
+    this.resilience = new SignalResilience(settings, (signal, state) => {
+      metrics.circuitState.set({ signal }, state === 'closed' ? 0 : 1);
+      if (state === 'open') this.logger.warn(`Circuit for ${signal} opened: upstream failing, answering circuit_open`);
+      if (state === 'closed') this.logger.log(`Circuit for ${signal} closed again`);
+    });
+  }
+
+  async collect(phoneNumber: string, request: SignalRequest, options: CollectOptions = {}): Promise<CollectedSignals> {
+    const deadline = options.deadline ?? Date.now() + this.settings.defaultDeadlineMs;
+    const tally: Tally = { calls: 0 };
+    const entries = await Promise.all(
+      SIGNAL_NAMES.map(async (signal): Promise<[SignalName, SignalResult]> => {
+        const lookup = lookupFor(signal, request);
+        if (lookup === undefined) {
+          this.metrics.signalLookups.inc({ signal, source: 'skipped' });
+          return [signal, { status: 'SKIPPED' }];
+        }
+        if ('status' in lookup) return [signal, lookup];
+        return [signal, await this.lookupBefore(lookup, phoneNumber, deadline, tally)];
+      }),
+    );
+    return { signals: Object.fromEntries(entries) as unknown as SignalSet, upstreamCalls: tally.calls };
+  }
+
+  /** For health reporting: which signals are currently being refused by their breaker. */
+  circuitStates(): Record<SignalName, CircuitStateName> {
+    return Object.fromEntries(SIGNAL_NAMES.map((s) => [s, this.resilience.circuitState(s)])) as Record<SignalName, CircuitStateName>;
+  }
+
+  /** Resolves by the deadline whatever the upstream, the cache or the coalesced leader are doing. */
+  private async lookupBefore(lookup: SignalLookup, phoneNumber: string, deadline: number, tally: Tally): Promise<SignalResult> {
+    const startedAt = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<SignalResult>((resolve) => {
+      timer = setTimeout(
+        () => resolve({ status: 'UNAVAILABLE', reason: 'deadline_exceeded', latencyMs: Date.now() - startedAt }),
+        Math.max(0, deadline - startedAt),
+      );
+    });
+    try {
+      return await Promise.race([this.lookup(lookup, phoneNumber, deadline, tally, startedAt), late]);
+    } catch (error) {
+      this.logger.error(`Signal lookup ${lookup.signal} failed unexpectedly: ${(error as Error).message}`);
+      return { status: 'UNAVAILABLE', reason: 'connection_error', detail: 'internal error', latencyMs: Date.now() - startedAt };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async lookup(
+    lookup: SignalLookup,
+    phoneNumber: string,
+    deadline: number,
+    tally: Tally,
+    startedAt: number,
+  ): Promise<SignalResult> {
+    const { signal } = lookup;
+    const key = cacheKeyFor(lookup, phoneNumber);
+    let pending = this.inFlight.get(key);
+    if (pending === undefined) {
+      const cached = await this.fromCache(key, signal, startedAt);
+      if (cached !== undefined) return cached;
+      // Re-check after the cache round trip: another event may have started the same request meanwhile.
+      pending = this.inFlight.get(key);
+    }
+    if (pending !== undefined) {
+      this.metrics.signalLookups.inc({ signal, source: 'coalesced' });
+      return withLatency(await pending, startedAt);
+    }
+    this.metrics.signalLookups.inc({ signal, source: 'upstream' });
+    const request = this.fetch(lookup, key, phoneNumber, deadline, tally).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, request);
+    return withLatency(await request, startedAt);
+  }
+
+  private async fromCache(key: string, signal: SignalName, startedAt: number): Promise<SignalResult | undefined> {
+    const cached = await this.cache.get(key);
+    if (cached === undefined) return undefined;
+    this.metrics.signalLookups.inc({ signal, source: 'cache' });
+    return { ...cached, fromCache: true, latencyMs: Date.now() - startedAt };
+  }
+
+  private async fetch(lookup: SignalLookup, key: string, phoneNumber: string, deadline: number, tally: Tally): Promise<SignalResult> {
+    const { signal } = lookup;
+    const endpoint: SignalEndpoint = lookup.mode === 'date' ? 'retrieve-date' : 'check';
+    const answer = await this.resilience.execute(signal, deadline, async (abortSignal) => {
+      tally.calls += 1;
+      this.metrics.upstreamCalls.inc({ signal, endpoint });
+      const startedAt = performance.now();
+      const result = await this.ask(lookup, phoneNumber, abortSignal);
+      this.metrics.signalDuration.observe({ signal, result: durationLabel(result) }, (performance.now() - startedAt) / 1000);
+      return result;
+    });
+    const { retryAfterMs: _retryAfter, ...result } = answer as UpstreamResult<SignalName> & { retryAfterMs?: number };
+    // The attempt was cut by the caller's deadline rather than by its own timeout: say so.
+    if (result.status === 'UNAVAILABLE' && result.reason === 'timeout' && Date.now() >= deadline) {
+      return { ...result, reason: 'deadline_exceeded' };
+    }
+    const ttl = ttlFor(lookup, result, this.settings.cacheTtls);
+    if (ttl > 0) void this.cache.set(key, stripForCache(result as CacheableSignalResult), ttl);
+    return result as SignalResult;
+  }
+
+  private ask(lookup: SignalLookup, phoneNumber: string, abortSignal: AbortSignal): Promise<UpstreamResult<SignalName>> {
+    if (lookup.signal === 'callForwarding') return this.client.callForwarding(phoneNumber, abortSignal);
+    if (lookup.signal === 'simSwap') {
+      return lookup.mode === 'date'
+        ? this.client.simSwapDate(phoneNumber, abortSignal)
+        : this.client.simSwapCheck(phoneNumber, lookup.maxAge, abortSignal);
+    }
+    return lookup.mode === 'date'
+      ? this.client.deviceSwapDate(phoneNumber, abortSignal)
+      : this.client.deviceSwapCheck(phoneNumber, lookup.maxAge, abortSignal);
+  }
+}
+
+/** What to ask for one signal, nothing when not requested, or an immediate answer when the request cannot be valid. */
+function lookupFor(signal: SignalName, request: SignalRequest): SignalLookup | SignalResult | undefined {
+  if (signal === 'callForwarding') return request.callForwarding ? { signal, mode: 'check' } : undefined;
+  const wanted = request[signal];
+  if (!wanted) return undefined;
+  if (wanted.mode === 'date') return { signal, mode: 'date' };
+  const maxAge = minutes(Math.max(0, wanted.maxAgeMinutes));
+  // The upstream would answer 400 anyway; refusing here saves a paid call and never shrinks the window silently.
+  if (!isValidMaxAge(maxAge))
+    return { status: 'UNAVAILABLE', reason: 'http_400', detail: 'maxAgeMinutes must be an integer from 1 to 2400' };
+  return { signal, mode: 'window', maxAge };
+}
+
+function withLatency(result: SignalResult, startedAt: number): SignalResult {
+  return result.status === 'SKIPPED' ? result : { ...result, latencyMs: Date.now() - startedAt };
+}
+
+function stripForCache(result: CacheableSignalResult): CacheableSignalResult {
+  const { latencyMs: _latency, fromCache: _fromCache, ...answer } = result;
+  return answer as CacheableSignalResult;
+}
+
+function durationLabel(result: SignalResult): DurationLabel {
+  if (result.status === 'OK') return 'ok';
+  if (result.status === 'NOT_FOUND') return 'not_found';
+  if (result.status !== 'UNAVAILABLE') return 'error';
+  switch (result.reason) {
+    case 'timeout':
+    case 'deadline_exceeded':
+      return 'timeout';
+    case 'http_400':
+    case 'http_401':
+    case 'http_403':
+    case 'http_429':
+    case 'http_4xx':
+      return 'http_4xx';
+    case 'http_5xx':
+      return 'http_5xx';
+    case 'connection_error':
+    case 'invalid_response':
+    case 'circuit_open':
+    case 'bulkhead_full':
+      return 'error';
+  }
+}

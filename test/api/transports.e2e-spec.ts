@@ -1,0 +1,187 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON response bodies and gRPC clients loaded from the proto at run time are untyped */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Metadata, credentials, loadPackageDefinition, type ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { createServer, type Server } from 'node:http';
+import type { Kafka } from 'kafkajs';
+import { RISK_PROTO_LOADER_OPTIONS, RISK_PROTO_PATH } from '../../src/api/grpc/grpc-options.js';
+import { verifyCallbackSignature } from '../../src/api/callback-signature.js';
+import type { Decision } from '../../src/decisions/decision.js';
+import { decisionIdFor } from '../../src/decisions/decision-id.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
+import { loginEvent, transactionEvent } from '../support/events.js';
+import { TopicReader, createTopics, produce, testBrokers, testKafka, uniqueTopics } from '../support/kafka-io.js';
+import { ServiceProcess } from '../support/service-process.js';
+import { SimulatorAdmin, hoursAgo } from '../support/simulator-admin.js';
+
+const UPSTREAM_KEY = 'e2e-upstream-key';
+const API_SECRET = 'e2e-api-secret';
+const SIGNING_SECRET = 'e2e-signing-secret';
+
+const riskPkg = loadPackageDefinition(loadSync(RISK_PROTO_PATH, { ...RISK_PROTO_LOADER_OPTIONS })) as any;
+const healthPkg = loadPackageDefinition(loadSync(healthProtoPath, { enums: String })) as any;
+
+/** The JSON event contract as a gRPC AssessRequest. */
+function toAssessRequest(event: Record<string, any>) {
+  const base = { eventId: event.eventId, occurredAt: event.occurredAt, accountId: event.accountId, phoneNumber: event.phoneNumber };
+  if (event.type === 'transaction') {
+    return { ...base, transaction: { amount: event.amount, transactionType: event.transactionType } };
+  }
+  return { ...base, login: { channel: event.channel } };
+}
+
+describe('HTTP, gRPC and Kafka share one engine (real broker, real simulator, service as a process)', () => {
+  let kafka: Kafka;
+  let simulator: RunningSimulator;
+  let admin: SimulatorAdmin;
+  let service: ServiceProcess;
+  let decisions: TopicReader<Decision>;
+  let grpcClient: any;
+  const topics = uniqueTopics('transports');
+
+  const http = async (path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(service.httpUrl + path, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${API_SECRET}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+  };
+
+  const grpc = (method: string, request: object, deadlineMs = 5000): Promise<any> => {
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${API_SECRET}`);
+    return new Promise((resolve, reject) =>
+      grpcClient[method](request, metadata, { deadline: Date.now() + deadlineMs }, (err: ServiceError | null, res: unknown) => (err ? reject(err) : resolve(res))),
+    );
+  };
+
+  beforeAll(async () => {
+    kafka = testKafka();
+    simulator = await startSimulator({ port: 0, apiKey: UPSTREAM_KEY });
+    admin = new SimulatorAdmin(simulator.url);
+    await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 3);
+    service = await new ServiceProcess({
+      KAFKA_BROKERS: testBrokers().join(','),
+      KAFKA_GROUP_ID: topics.group,
+      TOPIC_LOGIN: topics.login,
+      TOPIC_TRANSACTION: topics.transaction,
+      TOPIC_DECISIONS: topics.decisions,
+      TOPIC_DLQ: topics.dlq,
+      SIGNALS_BASE_URL: simulator.baseUrl,
+      SIGNALS_API_KEY: UPSTREAM_KEY,
+      SIGNALS_TIMEOUT_MS: '400',
+      SIGNAL_CACHE: 'off',
+      API_KEYS: `e2e:${API_SECRET}:assess|read`,
+      CALLBACK_SIGNING_SECRET: SIGNING_SECRET,
+      CALLBACK_ALLOW_PRIVATE: 'true',
+    }).start();
+    decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
+    grpcClient = new riskPkg.riskwire.v1.RiskService(`127.0.0.1:${service.grpcPort}`, credentials.createInsecure());
+  });
+
+  afterAll(async () => {
+    grpcClient?.close();
+    await decisions?.stop();
+    await service?.kill('SIGTERM');
+    await simulator?.close();
+  });
+
+  it('the same event via HTTP, then gRPC, then Kafka gets one decision id and one outcome', async () => {
+    const phone = '+491720000001';
+    await admin.subscriber(phone, { simSwappedAt: hoursAgo(2), callForwardingActive: true });
+    const event = transactionEvent(phone, '2500.00');
+
+    const viaHttp = await http('/v1/assessments', event);
+    expect(viaHttp.status).toBe(200);
+    expect(viaHttp.body.decisionId).toBe(decisionIdFor(event.eventId));
+    expect(viaHttp.body.outcome).not.toBe('ALLOW');
+
+    const viaGrpc = await grpc('Assess', toAssessRequest(event));
+    expect(viaGrpc).toMatchObject({ decisionId: viaHttp.body.decisionId, outcome: viaHttp.body.outcome, score: viaHttp.body.score });
+
+    await produce(kafka, topics.transaction, [{ key: event.accountId, value: JSON.stringify(event) }]);
+    await decisions.waitFor((rs) => rs.some((r) => r.value.eventId === event.eventId), 30_000, 'the Kafka decision');
+    const viaKafka = decisions.records.find((r) => r.value.eventId === event.eventId)!.value;
+    expect(viaKafka).toMatchObject({ decisionId: viaHttp.body.decisionId, outcome: viaHttp.body.outcome, score: viaHttp.body.score });
+    expect(viaKafka.reasons.map((r) => r.code)).toEqual(viaHttp.body.reasons.map((r: { code: string }) => r.code));
+  });
+
+  it('a decision made from Kafka is readable over HTTP and gRPC, and listed for its account', async () => {
+    const event = loginEvent('+491720000002', { accountId: `acc-transports-${Date.now()}` });
+    await produce(kafka, topics.login, [{ key: event.accountId, value: JSON.stringify(event) }]);
+    await decisions.waitFor((rs) => rs.some((r) => r.value.eventId === event.eventId), 30_000, 'the Kafka decision');
+    const id = decisionIdFor(event.eventId);
+    const got = await http(`/v1/assessments/${id}`);
+    expect(got.status).toBe(200);
+    expect(got.body.eventId).toBe(event.eventId);
+    expect(await grpc('GetDecision', { decisionId: id })).toMatchObject({ decisionId: id, outcome: got.body.outcome });
+    const listed = await http(`/v1/assessments?accountId=${encodeURIComponent(event.accountId)}`);
+    expect(listed.body.decisions.map((d: Decision) => d.decisionId)).toEqual([id]);
+    expect(listed.body.meta).toMatchObject({ count: 1, page_number: 1, next_page_url: null });
+  });
+
+  it('risky and clean subscribers get the same outcome on every transport (distinct events)', async () => {
+    const risky = '+491720000003';
+    await admin.subscriber(risky, { simSwappedAt: hoursAgo(1), deviceSwappedAt: hoursAgo(1) });
+    const outcomes: string[] = [];
+    const e1 = loginEvent(risky);
+    outcomes.push((await http('/v1/assessments', e1)).body.outcome);
+    const e2 = loginEvent(risky);
+    outcomes.push((await grpc('Assess', toAssessRequest(e2))).outcome);
+    const e3 = loginEvent(risky);
+    await produce(kafka, topics.login, [{ key: e3.accountId, value: JSON.stringify(e3) }]);
+    await decisions.waitFor((rs) => rs.some((r) => r.value.eventId === e3.eventId), 30_000, 'the Kafka decision');
+    outcomes.push(decisions.records.find((r) => r.value.eventId === e3.eventId)!.value.outcome);
+    expect(new Set(outcomes).size).toBe(1);
+    expect(outcomes[0]).not.toBe('ALLOW');
+  });
+
+  it('a short gRPC deadline against a slow upstream yields a degraded decision, not DEADLINE_EXCEEDED', async () => {
+    await admin.faults({ latencyMs: 1500 });
+    try {
+      const decision = await grpc('Assess', toAssessRequest(loginEvent('+491720000004')), 300);
+      expect(decision.degraded).toBe(true);
+    } finally {
+      await admin.reset();
+    }
+  });
+
+  it('an asynchronous HTTP assessment calls back with a verifiable signature', async () => {
+    const received: { body: string; signature: string }[] = [];
+    const receiver: Server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ body: Buffer.concat(chunks).toString('utf8'), signature: String(req.headers['x-riskwire-signature']) });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = receiver.address() as { port: number };
+      const event = loginEvent('+491720000005');
+      const accepted = await http('/v1/assessments', { ...event, callbackUrl: `http://127.0.0.1:${port}/cb` });
+      expect(accepted.status).toBe(202);
+      for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(received).toHaveLength(1);
+      expect(verifyCallbackSignature(SIGNING_SECRET, received[0]!.body, received[0]!.signature)).toBe(true);
+      expect(JSON.parse(received[0]!.body).decisionId).toBe(accepted.body.decisionId);
+    } finally {
+      await new Promise<void>((r) => receiver.close(() => r()));
+    }
+  });
+
+  it('grpc.health.v1 answers SERVING and /openapi.json is served', async () => {
+    const health = new healthPkg.grpc.health.v1.Health(`127.0.0.1:${service.grpcPort}`, credentials.createInsecure());
+    try {
+      const res = await new Promise<any>((resolve, reject) => health.Check({ service: 'riskwire.v1.RiskService' }, (err: ServiceError | null, r: unknown) => (err ? reject(err) : resolve(r))));
+      expect(res.status).toBe('SERVING');
+    } finally {
+      health.close();
+    }
+    const doc = await fetch(`${service.httpUrl}/openapi.json`);
+    expect(doc.status).toBe(200);
+  });
+});

@@ -1,0 +1,277 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { EnvironmentSchema } from '../../src/config/environment.schema.js';
+import { type Yaml, findTool, parseYaml, parseYamlStream, readRepoFile, run, runOk } from './ops-tools.js';
+
+const CHART = 'helm/riskwire';
+const ALL_OPTIONS = `${CHART}/ci/all-options-values.yaml`;
+const HPA = `${CHART}/ci/hpa-values.yaml`;
+const EXISTING_SECRET = `${CHART}/ci/existing-secret-values.yaml`;
+/** Variables that may only reach the pod through secretKeyRef. */
+const SECRET_ENV = ['SIGNALS_API_KEY', 'API_KEYS', 'REDIS_URL', 'CALLBACK_SIGNING_SECRET'];
+const OPTIONAL_KINDS = ['ServiceMonitor', 'PrometheusRule', 'HorizontalPodAutoscaler', 'ScaledObject', 'NetworkPolicy'];
+
+interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string } };
+}
+interface Probe {
+  httpGet?: { path: string; port: string | number };
+}
+interface Container {
+  name: string;
+  ports: Array<{ name: string; containerPort: number }>;
+  env?: EnvVar[];
+  envFrom?: Array<{ configMapRef?: { name: string } }>;
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  securityContext?: Record<string, unknown>;
+  volumeMounts?: Array<{ name: string; mountPath: string }>;
+}
+interface PodSpec {
+  terminationGracePeriodSeconds?: number;
+  securityContext?: Record<string, unknown>;
+  containers: Container[];
+  volumes?: Array<{ name: string; emptyDir?: unknown; configMap?: { name: string } }>;
+}
+interface Deployment {
+  spec: { template: { metadata: { annotations?: Record<string, string> }; spec: PodSpec } };
+}
+
+const get = <T>(doc: Yaml, path: string): T =>
+  path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], doc) as T;
+
+describe('Helm chart helm/riskwire', () => {
+  let helm: string;
+  const template = (...args: string[]): Yaml[] =>
+    parseYamlStream(runOk(helm, ['template', 'rw', CHART, '--namespace', 'risk', '--kube-version', '1.30.0', ...args]));
+  const only = (docs: Yaml[], kind: string): Yaml[] => docs.filter((d) => d.kind === kind);
+  const one = (docs: Yaml[], kind: string): Yaml => {
+    const found = only(docs, kind).filter((d) => kind !== 'ConfigMap' || !String(get(d, 'metadata.name')).endsWith('-policy'));
+    expect({ kind, count: found.length }).toEqual({ kind, count: 1 });
+    return found[0] as Yaml;
+  };
+  const container = (docs: Yaml[]): Container =>
+    (one(docs, 'Deployment') as unknown as Deployment).spec.template.spec.containers[0] as Container;
+
+  let defaults: Yaml[];
+  let allOptions: Yaml[];
+
+  beforeAll(() => {
+    helm = findTool('helm');
+    defaults = template();
+    allOptions = template('-f', ALL_OPTIONS);
+  });
+
+  it.each([
+    ['default values', []],
+    ['all options', ['-f', ALL_OPTIONS]],
+    ['HPA', ['-f', HPA]],
+    ['existing secret', ['-f', EXISTING_SECRET]],
+  ])('helm lint --strict passes with %s', (_name, args) => {
+    const result = run(helm, ['lint', '--strict', CHART, ...(args as string[])]);
+    expect({ ok: result.ok, output: result.ok ? '' : result.stdout + result.stderr }).toEqual({ ok: true, output: '' });
+  });
+
+  it('probes hit /health/live and /health/ready on the http container port', () => {
+    for (const docs of [defaults, allOptions]) {
+      const c = container(docs);
+      expect(c.livenessProbe?.httpGet).toEqual({ path: '/health/live', port: 'http' });
+      expect(c.readinessProbe?.httpGet).toEqual({ path: '/health/ready', port: 'http' });
+      expect(c.ports.find((p) => p.name === 'http')?.containerPort).toBe(8080);
+    }
+  });
+
+  it('container ports, Service ports and HTTP_PORT/GRPC_PORT agree with the app defaults', () => {
+    const appDefaults = new EnvironmentSchema();
+    const ports = Object.fromEntries(container(defaults).ports.map((p) => [p.name, p.containerPort]));
+    expect(ports).toEqual({ http: appDefaults.HTTP_PORT, grpc: appDefaults.GRPC_PORT });
+    const config = get<Record<string, string>>(one(defaults, 'ConfigMap'), 'data');
+    expect({ HTTP_PORT: Number(config.HTTP_PORT), GRPC_PORT: Number(config.GRPC_PORT) }).toEqual({ HTTP_PORT: 8080, GRPC_PORT: 50051 });
+    const servicePorts = get<Array<{ name: string; port: number; targetPort: string }>>(one(defaults, 'Service'), 'spec.ports');
+    expect(servicePorts.map((p) => [p.name, p.port, p.targetPort])).toEqual([
+      ['http', 8080, 'http'],
+      ['grpc', 50051, 'grpc'],
+    ]);
+  });
+
+  it('changing ports.http moves the container port, the Service and HTTP_PORT together', () => {
+    const docs = template('--set', 'ports.http=9000');
+    expect(container(docs).ports.find((p) => p.name === 'http')?.containerPort).toBe(9000);
+    expect(get<Record<string, string>>(one(docs, 'ConfigMap'), 'data').HTTP_PORT).toBe('9000');
+    expect(get<Array<{ name: string; port: number }>>(one(docs, 'Service'), 'spec.ports')[0]?.port).toBe(9000);
+  });
+
+  it('runs as non-root uid 1000 with a read-only root filesystem, no privilege escalation and no capabilities', () => {
+    for (const docs of [defaults, allOptions]) {
+      const pod = (one(docs, 'Deployment') as unknown as Deployment).spec.template.spec;
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
+      expect(pod.containers[0]?.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
+      expect(pod.volumes?.find((v) => v.name === 'tmp')?.emptyDir).toBeDefined();
+      expect(pod.containers[0]?.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+    }
+  });
+
+  it('secrets reach the pod only through secretKeyRef, never as values in env or the ConfigMap', () => {
+    const secretValues = Object.values(get<Record<string, string>>(parseYaml(readRepoFile(ALL_OPTIONS)), 'secrets'));
+    for (const docs of [defaults, allOptions]) {
+      const c = container(docs);
+      for (const name of SECRET_ENV) {
+        const v = c.env?.find((e) => e.name === name);
+        expect({ name, value: v?.value, key: v?.valueFrom?.secretKeyRef?.key }).toEqual({ name, value: undefined, key: name });
+      }
+      const configMapData = get<Record<string, string>>(one(docs, 'ConfigMap'), 'data');
+      expect(Object.keys(configMapData).filter((k) => SECRET_ENV.includes(k))).toEqual([]);
+      const nonSecretText = JSON.stringify(docs.filter((d) => d.kind !== 'Secret'));
+      expect(secretValues.filter((s) => nonSecretText.includes(s))).toEqual([]);
+    }
+    const secret = one(allOptions, 'Secret');
+    const data = get<Record<string, string>>(secret, 'data');
+    expect(Buffer.from(data.SIGNALS_API_KEY ?? '', 'base64').toString()).toBe('ci-signals-key-0123456789');
+    expect(container(allOptions).env?.find((e) => e.name === 'API_KEYS')?.valueFrom?.secretKeyRef?.name).toBe(get(secret, 'metadata.name'));
+  });
+
+  it('with existingSecret the chart makes no Secret and reads that one', () => {
+    const docs = template('-f', EXISTING_SECRET);
+    expect(only(docs, 'Secret')).toEqual([]);
+    const refs = (container(docs).env ?? []).map((e) => e.valueFrom?.secretKeyRef?.name);
+    expect(new Set(refs)).toEqual(new Set(['riskwire-credentials']));
+    expect(get<Record<string, string>>(one(docs, 'Deployment'), 'spec.template.metadata.annotations')['checksum/secret']).toBeUndefined();
+  });
+
+  it('refuses a secret passed as plain extra env', () => {
+    const result = run(helm, ['template', 'rw', CHART, '--kube-version', '1.30.0', '--set', 'config.extraEnv.SIGNALS_API_KEY=oops']);
+    expect(result.ok).toBe(false);
+    expect(result.stderr).toContain('config.extraEnv.SIGNALS_API_KEY is a secret');
+  });
+
+  it('gives the pod more grace than the consumer drain time, which reaches the app as SHUTDOWN_TIMEOUT_MS', () => {
+    for (const [docs, seconds] of [
+      [defaults, 20],
+      [allOptions, 45],
+    ] as const) {
+      const pod = (one(docs, 'Deployment') as unknown as Deployment).spec.template.spec;
+      const shutdownMs = Number(get<Record<string, string>>(one(docs, 'ConfigMap'), 'data').SHUTDOWN_TIMEOUT_MS);
+      expect(shutdownMs).toBe(seconds * 1000);
+      expect(pod.terminationGracePeriodSeconds).toBe(seconds + 10);
+      expect((pod.terminationGracePeriodSeconds ?? 0) * 1000).toBeGreaterThan(shutdownMs);
+    }
+    expect(new EnvironmentSchema().SHUTDOWN_TIMEOUT_MS).toBe(20_000);
+  });
+
+  it('reads settings from the ConfigMap and rolls pods when it changes', () => {
+    const deployment = one(defaults, 'Deployment');
+    const configMapName = get<string>(one(defaults, 'ConfigMap'), 'metadata.name');
+    expect(container(defaults).envFrom).toEqual([{ configMapRef: { name: configMapName } }]);
+    const checksum = (docs: Yaml[]) =>
+      get<Record<string, string>>(one(docs, 'Deployment'), 'spec.template.metadata.annotations')['checksum/config'];
+    expect(checksum(defaults)).toMatch(/^[a-f0-9]{64}$/);
+    expect(checksum(template('--set', 'config.logLevel=debug'))).not.toBe(checksum(defaults));
+    expect(get(deployment, 'spec.replicas')).toBe(2);
+  });
+
+  it('mounts a custom policy at /etc/riskwire/policy and points POLICY_FILE at it only when one is given', () => {
+    expect(get<Record<string, string>>(one(defaults, 'ConfigMap'), 'data').POLICY_FILE).toBeUndefined();
+    expect(container(defaults).volumeMounts?.map((m) => m.mountPath)).toEqual(['/tmp']);
+
+    const policyFile = get<Record<string, string>>(one(allOptions, 'ConfigMap'), 'data').POLICY_FILE;
+    expect(policyFile).toBe('/etc/riskwire/policy/policy.json');
+    const policyMap = only(allOptions, 'ConfigMap').find((d) => String(get(d, 'metadata.name')).endsWith('-policy')) as Yaml;
+    expect(JSON.parse(get<Record<string, string>>(policyMap, 'data')['policy.json'] ?? '')).toMatchObject({ version: 'ci-1' });
+    const pod = (one(allOptions, 'Deployment') as unknown as Deployment).spec.template.spec;
+    expect(pod.volumes?.find((v) => v.name === 'policy')?.configMap?.name).toBe(get(policyMap, 'metadata.name'));
+    expect(pod.containers[0]?.volumeMounts).toContainEqual(expect.objectContaining({ name: 'policy', mountPath: '/etc/riskwire/policy' }));
+    expect(get<Record<string, string>>(one(allOptions, 'Deployment'), 'spec.template.metadata.annotations')['checksum/policy']).toMatch(
+      /^[a-f0-9]{64}$/,
+    );
+  });
+
+  it('renders ServiceMonitor, PrometheusRule, KEDA and NetworkPolicy only when asked', () => {
+    const kinds = (docs: Yaml[]) => OPTIONAL_KINDS.filter((k) => only(docs, k).length > 0);
+    expect(kinds(defaults)).toEqual([]);
+    expect(kinds(allOptions)).toEqual(['ServiceMonitor', 'PrometheusRule', 'ScaledObject', 'NetworkPolicy']);
+    expect(kinds(template('-f', HPA))).toEqual(['HorizontalPodAutoscaler']);
+    expect(only(defaults, 'PodDisruptionBudget')).toHaveLength(1);
+  });
+
+  it('the ServiceMonitor scrapes /metrics on the Service port named http', () => {
+    const endpoints = get<Array<{ port: string; path: string }>>(one(allOptions, 'ServiceMonitor'), 'spec.endpoints');
+    expect(endpoints).toEqual([expect.objectContaining({ port: 'http', path: '/metrics' })]);
+    expect(get<Record<string, string>>(one(allOptions, 'ServiceMonitor'), 'metadata.labels').release).toBe('kube-prometheus-stack');
+  });
+
+  it('the PrometheusRule carries exactly the alerts of deploy/prometheus/alerts.yml', () => {
+    const source = readRepoFile('deploy/prometheus/alerts.yml');
+    expect(readRepoFile(CHART, 'files/alerts.yml')).toBe(source);
+    expect(get(one(allOptions, 'PrometheusRule'), 'spec.groups')).toEqual(get(parseYaml(source), 'groups'));
+  });
+
+  it('KEDA scales on consumer lag of both input topics and never past the partition count', () => {
+    const scaled = one(allOptions, 'ScaledObject');
+    expect(get(scaled, 'spec.maxReplicaCount')).toBe(12);
+    const triggers = get<Array<{ type: string; metadata: Record<string, string> }>>(scaled, 'spec.triggers');
+    expect(triggers.map((t) => [t.type, t.metadata.topic, t.metadata.consumerGroup])).toEqual([
+      ['kafka', 'risk.login.v1', 'riskwire'],
+      ['kafka', 'risk.transaction.v1', 'riskwire'],
+    ]);
+    expect(get(one(allOptions, 'Deployment'), 'spec.replicas')).toBeUndefined();
+
+    const capped = run(helm, [
+      'template',
+      'rw',
+      CHART,
+      '--kube-version',
+      '1.30.0',
+      '--set',
+      'keda.enabled=true',
+      '--set',
+      'keda.maxReplicaCount=7',
+    ]);
+    expect(capped.ok).toBe(false);
+    expect(capped.stderr).toContain('keda.maxReplicaCount (7) is above kafka.partitions (6)');
+    const both = run(helm, [
+      'template',
+      'rw',
+      CHART,
+      '--kube-version',
+      '1.30.0',
+      '--set',
+      'keda.enabled=true',
+      '--set',
+      'autoscaling.enabled=true',
+    ]);
+    expect(both.ok).toBe(false);
+  });
+
+  it('the HPA defaults its maximum to the partition count', () => {
+    const hpa = one(template('-f', HPA), 'HorizontalPodAutoscaler');
+    expect([get(hpa, 'spec.minReplicas'), get(hpa, 'spec.maxReplicas')]).toEqual([2, 6]);
+  });
+
+  it('the helm test pod calls /health/ready through the Service', () => {
+    const testPod = one(defaults, 'Pod');
+    expect(get<Record<string, string>>(testPod, 'metadata.annotations')['helm.sh/hook']).toBe('test');
+    expect(JSON.stringify(get(testPod, 'spec.containers'))).toContain('http://rw-riskwire:8080/health/ready');
+  });
+
+  it('documents every value in values.yaml with a ## @param line, and nothing that is not there', () => {
+    const text = readRepoFile(CHART, 'values.yaml');
+    const documented = [...text.matchAll(/^\s*## @param (\S+)/gm)].map((m) => m[1] as string);
+    const values = parseYaml(text);
+    const leaves: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (documented.includes(path)) return;
+      if (node && typeof node === 'object' && !Array.isArray(node) && Object.keys(node).length > 0) {
+        for (const [k, v] of Object.entries(node)) walk(v, path ? `${path}.${k}` : k);
+      } else leaves.push(path);
+    };
+    walk(values, '');
+    expect(leaves).toEqual([]);
+    expect(documented.filter((p) => get(values, p) === undefined)).toEqual([]);
+  });
+});

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
+
+export function testBrokers(): string[] {
+  const brokers = process.env.RISKWIRE_TEST_BROKERS;
+  if (!brokers) throw new Error('RISKWIRE_TEST_BROKERS is not set: run the e2e tests through jest (globalSetup starts the broker)');
+  return brokers.split(',');
+}
+
+export function testKafka(): Kafka {
+  return new Kafka({ clientId: 'riskwire-test', brokers: testBrokers(), logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 200 } });
+}
+
+/** Topic names unique to one test, so test files never see each other's records. */
+export function uniqueTopics(prefix: string) {
+  const id = `${prefix}-${randomUUID().slice(0, 8)}`;
+  return { login: `${id}.login`, transaction: `${id}.transaction`, decisions: `${id}.decisions`, dlq: `${id}.dlq`, group: `${id}-group` };
+}
+
+export async function createTopics(kafka: Kafka, topics: string[], partitions = 3): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) });
+  await admin.disconnect();
+}
+
+export async function produce(kafka: Kafka, topic: string, messages: { key?: string | null; value: string | Buffer | null }[]): Promise<void> {
+  const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  for (let i = 0; i < messages.length; i += 500) {
+    await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 500).map((m) => ({ key: m.key ?? null, value: m.value })) });
+  }
+  await producer.disconnect();
+}
+
+export interface CollectedRecord<T> {
+  key: string | null;
+  value: T;
+  partition: number;
+  offset: string;
+}
+
+/** Reads a topic from the beginning into memory until stopped; `waitFor` polls it. */
+export class TopicReader<T = unknown> {
+  readonly records: CollectedRecord<T>[] = [];
+  private consumer?: Consumer;
+
+  constructor(private readonly kafka: Kafka, private readonly topic: string) {}
+
+  async start(): Promise<this> {
+    this.consumer = this.kafka.consumer({ groupId: `reader-${randomUUID()}`, maxWaitTimeInMs: 50 });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [this.topic], fromBeginning: true });
+    await this.consumer.run({
+      eachMessage: async ({ message, partition }) => {
+        this.records.push({ key: message.key?.toString() ?? null, value: JSON.parse(message.value?.toString() ?? 'null') as T, partition, offset: message.offset });
+      },
+    });
+    return this;
+  }
+
+  async waitFor(predicate: (records: CollectedRecord<T>[]) => boolean, timeoutMs: number, what = 'records'): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (!predicate(this.records)) {
+      if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} on ${this.topic} (have ${this.records.length})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+}
