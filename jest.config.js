@@ -30,7 +30,7 @@ export default {
       // a real Kafka broker, started and stopped by the project's own script
       globalSetup: '<rootDir>/test/support/kafka-global-setup.ts',
       globalTeardown: '<rootDir>/test/support/kafka-global-teardown.ts',
-      testTimeout: 180000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-timeout.ts'],
     },
   ],
 };

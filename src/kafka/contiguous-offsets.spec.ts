@@ -26,6 +26,22 @@ describe('ContiguousOffsets', () => {
     expect(t.commitOffset).toBe('9007199254740994');
   });
 
+  it('keeps its place across appended batches', () => {
+    const t = new ContiguousOffsets(['1', '2']);
+    t.append(['3', '4']);
+    t.complete('3');
+    t.complete('1');
+    expect(t.commitOffset).toBe('2');
+    expect(t.pending).toBe(3);
+    t.complete('2');
+    expect(t.commitOffset).toBe('4');
+    t.append(['5']);
+    t.complete('5');
+    t.complete('4');
+    expect(t.commitOffset).toBe('6');
+    expect(t.allDone).toBe(true);
+  });
+
   it('stays consistent under a random completion order', () => {
     const offsets = Array.from({ length: 200 }, (_, i) => String(1000 + i));
     const shuffled = [...offsets].sort(() => Math.random() - 0.5);

@@ -1,38 +1,54 @@
 /**
- * Tracks which offsets of one partition's batch have completed, in any order, and tells the
- * highest offset below which everything is done: only that prefix may be committed, so a crash
- * never skips an event that was still in flight.
+ * Tracks which offsets of one partition have completed, in any order, and tells the highest offset
+ * below which everything is done: only that prefix may be committed, so a crash never skips an
+ * event that was still in flight. Offsets are appended batch after batch, in log order.
  */
 export class ContiguousOffsets {
-  private readonly done = new Set<bigint>();
-  private next: bigint;
+  private offsets: string[] = [];
+  private head = 0;
+  private readonly done = new Set<string>();
+  private committable?: string;
 
-  /** @param offsets the batch's offsets in log order (they may have gaps: compaction, transactions) */
-  constructor(private readonly offsets: readonly string[]) {
-    this.next = 0n;
+  constructor(initial: readonly string[] = []) {
+    this.append(initial);
   }
 
-  private index = 0;
+  /** the batch's offsets in log order (they may have gaps: compaction, transaction markers) */
+  append(offsets: readonly string[]): void {
+    for (const o of offsets) this.offsets.push(o);
+  }
 
   /** Marks one offset complete; returns the last offset of the newly completed prefix, if it grew. */
   complete(offset: string): string | undefined {
-    this.done.add(BigInt(offset));
+    this.done.add(offset);
     let advancedTo: string | undefined;
-    while (this.index < this.offsets.length && this.done.has(BigInt(this.offsets[this.index]))) {
-      advancedTo = this.offsets[this.index];
-      this.done.delete(BigInt(advancedTo));
-      this.index += 1;
+    while (this.head < this.offsets.length && this.done.has(this.offsets[this.head])) {
+      advancedTo = this.offsets[this.head];
+      this.done.delete(advancedTo);
+      this.head += 1;
     }
-    if (advancedTo !== undefined) this.next = BigInt(advancedTo) + 1n;
+    if (advancedTo !== undefined) {
+      this.committable = (BigInt(advancedTo) + 1n).toString();
+      // drop the completed prefix now and then so a long-lived partition does not grow the array
+      if (this.head > 4096) {
+        this.offsets = this.offsets.slice(this.head);
+        this.head = 0;
+      }
+    }
     return advancedTo;
   }
 
-  /** the offset to commit (next to read), or undefined when nothing completed yet */
+  /** the offset to commit (the next one to read), or undefined while nothing has completed */
   get commitOffset(): string | undefined {
-    return this.index === 0 ? undefined : this.next.toString();
+    return this.committable;
+  }
+
+  /** offsets appended but not yet part of the completed prefix */
+  get pending(): number {
+    return this.offsets.length - this.head;
   }
 
   get allDone(): boolean {
-    return this.index === this.offsets.length;
+    return this.pending === 0;
   }
 }

@@ -1,0 +1,39 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createConnection } from 'node:net';
+import { freePort } from './ports.js';
+
+/** A real, throw-away redis-server on a free loopback port (CI installs Debian's redis-server). */
+export class RedisServer {
+  private proc?: ChildProcess;
+  url = '';
+
+  async start(): Promise<this> {
+    const port = await freePort();
+    this.proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    this.proc.on('error', () => undefined);
+    this.url = `redis://127.0.0.1:${port}`;
+    const until = Date.now() + 10000;
+    for (;;) {
+      const ok = await new Promise<boolean>((resolve) => {
+        const s = createConnection({ port, host: '127.0.0.1' }, () => {
+          s.end();
+          resolve(true);
+        });
+        s.on('error', () => resolve(false));
+      });
+      if (ok) return this;
+      if (this.proc.exitCode !== null || Date.now() > until) {
+        throw new Error('redis-server did not start: install it with apt-get install -y redis-server (scripts/ci/install-system-packages.sh)');
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async stop(): Promise<void> {
+    const proc = this.proc;
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGTERM');
+    await exited;
+  }
+}
