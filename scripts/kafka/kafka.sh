@@ -33,6 +33,7 @@ BROKER_LOG="$RUN_DIR/broker.log"     # log4j2 output of the broker
 BROKER_OUT="$RUN_DIR/broker.out"     # JVM stdout/stderr (crashes, GC errors)
 TOOLS_LOG="$RUN_DIR/tools.log"       # log4j2 output of the CLI tools we run
 MARKER="-Driskwire.kafka.run=$RUN_DIR"
+FRESHLY_FORMATTED=0
 
 log() { echo "[kafka] $*"; }
 err() { echo "[kafka] $*" >&2; }
@@ -364,6 +365,18 @@ format_storage() {
     exit 1
   fi
   printf 'version=%s\ncontroller_port=%s\ncluster_id=%s\n' "$KAFKA_VERSION" "$KAFKA_CONTROLLER_PORT" "$id" >"$STATE_FILE"
+  FRESHLY_FORMATTED=1
+}
+
+# On a new cluster the first consumer group would hit COORDINATOR_NOT_AVAILABLE /
+# COORDINATOR_LOAD_IN_PROGRESS while __consumer_offsets is created and loaded
+# (kafkajs crashes and restarts its consumer on the latter). Looking up a group
+# creates that topic and waits until its coordinator has loaded.
+warm_up_group_coordinator() {
+  log "creating __consumer_offsets (first start of this data dir)"
+  run_tool 60 org.apache.kafka.tools.consumer.group.ConsumerGroupCommand \
+    --bootstrap-server "$HOST:$KAFKA_PORT" --command-config "$RUN_DIR/client.properties" \
+    --describe --group riskwire-kafka-sh-warmup >/dev/null 2>&1 || true
 }
 
 wait_ready() {  # wait_ready PID
@@ -440,6 +453,7 @@ cmd_start() {
   echo "$pid" >"$PID_FILE"
   log "waiting for the broker (pid $pid) to serve requests (up to ${KAFKA_START_TIMEOUT}s)"
   wait_ready "$pid"
+  if (( FRESHLY_FORMATTED )); then warm_up_group_coordinator; fi
   log "ready (pid $pid) on $HOST:$KAFKA_PORT, version $KAFKA_VERSION, in $((SECONDS - t0))s; log: $BROKER_LOG"
 }
 

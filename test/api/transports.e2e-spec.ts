@@ -12,6 +12,7 @@ import { decisionIdFor } from '../../src/decisions/decision-id.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { loginEvent, transactionEvent } from '../support/events.js';
 import { TopicReader, createTopics, produce, testBrokers, testKafka, uniqueTopics } from '../support/kafka-io.js';
+import { RedisServer } from '../support/redis-server.js';
 import { ServiceProcess } from '../support/service-process.js';
 import { SimulatorAdmin, hoursAgo } from '../support/simulator-admin.js';
 
@@ -39,6 +40,8 @@ describe('HTTP, gRPC and Kafka share one engine (real broker, real simulator, se
   let decisions: TopicReader<Decision>;
   let grpcClient: any;
   const topics = uniqueTopics('transports');
+  // decisions and idempotency records live in a real Redis, as with several replicas
+  const redis = new RedisServer();
 
   const http = async (path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(service.httpUrl + path, {
@@ -58,6 +61,7 @@ describe('HTTP, gRPC and Kafka share one engine (real broker, real simulator, se
   };
 
   beforeAll(async () => {
+    await redis.start();
     kafka = testKafka();
     simulator = await startSimulator({ port: 0, apiKey: UPSTREAM_KEY });
     admin = new SimulatorAdmin(simulator.url);
@@ -76,6 +80,7 @@ describe('HTTP, gRPC and Kafka share one engine (real broker, real simulator, se
       API_KEYS: `e2e:${API_SECRET}:assess|read`,
       CALLBACK_SIGNING_SECRET: SIGNING_SECRET,
       CALLBACK_ALLOW_PRIVATE: 'true',
+      REDIS_URL: redis.url,
     }).start();
     decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
     grpcClient = new riskPkg.riskwire.v1.RiskService(`127.0.0.1:${service.grpcPort}`, credentials.createInsecure());
@@ -86,6 +91,7 @@ describe('HTTP, gRPC and Kafka share one engine (real broker, real simulator, se
     await decisions?.stop();
     await service?.kill('SIGTERM');
     await simulator?.close();
+    await redis.stop();
   });
 
   it('the same event via HTTP, then gRPC, then Kafka gets one decision id and one outcome', async () => {
@@ -139,9 +145,9 @@ describe('HTTP, gRPC and Kafka share one engine (real broker, real simulator, se
   });
 
   it('a short gRPC deadline against a slow upstream yields a degraded decision, not DEADLINE_EXCEEDED', async () => {
-    await admin.faults({ latencyMs: 1500 });
+    await admin.faults({ latencyMs: 4000 });
     try {
-      const decision = await grpc('Assess', toAssessRequest(loginEvent('+491720000004')), 300);
+      const decision = await grpc('Assess', toAssessRequest(loginEvent('+491720000004')), 1000);
       expect(decision.degraded).toBe(true);
     } finally {
       await admin.reset();

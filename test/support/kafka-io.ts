@@ -25,7 +25,8 @@ export async function createTopics(kafka: Kafka, topics: string[], partitions = 
 }
 
 export async function produce(kafka: Kafka, topic: string, messages: { key?: string | null; value: string | Buffer | null }[]): Promise<void> {
-  const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  // idempotent: a retried produce right after topic creation must not duplicate records the tests count
+  const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   for (let i = 0; i < messages.length; i += 500) {
     await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 500).map((m) => ({ key: m.key ?? null, value: m.value })) });

@@ -12,8 +12,13 @@ import { GRPC_STATUS_BY_CODE, toGrpcError } from './grpc-error.js';
 import { assessRequestToEventPayload, decisionToMessage, type AssessRequestMessage, type DecisionMessage } from './grpc-mapping.js';
 import { parsePageRequest } from '../paging.js';
 
-/** Time kept back from the caller's deadline to encode and send the answer before the client gives up. */
-const DEADLINE_MARGIN_MS = 25;
+/**
+ * Time kept back from the caller's deadline to score, encode and send the answer before the client
+ * gives up: a fifth of the budget, at least 40 ms (timers fire late on a busy event loop), at most 250 ms.
+ */
+function deadlineMarginMs(budgetMs: number): number {
+  return Math.min(250, Math.max(40, budgetMs * 0.2));
+}
 
 @Catch()
 export class GrpcExceptionFilter implements RpcExceptionFilter {
@@ -98,5 +103,5 @@ export class RiskGrpcController {
 function deadlineOf(call: ServerUnaryCall<unknown, unknown>): number | undefined {
   const deadline = call.getDeadline();
   const ms = deadline instanceof Date ? deadline.getTime() : deadline;
-  return Number.isFinite(ms) ? ms - DEADLINE_MARGIN_MS : undefined;
+  return Number.isFinite(ms) ? ms - deadlineMarginMs(ms - Date.now()) : undefined;
 }
