@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { BUILD_VERSION } from '../common/build-version.js';
 import type { RiskEvent } from '../events/risk-event.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { ScoringService } from '../scoring/scoring.service.js';
@@ -47,7 +48,9 @@ export class RiskEngine {
     private readonly scoring: ScoringService,
     @Inject(DECISION_STORE) private readonly store: DecisionStore,
     private readonly metrics: RiskwireMetrics,
-  ) {}
+  ) {
+    metrics.buildInfo.set({ version: BUILD_VERSION, policy_version: scoring.policyVersion, node_version: process.version }, 1);
+  }
 
   async assess(event: RiskEvent, options: AssessOptions): Promise<AssessResult> {
     const receivedAt = options.receivedAt ?? Date.now();

@@ -36,5 +36,10 @@ export class RiskwireMetrics {
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'riskwire_' });
+    // Failure counters exist at 0 from the start: increase() over a series that appears on its
+    // first failure misses that failure, and dashboards show "0" rather than "no data".
+    for (const restart of ['true', 'false']) this.consumerCrashes.inc({ restart }, 0);
+    for (const topic_kind of ['decisions', 'dlq']) this.producerErrors.inc({ topic_kind }, 0);
+    for (const result of ['delivered', 'retried', 'failed']) this.callbacks.inc({ result }, 0);
   }
 }
