@@ -37,7 +37,12 @@ function IsNonNegativeDecimal(options?: ValidationOptions) {
 
 export class AmountDto {
   @IsDefined() @IsNonNegativeDecimal() value!: string | number;
-  @IsDefined() @IsString() @IsISO4217CurrencyCode({ message: 'must be an ISO 4217 currency code (e.g. EUR)' }) currency!: string;
+  // class-validator's ISO 4217 check ignores case; the codes are upper-case, and so is our contract.
+  @IsDefined()
+  @IsString()
+  @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 currency code (e.g. EUR)' })
+  @IsISO4217CurrencyCode({ message: 'must be an ISO 4217 currency code (e.g. EUR)' })
+  currency!: string;
 }
 
 abstract class RiskEventDto {

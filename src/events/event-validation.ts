@@ -24,6 +24,7 @@ const PRECEDENCE: FieldErrorCode[] = ['PARAMETER_REQUIRED', 'PARAMETER_INVALID_T
 function fieldCode(field: string, constraints: Record<string, string>): FieldErrorCode {
   const codes = Object.keys(constraints).map((c) => {
     if (c === 'matches' && field === 'phoneNumber') return 'INVALID_PHONENUMBER_FORMAT';
+    if (c === 'matches' && field === 'amount.currency') return 'INVALID_CURRENCY_CODE';
     return CONSTRAINT_CODES[c] ?? 'PARAMETER_INVALID';
   });
   return PRECEDENCE.find((c) => codes.includes(c)) ?? codes[0] ?? 'PARAMETER_INVALID';
@@ -36,7 +37,7 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
     if (e.constraints && Object.keys(e.constraints).length > 0) {
       const code = fieldCode(field, e.constraints);
       // Only the message of the winning constraint: "is required" says it all for a missing field.
-      const messages = Object.values(e.constraints);
+      const messages = [...new Set(Object.values(e.constraints))];
       const message = code === 'PARAMETER_REQUIRED' ? `${field} is required` : messages.join('; ').replace(new RegExp(`^${e.property} `), `${field} `);
       own.push({ field, code, message: message.startsWith(field) ? message : `${field} ${message}` });
     }
