@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
+import { ApiAuthenticator } from './api/api-authenticator.js';
 import { grpcMicroserviceOptions } from './api/grpc/grpc-options.js';
+import { requireKeyForMetrics } from './api/metrics-auth.js';
 import { setupOpenApi } from './api/openapi.js';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
@@ -14,6 +16,7 @@ import type { AppConfig } from './config/app-config.js';
 export async function startApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
+  if (config.api.metricsAuth === 'key') app.use('/metrics', requireKeyForMetrics(config, app.get(ApiAuthenticator)));
   app.connectMicroservice(grpcMicroserviceOptions(config), { inheritAppConfig: true });
   setupOpenApi(app);
   await app.startAllMicroservices();

@@ -1,8 +1,6 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { EventConsumerService } from '../events/event-consumer.service.js';
-import { RISK_POLICY } from '../scoring/risk-policy.token.js';
-import type { RiskPolicy } from '../scoring/risk-policy.js';
+import { ReadinessService } from './readiness.service.js';
 
 /** Liveness says the process answers; readiness says it can do its job (and names the part that cannot). */
 @Controller('health')
@@ -10,8 +8,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly events: EventConsumerService,
-    @Inject(RISK_POLICY) private readonly policy: RiskPolicy,
+    private readonly readiness: ReadinessService,
   ) {}
 
   @Get('live')
@@ -23,11 +20,11 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    const flag = (key: string, ok: boolean, why: string) => () => (ok ? this.indicators.check(key).up() : this.indicators.check(key).down({ message: why }));
-    return this.health.check([
-      () => flag('kafkaConsumer', this.events.consumerReady, 'consumer has not joined its group (or crashed)')(),
-      () => flag('kafkaProducer', this.events.producerReady, 'producer is not connected')(),
-      () => flag('policy', Boolean(this.policy?.version), 'no policy loaded')(),
-    ]);
+    return this.health.check(
+      this.readiness.parts().map((part) => () => {
+        const indicator = this.indicators.check(part.name);
+        return part.ready ? indicator.up() : indicator.down({ message: part.why });
+      }),
+    );
   }
 }

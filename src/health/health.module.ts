@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { EventsModule } from '../events/events.module.js';
 import { ScoringModule } from '../scoring/scoring.module.js';
 import { HealthController } from './health.controller.js';
+import { ReadinessService } from './readiness.service.js';
 
-@Module({ imports: [TerminusModule, EventsModule, ScoringModule], controllers: [HealthController] })
+@Module({ imports: [TerminusModule, EventsModule, ScoringModule], controllers: [HealthController], providers: [ReadinessService] })
 export class HealthModule {}

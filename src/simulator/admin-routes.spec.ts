@@ -10,6 +10,7 @@ async function admin(method: string, path: string, body?: unknown) {
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- admin JSON bodies of many shapes, asserted field by field
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, any>) : undefined };
 }
 
