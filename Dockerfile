@@ -20,6 +20,7 @@ RUN npm run build \
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
+    NODE_OPTIONS="--max-old-space-size=256" \
     HTTP_PORT=8080 \
     GRPC_PORT=50051
 WORKDIR /app

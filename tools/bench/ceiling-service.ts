@@ -1,0 +1,56 @@
+/**
+ * The benchmark's ceiling: riskwire's real consume -> score -> publish path with the Network Signals
+ * API answered instantly in-process, so what remains is the cost of Kafka, validation, scoring and
+ * publishing. Configured by the same environment variables as the service (src/config).
+ */
+import 'reflect-metadata';
+import { Test } from '@nestjs/testing';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from '../../src/app.module.js';
+import { ConfigError, loadConfig } from '../../src/config/app-config.js';
+import type { NetworkSignalsPort, UpstreamResult } from '../../src/signals/network-signals.client.js';
+import { NETWORK_SIGNALS_CLIENT } from '../../src/signals/signals.tokens.js';
+
+/** Every number is a clean, known subscriber, answered without any I/O. */
+export const instantNetworkSignals: NetworkSignalsPort = {
+  simSwapCheck: async (_phone, maxAge): Promise<UpstreamResult<'simSwap'>> => ({
+    status: 'OK',
+    value: { swappedWithin: { swapped: false, maxAgeMinutes: Number(maxAge) } },
+  }),
+  simSwapDate: async (): Promise<UpstreamResult<'simSwap'>> => ({ status: 'OK', value: { latestChange: null } }),
+  deviceSwapCheck: async (_phone, maxAge): Promise<UpstreamResult<'deviceSwap'>> => ({
+    status: 'OK',
+    value: { swappedWithin: { swapped: false, maxAgeMinutes: Number(maxAge) } },
+  }),
+  deviceSwapDate: async (): Promise<UpstreamResult<'deviceSwap'>> => ({ status: 'OK', value: { latestChange: null } }),
+  callForwarding: async (): Promise<UpstreamResult<'callForwarding'>> => ({ status: 'OK', value: { active: false } }),
+  close: async () => undefined,
+};
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
+    .overrideProvider(NETWORK_SIGNALS_CLIENT)
+    .useValue(instantNetworkSignals)
+    .compile();
+  const app = moduleRef.createNestApplication({ bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  await app.listen(config.api.httpPort, config.api.host);
+  let closing = false;
+  const stop = () => {
+    if (closing) return;
+    closing = true;
+    setTimeout(() => process.exit(1), config.kafka.shutdownTimeoutMs + 5000).unref();
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`ceiling-service: ${error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error))}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,207 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BenchContext, UpstreamUsage } from '../bench-context.js';
+import { upstreamUsage } from '../bench-context.js';
+import { transactionEvent, uniquePhoneNumber, type BenchEvent } from '../bench-events.js';
+import { benchProducer, createScenarioTopics, DecisionReader, deleteScenarioTopics, type DecisionRecord } from '../kafka-bench-io.js';
+import { round, summariseLatencies, type LatencySummary } from '../latency-stats.js';
+import { ResourceSampler, type ResourceSummary } from '../resource-sampler.js';
+import { launchRiskwire, scrapeMetricTotals } from '../service-launchers.js';
+
+export interface FixedRateSpec {
+  /** short name, part of the topic names */
+  name: string;
+  rate: number;
+  durationSeconds: number;
+  /** events of the first seconds warm pools and the JIT: decided, but left out of the latency figures */
+  warmupSeconds: number;
+  /** digit that keeps this scenario's phone numbers apart from the others' */
+  phoneBlock: number;
+}
+
+export interface FixedRateResult {
+  scenario: string;
+  offeredRatePerSecond: number;
+  /** what the producer actually achieved (below the offered rate when the machine is saturated) */
+  achievedRatePerSecond: number;
+  durationSeconds: number;
+  eventsProduced: number;
+  eventsDecided: number;
+  /** share of decisions made with an upstream answer missing (a signal UNAVAILABLE) */
+  unavailableShare: number;
+  missing: number;
+  duplicates: number;
+  /** produce call -> decision received by a downstream consumer (the headline figure) */
+  latency: LatencySummary;
+  /** scheduled send time -> decision received: includes any lag of the producer itself (no coordinated omission) */
+  latencyFromSchedule: LatencySummary;
+  /** produce call -> decision record timestamp (the service handed it to its producer) */
+  latencyToDecisionAppend: LatencySummary;
+  /** the decision's own latencyMs */
+  serviceLatency: LatencySummary;
+  /** produce call -> the broker acknowledged the event (acks=all): the benchmark's own share of the latency */
+  producerAck: LatencySummary;
+  /** worst lag of the producer behind its schedule */
+  producerMaxLagMs: number;
+  upstream: UpstreamUsage;
+  resources: ResourceSummary;
+  /** RSS (MB) at 0 %, 10 %, ... 100 % of the load window */
+  rssTimelineMb: number[];
+  metrics: Record<string, number>;
+}
+
+const TICK_MS = 5;
+
+/** eventId = <tag>-<seq>-<sentAtMs>: the decision carries the eventId, so latency needs no lookup table. */
+function parseEventId(eventId: string): { seq: number; sentAt: number } | undefined {
+  const parts = eventId.split('-');
+  const seq = Number(parts[parts.length - 2]);
+  const sentAt = Number(parts[parts.length - 1]);
+  return Number.isInteger(seq) && Number.isFinite(sentAt) ? { seq, sentAt } : undefined;
+}
+
+/**
+ * Latency at a fixed offered rate: a paced producer offers `rate` events/s (all three checks each, cache off)
+ * to a running service while a downstream consumer timestamps every decision as it arrives.
+ */
+export async function runFixedRateScenario(ctx: BenchContext, spec: FixedRateSpec): Promise<FixedRateResult> {
+  const { options, kafka, simulator, log } = ctx;
+  const total = Math.max(1, Math.round(spec.rate * spec.durationSeconds));
+  const tag = `${ctx.runTag}.${spec.name}`;
+  const topics = await createScenarioTopics(kafka, spec.name, ctx.runTag, options.partitions);
+  await simulator.setSubscribers({});
+  await simulator.clearStats();
+  const service = await launchRiskwire({
+    brokers: ctx.brokers,
+    topics,
+    partitions: options.partitions,
+    signalsBaseUrl: simulator.baseUrl,
+    cache: 'off',
+    nodeArgs: ctx.serviceNodeArgs,
+    serviceEnv: ctx.serviceEnv,
+  });
+  try {
+    await service.waitReady();
+  } catch (error) {
+    await service.child.stop();
+    await deleteScenarioTopics(kafka, topics);
+    throw error;
+  }
+
+  const fromSend = new Float64Array(total).fill(NaN);
+  const fromSchedule = new Float64Array(total).fill(NaN);
+  const toAppend = new Float64Array(total).fill(NaN);
+  const inService = new Float64Array(total).fill(NaN);
+  const acked = new Float64Array(total).fill(NaN);
+  let decided = 0;
+  let unanswered = 0;
+  let duplicates = 0;
+  let startWall = 0;
+  const interval = 1000 / spec.rate;
+  const onDecision = (r: DecisionRecord) => {
+    const id = parseEventId(r.eventId);
+    if (!id || id.seq >= total) return;
+    if (!Number.isNaN(fromSend[id.seq])) {
+      duplicates++;
+      return;
+    }
+    decided++;
+    if (r.unavailable) unanswered++;
+    fromSend[id.seq] = r.receivedAt - id.sentAt;
+    fromSchedule[id.seq] = r.receivedAt - (startWall + id.seq * interval);
+    toAppend[id.seq] = r.timestamp - id.sentAt;
+    inService[id.seq] = r.serviceLatencyMs ?? NaN;
+  };
+
+  const reader = new DecisionReader(kafka, topics.decisions, onDecision);
+  const producer = benchProducer(kafka);
+  const sampler = new ResourceSampler(service.child.pid).start();
+  let metrics: Record<string, number> = {};
+  let produced = 0;
+  let producerMaxLagMs = 0;
+  let loadEnd = 0;
+  let sendError: unknown;
+  try {
+    await reader.start();
+    await reader.waitJoined();
+    await producer.connect();
+    log(`${spec.name}: offering ${spec.rate} events/s for ${spec.durationSeconds} s (${total} events)`);
+    const loadStart = sampler.sample();
+    startWall = Date.now();
+    const pending = new Set<Promise<unknown>>();
+    let lastLogged = startWall;
+    while (produced < total) {
+      if (sendError !== undefined) throw sendError;
+      if (service.child.exitCode !== null)
+        throw new Error(`riskwire exited with ${service.child.exitCode}:\n${service.child.outputTail()}`);
+      const now = Date.now();
+      const due = Math.min(total, Math.floor((now - startWall) / interval) + 1);
+      if (due > produced) {
+        producerMaxLagMs = Math.max(producerMaxLagMs, now - (startWall + produced * interval));
+        const batch: BenchEvent[] = [];
+        const from = produced;
+        for (let seq = from; seq < due; seq++)
+          batch.push(transactionEvent(`${tag}-${seq}-${now}`, uniquePhoneNumber(spec.phoneBlock, seq), seq));
+        produced = due;
+        const sent = producer
+          .send({
+            topic: topics.transaction,
+            acks: -1,
+            messages: batch.map((e) => ({ key: e.key, value: e.value, timestamp: String(now) })),
+          })
+          .then(() => acked.fill(Date.now() - now, from, due))
+          .catch((error: unknown) => (sendError ??= error));
+        pending.add(sent);
+        void sent.finally(() => pending.delete(sent));
+      }
+      if (now - lastLogged >= 10_000) {
+        lastLogged = now;
+        log(`${spec.name}: ${produced} produced, ${decided} decided`);
+      }
+      await sleep(TICK_MS);
+    }
+    await Promise.all(pending);
+    if (sendError !== undefined) throw sendError;
+    loadEnd = Date.now();
+    const drained = await reader.waitForCount(total, 30_000);
+    if (!drained) log(`${spec.name}: ${total - decided} decisions still missing 30 s after the last event`);
+    const end = sampler.sample();
+    metrics = service.httpUrl
+      ? await scrapeMetricTotals(service.httpUrl, ['riskwire_upstream_calls_total', 'riskwire_decisions_total'])
+      : {};
+    sampler.stop();
+    const resources = sampler.summarise(loadStart, end);
+    const inLoad = sampler.samples.filter((s) => loadStart && s.at >= loadStart.at && s.at <= loadEnd);
+    const rssTimelineMb = Array.from({ length: 11 }, (_, i) =>
+      round(inLoad[Math.min(inLoad.length - 1, Math.round((i / 10) * (inLoad.length - 1)))]?.rssMb ?? 0),
+    );
+
+    const warm = Math.min(total - 1, Math.floor(spec.rate * spec.warmupSeconds));
+    const measured = (values: Float64Array) => values.subarray(warm).filter((v) => !Number.isNaN(v));
+    return {
+      scenario: spec.name,
+      offeredRatePerSecond: spec.rate,
+      achievedRatePerSecond: round((total * 1000) / Math.max(1, loadEnd - startWall)),
+      durationSeconds: round((loadEnd - startWall) / 1000, 2),
+      eventsProduced: produced,
+      eventsDecided: decided,
+      unavailableShare: decided > 0 ? round(unanswered / decided, 4) : 0,
+      missing: total - decided,
+      duplicates,
+      latency: summariseLatencies(measured(fromSend)),
+      latencyFromSchedule: summariseLatencies(measured(fromSchedule)),
+      latencyToDecisionAppend: summariseLatencies(measured(toAppend)),
+      serviceLatency: summariseLatencies(measured(inService)),
+      producerAck: summariseLatencies(measured(acked)),
+      producerMaxLagMs: round(producerMaxLagMs),
+      upstream: upstreamUsage(await simulator.stats(), decided),
+      resources,
+      rssTimelineMb,
+      metrics,
+    };
+  } finally {
+    sampler.stop();
+    await Promise.allSettled([reader.stop(), producer.disconnect()]);
+    await service.child.stop();
+    await deleteScenarioTopics(kafka, topics);
+  }
+}
