@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { startApp } from './bootstrap.js';
+import { closeOnSignals } from './common/close-on-signals.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 
 function fail(message: string, code: number): never {
@@ -17,19 +18,7 @@ try {
 
 try {
   const app = await startApp(config);
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    // Hard bound so an orchestrator's grace period is never exceeded, whatever hangs.
-    setTimeout(() => fail(`shutdown after ${signal} exceeded its bound; exiting`, 1), config.kafka.shutdownTimeoutMs + 5000).unref();
-    app.close().then(
-      () => process.exit(0),
-      (e: unknown) => fail(`error during shutdown: ${(e as Error).message}`, 1),
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  closeOnSignals(app, config.kafka.shutdownTimeoutMs + 5000, (message) => process.stderr.write(`riskwire: ${message}\n`));
 } catch (error) {
   fail(`failed to start: ${(error as Error).stack ?? String(error)}`, 1);
 }

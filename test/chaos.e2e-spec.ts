@@ -6,7 +6,7 @@ import { startSimulator, type RunningSimulator } from '../src/simulator/simulato
 import { auditDelivery } from './support/delivery-audit.js';
 import { loginEvent, transactionEvent } from './support/events.js';
 import { runBrokerScript } from './support/kafka-global-setup.js';
-import { TopicReader, createTopics, produce, testBrokers, testKafka, uniqueTopics } from './support/kafka-io.js';
+import { TopicReader, createTopics, produce, serviceEnvFor, testKafka, uniqueTopics } from './support/kafka-io.js';
 import { RedisServer } from './support/redis-server.js';
 import { ServiceProcess } from './support/service-process.js';
 import { SimulatorAdmin } from './support/simulator-admin.js';
@@ -49,20 +49,12 @@ describe('fault tolerance (real broker, real simulator, real process)', () => {
   // with several replicas: a replayed event then returns the very decision it got the first time.
   const redis = new RedisServer();
 
-  const serviceEnv = (topics: Run['topics'], extra: Record<string, string> = {}) => ({
-    KAFKA_BROKERS: testBrokers().join(','),
-    KAFKA_GROUP_ID: topics.group,
-    TOPIC_LOGIN: topics.login,
-    TOPIC_TRANSACTION: topics.transaction,
-    TOPIC_DECISIONS: topics.decisions,
-    TOPIC_DLQ: topics.dlq,
-    SIGNALS_BASE_URL: simulator.baseUrl,
-    SIGNALS_API_KEY: API_KEY,
-    SIGNALS_TIMEOUT_MS: '300',
-    MAX_IN_FLIGHT: '500',
-    REDIS_URL: redis.url,
-    ...extra,
-  });
+  const serviceEnv = (topics: Run['topics'], extra: Record<string, string> = {}) =>
+    serviceEnvFor(
+      topics,
+      { baseUrl: simulator.baseUrl, apiKey: API_KEY },
+      { SIGNALS_TIMEOUT_MS: '300', MAX_IN_FLIGHT: '500', REDIS_URL: redis.url, ...extra },
+    );
 
   async function begin(name: string, extra: Record<string, string> = {}): Promise<Run> {
     const topics = uniqueTopics(name);
@@ -107,7 +99,32 @@ describe('fault tolerance (real broker, real simulator, real process)', () => {
     await r.decisions.waitFor((d) => new Set(d.map((x) => x.value.eventId)).size >= valid.length, 120000, 'all decisions after restart');
     await r.deadLetters.waitFor((d) => d.length >= poisonKeys.length, 30000, 'dead letters');
     // uncommitted work is redone after the crash: duplicates may appear and must be the same decision
-    auditDelivery(valid.map((v) => v.eventId), poisonKeys, r.decisions.records, r.deadLetters.records);
+    auditDelivery(
+      valid.map((v) => v.eventId),
+      poisonKeys,
+      r.decisions.records,
+      r.deadLetters.records,
+    );
+  });
+
+  it('drains on SIGTERM: in-flight events are finished, published and committed, then the process exits 0', async () => {
+    await admin.faults({ latencyMs: { min: 30, max: 60 } });
+    const r = await begin('sigterm');
+    const { valid, messages, poisonKeys } = workload(2000, 200);
+    await produce(kafka, r.topics.login, messages);
+    await r.decisions.waitFor((d) => d.length >= 200, 60000, 'first decisions');
+    const started = Date.now();
+    const exitCode = await r.service.kill('SIGTERM');
+    expect(exitCode).toBe(0);
+    expect(Date.now() - started).toBeLessThan(25000); // SHUTDOWN_TIMEOUT_MS (20 s) + a margin
+    const beforeRestart = r.decisions.records.length;
+    expect(beforeRestart).toBeLessThan(valid.length); // stopped mid-stream
+    r.service = await new ServiceProcess(serviceEnv(r.topics)).start();
+    await r.decisions.waitFor((d) => new Set(d.map((x) => x.value.eventId)).size >= valid.length, 120000, 'all decisions after restart');
+    await r.deadLetters.waitFor((d) => d.length >= poisonKeys.length, 30000, 'dead letters');
+    const { duplicates } = auditDelivery(valid.map((v) => v.eventId), poisonKeys, r.decisions.records, r.deadLetters.records);
+    // everything finished before the exit was committed: nothing is decided twice
+    expect(duplicates).toBe(0);
   });
 
   it('keeps every event through a broker restart mid-stream', async () => {
@@ -119,9 +136,18 @@ describe('fault tolerance (real broker, real simulator, real process)', () => {
     runBrokerScript(['stop']);
     runBrokerScript(['start']);
     await produce(kafka, r.topics.transaction, messages.slice(750));
-    await r.decisions.waitFor((d) => new Set(d.map((x) => x.value.eventId)).size >= valid.length, 150000, 'all decisions after broker restart');
+    await r.decisions.waitFor(
+      (d) => new Set(d.map((x) => x.value.eventId)).size >= valid.length,
+      150000,
+      'all decisions after broker restart',
+    );
     await r.deadLetters.waitFor((d) => new Set(d.map((x) => x.value.source.key)).size >= poisonKeys.length, 60000, 'dead letters');
-    auditDelivery(valid.map((v) => v.eventId), poisonKeys, r.decisions.records, r.deadLetters.records);
+    auditDelivery(
+      valid.map((v) => v.eventId),
+      poisonKeys,
+      r.decisions.records,
+      r.deadLetters.records,
+    );
   });
 
   it('decides every event while the upstream fails 30 % of requests and times out 10 %, with a poison message every 100', async () => {
@@ -131,7 +157,12 @@ describe('fault tolerance (real broker, real simulator, real process)', () => {
     await produce(kafka, r.topics.login, messages);
     await r.decisions.waitFor((d) => new Set(d.map((x) => x.value.eventId)).size >= valid.length, 120000, 'all decisions');
     await r.deadLetters.waitFor((d) => d.length >= poisonKeys.length, 30000, 'dead letters');
-    auditDelivery(valid.map((v) => v.eventId), poisonKeys, r.decisions.records, r.deadLetters.records);
+    auditDelivery(
+      valid.map((v) => v.eventId),
+      poisonKeys,
+      r.decisions.records,
+      r.deadLetters.records,
+    );
     const decided = r.decisions.records.map((x) => x.value);
     expect(decided.some((d) => d.degraded)).toBe(true);
     // a degraded decision says which signal was missing

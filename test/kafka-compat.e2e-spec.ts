@@ -6,7 +6,7 @@ import type { Decision } from '../src/decisions/decision.js';
 import type { DeadLetter } from '../src/events/dead-letter.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/simulator-server.js';
 import { loginEvent, transactionEvent } from './support/events.js';
-import { TopicReader, createTopics, produce, uniqueTopics } from './support/kafka-io.js';
+import { TopicReader, createTopics, produce, serviceEnvFor, uniqueTopics } from './support/kafka-io.js';
 import { ServiceProcess } from './support/service-process.js';
 
 /**
@@ -28,16 +28,9 @@ describe(`Kafka ${version} compatibility smoke test`, () => {
     kafka = new Kafka({ clientId: 'compat-test', brokers: ['127.0.0.1:49092'], logLevel: logLevel.NOTHING });
     simulator = await startSimulator({ port: 0, apiKey: 'compat' });
     await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 2);
-    service = await new ServiceProcess({
-      KAFKA_BROKERS: '127.0.0.1:49092',
-      KAFKA_GROUP_ID: topics.group,
-      TOPIC_LOGIN: topics.login,
-      TOPIC_TRANSACTION: topics.transaction,
-      TOPIC_DECISIONS: topics.decisions,
-      TOPIC_DLQ: topics.dlq,
-      SIGNALS_BASE_URL: simulator.baseUrl,
-      SIGNALS_API_KEY: 'compat',
-    }).start();
+    service = await new ServiceProcess(
+      serviceEnvFor(topics, { baseUrl: simulator.baseUrl, apiKey: 'compat' }, {}, ['127.0.0.1:49092']),
+    ).start();
   });
 
   afterAll(async () => {
@@ -50,7 +43,10 @@ describe(`Kafka ${version} compatibility smoke test`, () => {
     const decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
     const letters = await new TopicReader<DeadLetter>(kafka, topics.dlq).start();
     const events = [loginEvent('+491730000001'), transactionEvent('+491730000002'), loginEvent('+491730000003')];
-    await produce(kafka, topics.login, [...events.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })), { key: 'bad', value: 'not json' }]);
+    await produce(kafka, topics.login, [
+      ...events.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })),
+      { key: 'bad', value: 'not json' },
+    ]);
     await decisions.waitFor((r) => r.length >= events.length, 60000, 'decisions');
     await letters.waitFor((r) => r.length >= 1, 30000, 'dead letter');
     expect(new Set(decisions.records.map((r) => r.value.eventId))).toEqual(new Set(events.map((e) => e.eventId)));

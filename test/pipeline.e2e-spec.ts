@@ -4,7 +4,7 @@ import type { Decision } from '../src/decisions/decision.js';
 import type { DeadLetter } from '../src/events/dead-letter.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/simulator-server.js';
 import { loginEvent, transactionEvent } from './support/events.js';
-import { TopicReader, createTopics, produce, testBrokers, testKafka, uniqueTopics } from './support/kafka-io.js';
+import { TopicReader, createTopics, produce, serviceEnvFor, testKafka, uniqueTopics } from './support/kafka-io.js';
 import { ServiceProcess } from './support/service-process.js';
 import { SimulatorAdmin, hoursAgo } from './support/simulator-admin.js';
 
@@ -24,20 +24,18 @@ describe('Kafka pipeline end to end (real broker, real simulator, service as a p
     simulator = await startSimulator({ port: 0, apiKey: API_KEY });
     admin = new SimulatorAdmin(simulator.url);
     await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 3);
-    service = await new ServiceProcess({
-      KAFKA_BROKERS: testBrokers().join(','),
-      KAFKA_GROUP_ID: topics.group,
-      TOPIC_LOGIN: topics.login,
-      TOPIC_TRANSACTION: topics.transaction,
-      TOPIC_DECISIONS: topics.decisions,
-      TOPIC_DLQ: topics.dlq,
-      SIGNALS_BASE_URL: simulator.baseUrl,
-      SIGNALS_API_KEY: API_KEY,
-      SIGNALS_TIMEOUT_MS: '400',
-      SIGNALS_RETRIES: '0',
-      MAX_PAYLOAD_BYTES: '4096',
-      SIGNAL_CACHE: 'off',
-    }).start();
+    service = await new ServiceProcess(
+      serviceEnvFor(
+        topics,
+        { baseUrl: simulator.baseUrl, apiKey: API_KEY },
+        {
+          SIGNALS_TIMEOUT_MS: '400',
+          SIGNALS_RETRIES: '0',
+          MAX_PAYLOAD_BYTES: '4096',
+          SIGNAL_CACHE: 'off',
+        },
+      ),
+    ).start();
     decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
     deadLetters = await new TopicReader<DeadLetter>(kafka, topics.dlq).start();
   });
@@ -59,7 +57,9 @@ describe('Kafka pipeline end to end (real broker, real simulator, service as a p
     await admin.subscriber(forwardedOnly, { callForwardingActive: true });
     await admin.subscriber(unknown, { known: false });
 
-    const clean = Array.from({ length: 40 }, (_, i) => (i % 2 ? loginEvent(`+4917100${String(i).padStart(5, '0')}`) : transactionEvent(`+4917100${String(i).padStart(5, '0')}`)));
+    const clean = Array.from({ length: 40 }, (_, i) =>
+      i % 2 ? loginEvent(`+4917100${String(i).padStart(5, '0')}`) : transactionEvent(`+4917100${String(i).padStart(5, '0')}`),
+    );
     const risky = [
       loginEvent(swappedAndForwarded),
       transactionEvent(swappedAndForwarded),
@@ -74,12 +74,27 @@ describe('Kafka pipeline end to end (real broker, real simulator, service as a p
       { value: JSON.stringify({ ...loginEvent('+491711111111'), pad: 'x'.repeat(5000) }), code: 'PAYLOAD_TOO_LARGE' },
       { value: JSON.stringify({ ...loginEvent('+491711111111'), type: 'refund' }), code: 'UNSUPPORTED_EVENT_TYPE' },
       { value: JSON.stringify({ ...loginEvent('+491711111111'), phoneNumber: '01711111111' }), code: 'VALIDATION_ERROR' },
-      { value: JSON.stringify({ ...transactionEvent('+491711111111'), amount: { value: 'ten', currency: 'EUR' } }), code: 'VALIDATION_ERROR' },
+      {
+        value: JSON.stringify({ ...transactionEvent('+491711111111'), amount: { value: 'ten', currency: 'EUR' } }),
+        code: 'VALIDATION_ERROR',
+      },
     ];
     // Either topic may carry either type; mix them up on purpose.
-    await produce(kafka, topics.login, valid.filter((_, i) => i % 3 !== 0).map((e) => ({ key: e.accountId, value: JSON.stringify(e) })));
-    await produce(kafka, topics.transaction, valid.filter((_, i) => i % 3 === 0).map((e) => ({ key: e.accountId, value: JSON.stringify(e) })));
-    await produce(kafka, topics.login, invalid.map((m, i) => ({ key: `bad-${i}`, value: m.value })));
+    await produce(
+      kafka,
+      topics.login,
+      valid.filter((_, i) => i % 3 !== 0).map((e) => ({ key: e.accountId, value: JSON.stringify(e) })),
+    );
+    await produce(
+      kafka,
+      topics.transaction,
+      valid.filter((_, i) => i % 3 === 0).map((e) => ({ key: e.accountId, value: JSON.stringify(e) })),
+    );
+    await produce(
+      kafka,
+      topics.login,
+      invalid.map((m, i) => ({ key: `bad-${i}`, value: m.value })),
+    );
 
     await decisions.waitFor((r) => new Set(r.map((d) => d.value.eventId)).size >= valid.length, 60000, 'decisions');
     await deadLetters.waitFor((r) => r.length >= invalid.length, 30000, 'dead letters');
@@ -125,7 +140,9 @@ describe('Kafka pipeline end to end (real broker, real simulator, service as a p
     const binary = deadLetters.records.find((r) => r.value.payloadEncoding === 'base64');
     expect(Buffer.from(binary!.value.payload!, 'base64')).toEqual(Buffer.from([0xc3, 0x28, 0xff]));
     const validation = deadLetters.records.find((r) => r.value.error.details.some((d) => d.field === 'phoneNumber'));
-    expect(validation?.value.error.details).toContainEqual(expect.objectContaining({ field: 'phoneNumber', code: 'INVALID_PHONENUMBER_FORMAT' }));
+    expect(validation?.value.error.details).toContainEqual(
+      expect.objectContaining({ field: 'phoneNumber', code: 'INVALID_PHONENUMBER_FORMAT' }),
+    );
   });
 
   it('makes a degraded decision when a check times out, instead of blocking', async () => {

@@ -71,7 +71,15 @@ export class FakeRiskEngine {
 }
 
 export function loginEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { eventId: 'evt-login-1', type: 'login', occurredAt: '2026-11-21T10:15:00Z', accountId: 'acc-1', phoneNumber: '+491701234567', channel: 'mobile', ...overrides };
+  return {
+    eventId: 'evt-login-1',
+    type: 'login',
+    occurredAt: '2026-11-21T10:15:00Z',
+    accountId: 'acc-1',
+    phoneNumber: '+491701234567',
+    channel: 'mobile',
+    ...overrides,
+  };
 }
 
 export function transactionEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -109,7 +117,9 @@ export interface ApiTestApp {
   close(): Promise<void>;
 }
 
-export async function startApiApp(options: { env?: Record<string, string>; grpc?: boolean; store?: DecisionStore } = {}): Promise<ApiTestApp> {
+export async function startApiApp(
+  options: { env?: Record<string, string>; grpc?: boolean; store?: DecisionStore } = {},
+): Promise<ApiTestApp> {
   const config = loadConfig({
     API_KEYS,
     HTTP_HOST: '127.0.0.1',
@@ -145,7 +155,16 @@ export async function startApiApp(options: { env?: Record<string, string>; grpc?
   app.enableShutdownHooks();
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
-  return { app, baseUrl: `http://127.0.0.1:${port}`, grpcAddress, engine, store, config, metrics: app.get(RiskwireMetrics), close: () => app.close() };
+  return {
+    app,
+    baseUrl: `http://127.0.0.1:${port}`,
+    grpcAddress,
+    engine,
+    store,
+    config,
+    metrics: app.get(RiskwireMetrics),
+    close: () => app.close(),
+  };
 }
 
 /** fetch with JSON defaults; returns status, headers and the parsed body. */

@@ -11,7 +11,7 @@ import type { Decision } from '../../src/decisions/decision.js';
 import { decisionIdFor } from '../../src/decisions/decision-id.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { loginEvent, transactionEvent } from '../support/events.js';
-import { TopicReader, createTopics, produce, testBrokers, testKafka, uniqueTopics } from '../support/kafka-io.js';
+import { TopicReader, createTopics, produce, serviceEnvFor, testKafka, uniqueTopics } from '../support/kafka-io.js';
 import { RedisServer } from '../support/redis-server.js';
 import { ServiceProcess } from '../support/service-process.js';
 import { SimulatorAdmin, hoursAgo } from '../support/simulator-admin.js';
@@ -56,7 +56,9 @@ describe('HTTP, gRPC and Kafka share one engine (real broker, real simulator, se
     const metadata = new Metadata();
     metadata.set('authorization', `Bearer ${API_SECRET}`);
     return new Promise((resolve, reject) =>
-      grpcClient[method](request, metadata, { deadline: Date.now() + deadlineMs }, (err: ServiceError | null, res: unknown) => (err ? reject(err) : resolve(res))),
+      grpcClient[method](request, metadata, { deadline: Date.now() + deadlineMs }, (err: ServiceError | null, res: unknown) =>
+        err ? reject(err) : resolve(res),
+      ),
     );
   };
 
@@ -66,22 +68,20 @@ describe('HTTP, gRPC and Kafka share one engine (real broker, real simulator, se
     simulator = await startSimulator({ port: 0, apiKey: UPSTREAM_KEY });
     admin = new SimulatorAdmin(simulator.url);
     await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 3);
-    service = await new ServiceProcess({
-      KAFKA_BROKERS: testBrokers().join(','),
-      KAFKA_GROUP_ID: topics.group,
-      TOPIC_LOGIN: topics.login,
-      TOPIC_TRANSACTION: topics.transaction,
-      TOPIC_DECISIONS: topics.decisions,
-      TOPIC_DLQ: topics.dlq,
-      SIGNALS_BASE_URL: simulator.baseUrl,
-      SIGNALS_API_KEY: UPSTREAM_KEY,
-      SIGNALS_TIMEOUT_MS: '400',
-      SIGNAL_CACHE: 'off',
-      API_KEYS: `e2e:${API_SECRET}:assess|read`,
-      CALLBACK_SIGNING_SECRET: SIGNING_SECRET,
-      CALLBACK_ALLOW_PRIVATE: 'true',
-      REDIS_URL: redis.url,
-    }).start();
+    service = await new ServiceProcess(
+      serviceEnvFor(
+        topics,
+        { baseUrl: simulator.baseUrl, apiKey: UPSTREAM_KEY },
+        {
+          SIGNALS_TIMEOUT_MS: '400',
+          SIGNAL_CACHE: 'off',
+          API_KEYS: `e2e:${API_SECRET}:assess|read`,
+          CALLBACK_SIGNING_SECRET: SIGNING_SECRET,
+          CALLBACK_ALLOW_PRIVATE: 'true',
+          REDIS_URL: redis.url,
+        },
+      ),
+    ).start();
     decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
     grpcClient = new riskPkg.riskwire.v1.RiskService(`127.0.0.1:${service.grpcPort}`, credentials.createInsecure());
   });
@@ -182,7 +182,9 @@ describe('HTTP, gRPC and Kafka share one engine (real broker, real simulator, se
   it('grpc.health.v1 answers SERVING and /openapi.json is served', async () => {
     const health = new healthPkg.grpc.health.v1.Health(`127.0.0.1:${service.grpcPort}`, credentials.createInsecure());
     try {
-      const res = await new Promise<any>((resolve, reject) => health.Check({ service: 'riskwire.v1.RiskService' }, (err: ServiceError | null, r: unknown) => (err ? reject(err) : resolve(r))));
+      const res = await new Promise<any>((resolve, reject) =>
+        health.Check({ service: 'riskwire.v1.RiskService' }, (err: ServiceError | null, r: unknown) => (err ? reject(err) : resolve(r))),
+      );
       expect(res.status).toBe('SERVING');
     } finally {
       health.close();

@@ -8,7 +8,7 @@ import type { Kafka } from 'kafkajs';
 import { RiskwireMetrics } from '../../src/metrics/riskwire-metrics.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { loginEvent, transactionEvent } from '../support/events.js';
-import { createTopics, produce, testBrokers, testKafka, uniqueTopics } from '../support/kafka-io.js';
+import { createTopics, produce, serviceEnvFor, testKafka, uniqueTopics } from '../support/kafka-io.js';
 import { freePort } from '../support/ports.js';
 import { ServiceProcess } from '../support/service-process.js';
 import { SimulatorAdmin, hoursAgo } from '../support/simulator-admin.js';
@@ -44,23 +44,25 @@ describe('Prometheus scraping the running service', () => {
   beforeAll(async () => {
     kafka = testKafka();
     // a trickle of upstream errors, as in real life, so the per-signal error panels have something to show
-    simulator = await startSimulator({ port: 0, apiKey: 'prom-upstream', faults: { latencyMs: { min: 5, max: 30 }, callForwarding: { errorRate: 0.2, errorStatus: 503 } } });
+    simulator = await startSimulator({
+      port: 0,
+      apiKey: 'prom-upstream',
+      faults: { latencyMs: { min: 5, max: 30 }, callForwarding: { errorRate: 0.2, errorStatus: 503 } },
+    });
     const admin = new SimulatorAdmin(simulator.url);
     await admin.subscriber('+491740000001', { simSwappedAt: hoursAgo(2), callForwardingActive: true });
     await admin.subscriber('+491740000002', { known: false });
     await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 3);
-    service = await new ServiceProcess({
-      KAFKA_BROKERS: testBrokers().join(','),
-      KAFKA_GROUP_ID: topics.group,
-      TOPIC_LOGIN: topics.login,
-      TOPIC_TRANSACTION: topics.transaction,
-      TOPIC_DECISIONS: topics.decisions,
-      TOPIC_DLQ: topics.dlq,
-      SIGNALS_BASE_URL: simulator.baseUrl,
-      SIGNALS_API_KEY: 'prom-upstream',
-      API_KEYS: `ops:${apiKey}:assess|read`,
-      CALLBACK_ALLOW_PRIVATE: 'true',
-    }).start();
+    service = await new ServiceProcess(
+      serviceEnvFor(
+        topics,
+        { baseUrl: simulator.baseUrl, apiKey: 'prom-upstream' },
+        {
+          API_KEYS: `ops:${apiKey}:assess|read`,
+          CALLBACK_ALLOW_PRIVATE: 'true',
+        },
+      ),
+    ).start();
 
     workDir = mkdtempSync(join(tmpdir(), 'riskwire-prom-'));
     copyFileSync(repoPath('deploy/prometheus/alerts.yml'), join(workDir, 'alerts.yml'));
@@ -71,7 +73,15 @@ describe('Prometheus scraping the running service', () => {
     );
     const port = await freePort();
     promUrl = `http://127.0.0.1:${port}`;
-    prometheus = spawn(findTool('prometheus'), [`--config.file=${join(workDir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(workDir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+    prometheus = spawn(
+      findTool('prometheus'),
+      [
+        `--config.file=${join(workDir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(workDir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      { stdio: 'ignore' },
+    );
 
     // Traffic through every door for ~15 s: Kafka (with poison), HTTP (sync, async, errors), gRPC via health.
     const auth = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
@@ -80,7 +90,10 @@ describe('Prometheus scraping the running service', () => {
     while (Date.now() < until) {
       const phone = i % 10 === 0 ? '+491740000001' : i % 10 === 1 ? '+491740000002' : `+4917500${String(i).padStart(5, '0')}`;
       const batch = [loginEvent(phone), transactionEvent(phone, i % 4 === 0 ? '2500.00' : '40.00')];
-      await produce(kafka, topics.login, [...batch.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })), { key: 'poison', value: '{oops' }]);
+      await produce(kafka, topics.login, [
+        ...batch.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })),
+        { key: 'poison', value: '{oops' },
+      ]);
       await fetch(`${service.httpUrl}/v1/assessments`, { method: 'POST', headers: auth, body: JSON.stringify(loginEvent(phone)) });
       await fetch(`${service.httpUrl}/v1/assessments`, { method: 'POST', headers: auth, body: '{"type":"login"}' });
       await fetch(`${service.httpUrl}/v1/assessments`, { method: 'POST', headers: { ...auth, authorization: 'Bearer wrong' }, body: '{}' });
@@ -127,15 +140,24 @@ describe('Prometheus scraping the running service', () => {
   });
 
   it('every alert rule loads and evaluates cleanly, and none fires on a healthy service', async () => {
-    const rules = parse(readFileSync(repoPath('deploy/prometheus/alerts.yml'), 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] };
+    const rules = parse(readFileSync(repoPath('deploy/prometheus/alerts.yml'), 'utf8')) as {
+      groups: { rules: { alert: string; expr: string }[] }[];
+    };
     for (const rule of rules.groups.flatMap((g) => g.rules)) {
       const r = await query(rule.expr);
       expect({ alert: rule.alert, status: r.status, error: r.error }).toEqual({ alert: rule.alert, status: 'success', error: undefined });
     }
-    const loaded = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string; health: string; lastError?: string; state: string }[] }[] } };
+    const loaded = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as {
+      data: { groups: { rules: { name: string; health: string; lastError?: string; state: string }[] }[] };
+    };
     const all = loaded.data.groups.flatMap((g) => g.rules);
     expect(all.length).toBe(rules.groups.flatMap((g) => g.rules).length);
-    for (const rule of all) expect({ name: rule.name, health: rule.health, lastError: rule.lastError ?? '' }).toEqual({ name: rule.name, health: 'ok', lastError: '' });
+    for (const rule of all)
+      expect({ name: rule.name, health: rule.health, lastError: rule.lastError ?? '' }).toEqual({
+        name: rule.name,
+        health: 'ok',
+        lastError: '',
+      });
     expect(all.filter((r) => r.state === 'firing').map((r) => r.name)).toEqual([]);
   });
 });
@@ -161,7 +183,13 @@ async function grpcTraffic(port: number, apiKey: string): Promise<void> {
   md.set('authorization', `Bearer ${apiKey}`);
   const call = (req: object) => new Promise<void>((resolve) => client.Assess(req, md, () => resolve()));
   const e = loginEvent('+491740000009');
-  await call({ eventId: e.eventId, occurredAt: e.occurredAt, accountId: e.accountId, phoneNumber: e.phoneNumber, login: { channel: 'web' } });
+  await call({
+    eventId: e.eventId,
+    occurredAt: e.occurredAt,
+    accountId: e.accountId,
+    phoneNumber: e.phoneNumber,
+    login: { channel: 'web' },
+  });
   await call({ eventId: 'bad id', phoneNumber: 'x' });
   client.close();
 }

@@ -19,7 +19,10 @@ export function auditDelivery(
     const earlier = first.get(value.eventId);
     if (earlier) {
       duplicates += 1;
-      expect({ decisionId: value.decisionId, outcome: value.outcome }).toEqual({ decisionId: earlier.decisionId, outcome: earlier.outcome });
+      expect({ decisionId: value.decisionId, outcome: value.outcome }).toEqual({
+        decisionId: earlier.decisionId,
+        outcome: earlier.outcome,
+      });
     } else first.set(value.eventId, value);
   }
   const missing = validEventIds.filter((id) => !first.has(id));

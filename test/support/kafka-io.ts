@@ -8,7 +8,12 @@ export function testBrokers(): string[] {
 }
 
 export function testKafka(): Kafka {
-  return new Kafka({ clientId: 'riskwire-test', brokers: testBrokers(), logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 200 } });
+  return new Kafka({
+    clientId: 'riskwire-test',
+    brokers: testBrokers(),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 10, initialRetryTime: 200 },
+  });
 }
 
 /** Topic names unique to one test, so test files never see each other's records. */
@@ -17,16 +22,50 @@ export function uniqueTopics(prefix: string) {
   return { login: `${id}.login`, transaction: `${id}.transaction`, decisions: `${id}.decisions`, dlq: `${id}.dlq`, group: `${id}-group` };
 }
 
+/**
+ * The service's environment for one test: its own topics and consumer group, the given simulator,
+ * the test broker unless another is named. `extra` adds or overrides variables.
+ */
+export function serviceEnvFor(
+  topics: ReturnType<typeof uniqueTopics>,
+  signals: { baseUrl: string; apiKey: string },
+  extra: Record<string, string> = {},
+  brokers: string[] = testBrokers(),
+): Record<string, string> {
+  return {
+    KAFKA_BROKERS: brokers.join(','),
+    KAFKA_GROUP_ID: topics.group,
+    TOPIC_LOGIN: topics.login,
+    TOPIC_TRANSACTION: topics.transaction,
+    TOPIC_DECISIONS: topics.decisions,
+    TOPIC_DLQ: topics.dlq,
+    SIGNALS_BASE_URL: signals.baseUrl,
+    SIGNALS_API_KEY: signals.apiKey,
+    ...extra,
+  };
+}
+
 export async function createTopics(kafka: Kafka, topics: string[], partitions = 3): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+  });
   await admin.disconnect();
 }
 
-export async function produce(kafka: Kafka, topic: string, messages: { key?: string | null; value: string | Buffer | null }[]): Promise<void> {
+export async function produce(
+  kafka: Kafka,
+  topic: string,
+  messages: { key?: string | null; value: string | Buffer | null }[],
+): Promise<void> {
   // idempotent: a retried produce right after topic creation must not duplicate records the tests count
-  const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+  const producer: Producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
   for (let i = 0; i < messages.length; i += 500) {
     await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 500).map((m) => ({ key: m.key ?? null, value: m.value })) });
@@ -46,7 +85,10 @@ export class TopicReader<T = unknown> {
   readonly records: CollectedRecord<T>[] = [];
   private consumer?: Consumer;
 
-  constructor(private readonly kafka: Kafka, private readonly topic: string) {}
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topic: string,
+  ) {}
 
   async start(): Promise<this> {
     this.consumer = this.kafka.consumer({ groupId: `reader-${randomUUID()}`, maxWaitTimeInMs: 50 });
@@ -54,7 +96,12 @@ export class TopicReader<T = unknown> {
     await this.consumer.subscribe({ topics: [this.topic], fromBeginning: true });
     await this.consumer.run({
       eachMessage: async ({ message, partition }) => {
-        this.records.push({ key: message.key?.toString() ?? null, value: JSON.parse(message.value?.toString() ?? 'null') as T, partition, offset: message.offset });
+        this.records.push({
+          key: message.key?.toString() ?? null,
+          value: JSON.parse(message.value?.toString() ?? 'null') as T,
+          partition,
+          offset: message.offset,
+        });
       },
     });
     return this;
@@ -63,7 +110,8 @@ export class TopicReader<T = unknown> {
   async waitFor(predicate: (records: CollectedRecord<T>[]) => boolean, timeoutMs: number, what = 'records'): Promise<void> {
     const until = Date.now() + timeoutMs;
     while (!predicate(this.records)) {
-      if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} on ${this.topic} (have ${this.records.length})`);
+      if (Date.now() > until)
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} on ${this.topic} (have ${this.records.length})`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }

@@ -9,7 +9,9 @@ export class RedisServer {
 
   async start(): Promise<this> {
     const port = await freePort();
-    this.proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    this.proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     this.proc.on('error', () => undefined);
     this.url = `redis://127.0.0.1:${port}`;
     const until = Date.now() + 10000;
@@ -23,7 +25,9 @@ export class RedisServer {
       });
       if (ok) return this;
       if (this.proc.exitCode !== null || Date.now() > until) {
-        throw new Error('redis-server did not start: install it with apt-get install -y redis-server (scripts/ci/install-system-packages.sh)');
+        throw new Error(
+          'redis-server did not start: install it with apt-get install -y redis-server (scripts/ci/install-system-packages.sh)',
+        );
       }
       await new Promise((r) => setTimeout(r, 100));
     }

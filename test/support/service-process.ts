@@ -18,7 +18,14 @@ export class ServiceProcess {
     this.grpcPort = await freePort();
     this.httpUrl = `http://127.0.0.1:${httpPort}`;
     this.proc = spawn(process.execPath, [mainJs], {
-      env: { ...process.env, LOG_LEVEL: 'warn', HTTP_HOST: '127.0.0.1', HTTP_PORT: String(httpPort), GRPC_PORT: String(this.grpcPort), ...this.env },
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'warn',
+        HTTP_HOST: '127.0.0.1',
+        HTTP_PORT: String(httpPort),
+        GRPC_PORT: String(this.grpcPort),
+        ...this.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk: Buffer) => {

@@ -13,7 +13,10 @@ export class SimulatorAdmin {
     return text ? JSON.parse(text) : undefined;
   }
 
-  subscriber(phoneNumber: string, state: { simSwappedAt?: string | null; deviceSwappedAt?: string | null; callForwardingActive?: boolean; known?: boolean }) {
+  subscriber(
+    phoneNumber: string,
+    state: { simSwappedAt?: string | null; deviceSwappedAt?: string | null; callForwardingActive?: boolean; known?: boolean },
+  ) {
     return this.call('PUT', `/subscribers/${encodeURIComponent(phoneNumber)}`, state);
   }
 

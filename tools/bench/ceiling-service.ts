@@ -10,6 +10,7 @@ import { AppModule } from '../../src/app.module.js';
 import { ConfigError, loadConfig } from '../../src/config/app-config.js';
 import type { NetworkSignalsPort, UpstreamResult } from '../../src/signals/network-signals.client.js';
 import { NETWORK_SIGNALS_CLIENT } from '../../src/signals/signals.tokens.js';
+import { closeOnSignals } from '../../src/common/close-on-signals.js';
 
 /** Every number is a clean, known subscriber, answered without any I/O. */
 export const instantNetworkSignals: NetworkSignalsPort = {
@@ -36,18 +37,7 @@ async function main(): Promise<void> {
   const app = moduleRef.createNestApplication({ bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   await app.listen(config.api.httpPort, config.api.host);
-  let closing = false;
-  const stop = () => {
-    if (closing) return;
-    closing = true;
-    setTimeout(() => process.exit(1), config.kafka.shutdownTimeoutMs + 5000).unref();
-    app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  closeOnSignals(app, config.kafka.shutdownTimeoutMs + 5000, (message) => process.stderr.write(`ceiling-service: ${message}\n`));
 }
 
 main().catch((error: unknown) => {

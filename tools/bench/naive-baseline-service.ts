@@ -10,6 +10,7 @@ import { NestFactory } from '@nestjs/core';
 import { ClientKafka, ClientsModule, EventPattern, Payload, Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { Partitioners } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
+import { closeOnSignals } from '../../src/common/close-on-signals.js';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -135,18 +136,7 @@ async function main(): Promise<void> {
   });
   await app.listen();
   process.stdout.write('naive-baseline ready\n');
-  let closing = false;
-  const stop = () => {
-    if (closing) return;
-    closing = true;
-    setTimeout(() => process.exit(1), 10_000).unref();
-    app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  closeOnSignals(app, 10_000, (message) => process.stderr.write(`naive-baseline: ${message}\n`));
 }
 
 main().catch((error: unknown) => {
