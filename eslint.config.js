@@ -4,7 +4,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.bench/**', 'helm/**', 'deploy/**', '*.config.js', 'eslint.config.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.bench/**', 'helm/**', 'deploy/**', '*.config.js', 'eslint.config.js', 'scripts/**/*.mjs'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
