@@ -3,6 +3,7 @@ import {
   BulkheadRejectedError,
   CircuitState,
   ConsecutiveBreaker,
+  CountBreaker,
   DelegateBackoff,
   ExponentialBackoff,
   TaskCancelledError,
@@ -27,8 +28,14 @@ export interface SignalResilienceSettings {
   retries: number;
   /** Concurrent lookups per signal before rejecting (config.signals.bulkhead). */
   bulkhead: number;
-  /** Consecutive failed attempts that open a signal's circuit. */
-  breakerThreshold: number;
+  /** When set: this many consecutive failed attempts open a signal's circuit (small, deterministic; tests). */
+  breakerThreshold?: number;
+  /**
+   * Otherwise (the default) the circuit opens when at least `failureRatio` of the last `window` attempts failed,
+   * once `minimumCalls` were seen: with hundreds of calls in flight, a burst of ten slow answers (a cold start,
+   * a GC pause) must not cut a signal off for everyone.
+   */
+  breakerSampling: { failureRatio: number; window: number; minimumCalls: number };
   /** How long an open circuit rejects before letting one probe through. */
   halfOpenAfterMs: number;
   backoffInitialMs: number;
@@ -75,7 +82,7 @@ export class SignalResilience {
     for (const signal of SIGNAL_NAMES) {
       const breaker = circuitBreaker(
         handleWhenResult((o) => (o as AttemptOutcome).breakerFailure),
-        { halfOpenAfter: settings.halfOpenAfterMs, breaker: new ConsecutiveBreaker(settings.breakerThreshold) },
+        { halfOpenAfter: settings.halfOpenAfterMs, breaker: this.breakerFor(settings) },
       );
       breaker.onStateChange((state) => onCircuitChange(signal, STATE_NAMES[state]));
       const retryPolicy = retry(
@@ -88,6 +95,12 @@ export class SignalResilience {
       this.breakers.set(signal, breaker);
       this.policies.set(signal, wrap(bulkhead(settings.bulkhead, 0), retryPolicy, breaker) as unknown as IPolicy<AttemptContext>);
     }
+  }
+
+  private breakerFor(settings: SignalResilienceSettings) {
+    if (settings.breakerThreshold !== undefined) return new ConsecutiveBreaker(settings.breakerThreshold);
+    const { failureRatio, window, minimumCalls } = settings.breakerSampling;
+    return new CountBreaker({ threshold: failureRatio, size: window, minimumNumberOfCalls: minimumCalls });
   }
 
   circuitState(signal: SignalName): CircuitStateName {

@@ -14,7 +14,7 @@ export function signalsSettingsFrom(config: AppConfig['signals'], overrides: Par
     attemptTimeoutMs: config.timeoutMs,
     retries: config.retries,
     bulkhead: config.bulkhead,
-    breakerThreshold: 10,
+    breakerSampling: { failureRatio: 0.5, window: 100, minimumCalls: 40 },
     halfOpenAfterMs: 5_000,
     backoffInitialMs: 50,
     backoffMaxMs: 1_000,

@@ -1,0 +1,46 @@
+import { describe, expect, it } from '@jest/globals';
+import type { UpstreamResult } from './network-signals.client.js';
+import { SignalResilience } from './signal-resilience.js';
+import { signalsSettingsFrom } from './signals.settings.js';
+import { loadConfig } from '../config/app-config.js';
+
+const ok: UpstreamResult<'callForwarding'> = { status: 'OK', value: { active: false } };
+const failed: UpstreamResult<'callForwarding'> = { status: 'UNAVAILABLE', reason: 'http_5xx' };
+
+async function run(resilience: SignalResilience, answers: UpstreamResult<'callForwarding'>[]) {
+  const results = [];
+  for (const answer of answers) {
+    results.push(await resilience.execute('callForwarding', Date.now() + 1000, async () => answer));
+  }
+  return results;
+}
+
+describe('SignalResilience with the default (sampling) breaker', () => {
+  const settings = signalsSettingsFrom(loadConfig({}).signals, { retries: 0 });
+
+  it('rides out a burst of failures among successes', async () => {
+    const resilience = new SignalResilience(settings);
+    const answers = [...Array(40).fill(ok), ...Array(15).fill(failed), ...Array(40).fill(ok)];
+    const results = await run(resilience, answers);
+    expect(results.filter((r) => r.status === 'UNAVAILABLE' && r.reason === 'circuit_open')).toHaveLength(0);
+    expect(resilience.circuitState('callForwarding')).toBe('closed');
+  });
+
+  it('opens when most recent attempts fail, and then stops calling upstream', async () => {
+    const resilience = new SignalResilience(settings);
+    let calls = 0;
+    const results = [];
+    for (let i = 0; i < 80; i++) {
+      results.push(
+        await resilience.execute('callForwarding', Date.now() + 1000, async () => {
+          calls += 1;
+          return failed;
+        }),
+      );
+    }
+    expect(resilience.circuitState('callForwarding')).toBe('open');
+    expect(results.at(-1)).toMatchObject({ status: 'UNAVAILABLE', reason: 'circuit_open' });
+    expect(calls).toBeLessThan(80);
+    expect(resilience.circuitState('simSwap')).toBe('closed');
+  });
+});
