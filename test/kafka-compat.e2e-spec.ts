@@ -11,11 +11,11 @@ import { ServiceProcess } from './support/service-process.js';
 
 /**
  * Smoke test against the previous major line (3.9.x), on a broker of its own: the main suite runs
- * against the current 4.x release.
+ * against the current 4.x release. Ports below the ephemeral range, like the main test broker's.
  */
 const version = process.env.RISKWIRE_KAFKA_COMPAT_VERSION ?? '3.9.2';
 const script = fileURLToPath(new URL('../scripts/kafka/kafka.sh', import.meta.url));
-const env = { ...process.env, KAFKA_VERSION: version, KAFKA_PORT: '49092', KAFKA_CONTROLLER_PORT: '49093' };
+const env = { ...process.env, KAFKA_VERSION: version, KAFKA_PORT: '19492', KAFKA_CONTROLLER_PORT: '19493' };
 
 describe(`Kafka ${version} compatibility smoke test`, () => {
   let kafka: Kafka;
@@ -25,11 +25,11 @@ describe(`Kafka ${version} compatibility smoke test`, () => {
 
   beforeAll(async () => {
     execFileSync('bash', [script, 'start'], { env, stdio: 'inherit' });
-    kafka = new Kafka({ clientId: 'compat-test', brokers: ['127.0.0.1:49092'], logLevel: logLevel.NOTHING });
+    kafka = new Kafka({ clientId: 'compat-test', brokers: ['127.0.0.1:19492'], logLevel: logLevel.NOTHING });
     simulator = await startSimulator({ port: 0, apiKey: 'compat' });
     await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 2);
     service = await new ServiceProcess(
-      serviceEnvFor(topics, { baseUrl: simulator.baseUrl, apiKey: 'compat' }, {}, ['127.0.0.1:49092']),
+      serviceEnvFor(topics, { baseUrl: simulator.baseUrl, apiKey: 'compat' }, {}, ['127.0.0.1:19492']),
     ).start();
   });
 

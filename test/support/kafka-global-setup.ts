@@ -3,12 +3,16 @@ import { fileURLToPath } from 'node:url';
 
 const script = fileURLToPath(new URL('../../scripts/kafka/kafka.sh', import.meta.url));
 
-/** Env for the project's broker script: a port of its own so tests never disturb a demo broker on 9092. */
+/**
+ * Env for the project's broker script: a port of its own so tests never disturb a demo broker on 9092,
+ * and below the kernel's ephemeral range (32768+), where the many client sockets of a test run could
+ * already hold it.
+ */
 export function testBrokerEnv(): NodeJS.ProcessEnv {
   return {
     ...process.env,
-    KAFKA_PORT: process.env.RISKWIRE_TEST_KAFKA_PORT ?? '39092',
-    KAFKA_CONTROLLER_PORT: process.env.RISKWIRE_TEST_KAFKA_CONTROLLER_PORT ?? '39093',
+    KAFKA_PORT: process.env.RISKWIRE_TEST_KAFKA_PORT ?? '19392',
+    KAFKA_CONTROLLER_PORT: process.env.RISKWIRE_TEST_KAFKA_CONTROLLER_PORT ?? '19393',
   };
 }
 

@@ -8,8 +8,8 @@ export default async function globalTeardown(): Promise<void> {
   execFileSync('bash', [script, 'stop', '--clean'], {
     env: {
       ...process.env,
-      KAFKA_PORT: process.env.RISKWIRE_TEST_KAFKA_PORT ?? '39092',
-      KAFKA_CONTROLLER_PORT: process.env.RISKWIRE_TEST_KAFKA_CONTROLLER_PORT ?? '39093',
+      KAFKA_PORT: process.env.RISKWIRE_TEST_KAFKA_PORT ?? '19392',
+      KAFKA_CONTROLLER_PORT: process.env.RISKWIRE_TEST_KAFKA_CONTROLLER_PORT ?? '19393',
     },
     stdio: 'inherit',
   });
