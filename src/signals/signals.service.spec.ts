@@ -43,26 +43,23 @@ describe('SignalsService', () => {
   let metrics: RiskwireMetrics;
   let cache: RecordingCache;
 
-  const service = (overrides: Partial<SignalsSettings> = {}, withCache: SignalCache = cache) =>
-    new SignalsService(
-      client,
-      withCache,
-      signalsSettingsFrom(
-        {
-          baseUrl: stub.baseUrl,
-          apiKey: 'k',
-          timeoutMs: 1000,
-          callForwardingPath: '/call-forwarding/check',
-          maxConnections: 16,
-          retries: 1,
-          bulkhead: 100,
-          cache: 'memory',
-          cacheMaxEntries: 1000,
-        },
-        { backoffInitialMs: 10, backoffMaxMs: 20, ...overrides },
-      ),
-      metrics,
+  const settingsWith = (overrides: Partial<SignalsSettings> = {}) =>
+    signalsSettingsFrom(
+      {
+        baseUrl: 'http://127.0.0.1:1',
+        apiKey: 'k',
+        timeoutMs: 1000,
+        callForwardingPath: '/call-forwarding/check',
+        maxConnections: 16,
+        retries: 1,
+        bulkhead: 100,
+        cache: 'memory',
+        cacheMaxEntries: 1000,
+      },
+      { backoffInitialMs: 10, backoffMaxMs: 20, ...overrides },
     );
+  const service = (overrides: Partial<SignalsSettings> = {}, withCache: SignalCache = cache) =>
+    new SignalsService(client, withCache, settingsWith(overrides), metrics);
 
   beforeEach(async () => {
     stub = await UpstreamStub.start();
@@ -153,17 +150,7 @@ describe('SignalsService', () => {
         callForwarding: () => new Promise(() => {}),
         close: async () => {},
       };
-      const settings = signalsSettingsFrom({
-        baseUrl: 'http://unused',
-        apiKey: 'k',
-        timeoutMs: 1000,
-        callForwardingPath: '/cf',
-        maxConnections: 1,
-        retries: 0,
-        bulkhead: 10,
-        cache: 'off',
-        cacheMaxEntries: 100,
-      });
+      const settings = settingsWith({ retries: 0, bulkhead: 10 });
       const started = Date.now();
       const { signals } = await new SignalsService(stuck, new NoSignalCache(), settings, metrics).collect(PHONE, ALL, {
         deadline: started + 200,
@@ -181,17 +168,7 @@ describe('SignalsService', () => {
         },
         close: async () => {},
       } as unknown as NetworkSignalsPort;
-      const settings = signalsSettingsFrom({
-        baseUrl: 'http://unused',
-        apiKey: 'k',
-        timeoutMs: 1000,
-        callForwardingPath: '/cf',
-        maxConnections: 1,
-        retries: 2,
-        bulkhead: 10,
-        cache: 'off',
-        cacheMaxEntries: 100,
-      });
+      const settings = settingsWith({ retries: 2, bulkhead: 10 });
       const { signals } = await new SignalsService(broken, new NoSignalCache(), settings, metrics).collect(PHONE, {
         simSwap: { mode: 'date' },
       });
