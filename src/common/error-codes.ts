@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'EVENT_ID_CONFLICT'
+  | 'PROCESSING_FAILED'
   | 'RATE_LIMITED'
   | 'UNAVAILABLE'
   | 'INTERNAL_ERROR';
