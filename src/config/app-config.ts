@@ -4,6 +4,7 @@ import { validateSync } from 'class-validator';
 import { EnvironmentSchema } from './environment.schema.js';
 
 export interface AppConfig {
+  env: 'development' | 'production';
   kafka: {
     brokers: string[];
     clientId: string;
@@ -41,6 +42,7 @@ export interface AppConfig {
     callbackAllowPrivate: boolean;
   };
   store: { redisUrl?: string; retentionSeconds: number; maxEntries: number };
+  decisions: { idSecret?: string };
   log: { level: string };
 }
 
@@ -57,7 +59,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const known = Object.keys(new EnvironmentSchema());
   const relevant: Record<string, string> = {};
-  for (const key of [...known, 'POLICY_FILE', 'HIGH_VALUE_THRESHOLD', 'API_KEYS', 'API_KEYS_FILE', 'REDIS_URL', 'CALLBACK_SIGNING_SECRET']) {
+  for (const key of [...known, 'POLICY_FILE', 'HIGH_VALUE_THRESHOLD', 'API_KEYS', 'API_KEYS_FILE', 'REDIS_URL', 'CALLBACK_SIGNING_SECRET', 'DECISION_ID_SECRET']) {
     const value = env[key];
     if (value !== undefined && value !== '') relevant[key] = value;
   }
@@ -72,6 +74,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   return {
+    env: e.RISKWIRE_ENV as AppConfig['env'],
     kafka: {
       brokers: e.KAFKA_BROKERS.split(','),
       clientId: e.KAFKA_CLIENT_ID,
@@ -109,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       callbackAllowPrivate: e.CALLBACK_ALLOW_PRIVATE,
     },
     store: { redisUrl: e.REDIS_URL, retentionSeconds: e.DECISION_RETENTION_SECONDS, maxEntries: e.DECISION_STORE_MAX_ENTRIES },
+    decisions: { idSecret: e.DECISION_ID_SECRET },
     log: { level: e.LOG_LEVEL },
   };
 }

@@ -68,6 +68,12 @@ export class EnvironmentSchema {
   @Transform(toInt) @IsInt() @Min(60) DECISION_RETENTION_SECONDS = 86400;
   @Transform(toInt) @IsInt() @Min(100) DECISION_STORE_MAX_ENTRIES = 50000;
 
+  // --- Deployment: 'production' fails closed (src/config is the only place that decides what that requires)
+  @IsIn(['development', 'production']) RISKWIRE_ENV = 'development';
+
+  // --- Decisions: HMAC key of the deterministic decision ids (development falls back to a fixed key)
+  @IsOptional() @IsString() DECISION_ID_SECRET?: string;
+
   // --- Logs
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
 }
