@@ -68,7 +68,7 @@ export class CallbackDeliveryService implements OnApplicationShutdown {
       this.keys = parseSigningSecrets(config.api.callbackSigningSecret);
     } else {
       this.keys = [{ bytes: randomBytes(32), label: 'current' }];
-      this.logger.warn('CALLBACK_SIGNING_SECRET is not set: callbacks are signed with a random per-process secret that receivers cannot verify');
+      if (config.api.callbacks === 'enabled') this.logger.warn('CALLBACK_SIGNING_SECRET is not set: callbacks are signed with a random per-process secret that receivers cannot verify');
     }
   }
 
