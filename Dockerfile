@@ -19,7 +19,10 @@ RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
+# RISKWIRE_ENV=production fails closed: without API keys, a real upstream key and the signing secrets the service
+# refuses to start, naming the variables (src/config/production-guard.ts). Local stacks set development explicitly.
 ENV NODE_ENV=production \
+    RISKWIRE_ENV=production \
     NODE_OPTIONS="--max-old-space-size=256" \
     HTTP_PORT=8080 \
     GRPC_PORT=50051

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { readFileSync } from 'node:fs';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { ApiError } from './api-error.js';
-import { API_SCOPES, type ApiKeyEntry, type ApiScope, findKey, parseApiKeys } from './api-keys.js';
+import { loadApiKeys } from './api-key-sources.js';
+import { API_SCOPES, type ApiKeyEntry, type ApiScope, findKey } from './api-keys.js';
 import { TokenBucketLimiter } from './token-bucket.js';
 
 export interface ApiPrincipal {
@@ -14,39 +14,31 @@ export interface ApiPrincipal {
 
 const OPEN_PRINCIPAL: ApiPrincipal = { keyId: 'anonymous', scopes: API_SCOPES };
 
-export function loadApiKeys(api: AppConfig['api']): ApiKeyEntry[] {
-  const keys = api.apiKeys ? parseApiKeys(api.apiKeys, 'API_KEYS') : [];
-  if (api.apiKeysFile) keys.push(...parseApiKeys(readFileSync(api.apiKeysFile, 'utf8'), 'API_KEYS_FILE'));
-  const ids = new Set<string>();
-  for (const k of keys) {
-    if (ids.has(k.id)) throw new Error(`API key id ${k.id} is configured twice (API_KEYS and API_KEYS_FILE)`);
-    ids.add(k.id);
-  }
-  return keys;
-}
-
 /**
  * Bearer-key authentication, scope check and per-key rate limit, shared by HTTP (guard) and gRPC (metadata).
- * With no key configured at all the API runs open: meant for local development only, and said loudly.
+ * The API runs open only with API_AUTH=disabled, or in development with no key configured; both are said loudly.
+ * (In production, no keys without API_AUTH=disabled never gets here: src/config/production-guard.ts refuses to start.)
  */
 @Injectable()
 export class ApiAuthenticator {
   private readonly logger = new Logger('ApiAuthenticator');
   private readonly keys: ApiKeyEntry[];
   private readonly limiter: TokenBucketLimiter;
+  readonly open: boolean;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.keys = loadApiKeys(config.api);
+    this.keys = config.api.auth === 'disabled' ? [] : loadApiKeys(config.api);
     this.limiter = new TokenBucketLimiter(config.api.rateLimitPerMinute);
-    if (this.keys.length === 0) {
+    this.open = this.keys.length === 0;
+    if (config.api.auth === 'disabled') {
+      this.logger.warn(
+        `API_AUTH=disabled (RISKWIRE_ENV=${config.env}): the HTTP and gRPC API accept UNAUTHENTICATED requests with every scope. Only behind a gateway that authenticates!`,
+      );
+    } else if (this.keys.length === 0) {
       this.logger.warn('NO API KEYS CONFIGURED (API_KEYS / API_KEYS_FILE): the HTTP and gRPC API accept unauthenticated requests. Development only!');
     } else {
       this.logger.log(`${this.keys.length} API key(s) loaded: ${this.keys.map((k) => `${k.id}[${k.scopes.join('|')}]`).join(', ')}`);
     }
-  }
-
-  get open(): boolean {
-    return this.keys.length === 0;
   }
 
   /** Checks the credentials only (no scope, no rate limit): used by the /metrics helper too. */

@@ -3,7 +3,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { ApiTestApp, call, loginEvent, startApiApp, transactionEvent } from '../../test/api/api-test-kit.js';
 import { decisionIdFor } from '../decisions/decision-id.js';
-import { verifyCallbackSignature } from './callback-signature.js';
+import { Webhook } from 'standardwebhooks';
+import { parseSigningSecrets, verifyWebhook } from './callback-signature.js';
+
+const webhookHeaders = (headers: IncomingHttpHeaders) =>
+  Object.fromEntries(['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((h) => [h, String(headers[h])]));
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -78,11 +82,16 @@ describe('asynchronous assessment with callbackUrl', () => {
     const [delivery] = receiver.received;
     expect(delivery!.headers['content-type']).toBe('application/json');
     expect(delivery!.headers['x-riskwire-decision-id']).toBe(decisionId);
-    const signature = delivery!.headers['x-riskwire-signature'] as string;
-    expect(signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
-    expect(verifyCallbackSignature('test-signing-secret', delivery!.body, signature)).toBe(true);
-    expect(verifyCallbackSignature('another-secret', delivery!.body, signature)).toBe(false);
-    expect(verifyCallbackSignature('test-signing-secret', delivery!.body.replace('"DENY"', '"ALLOW"').replace('"REVIEW"', '"ALLOW"'), signature)).toBe(false);
+    expect(delivery!.headers['x-riskwire-signature']).toBeUndefined();
+    const headers = webhookHeaders(delivery!.headers);
+    expect(headers['webhook-id']).toMatch(/^msg_[A-Za-z0-9_-]+$/);
+    expect(headers['webhook-timestamp']).toMatch(/^\d+$/);
+    expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
+    const ours = parseSigningSecrets('test-signing-secret');
+    expect(verifyWebhook(ours, delivery!.body, headers)).toBe(true);
+    expect(verifyWebhook(parseSigningSecrets('another-secret'), delivery!.body, headers)).toBe(false);
+    expect(verifyWebhook(ours, delivery!.body.replace('"DENY"', '"ALLOW"').replace('"REVIEW"', '"ALLOW"'), headers)).toBe(false);
+    expect(verifyWebhook(ours, delivery!.body, { ...headers, 'webhook-id': 'msg_other' })).toBe(false);
 
     const decision = JSON.parse(delivery!.body);
     expect(decision).toMatchObject({ decisionId, eventId: 'evt-async-1', eventType: 'transaction' });
@@ -90,16 +99,22 @@ describe('asynchronous assessment with callbackUrl', () => {
     expect(done.body).toEqual(decision);
   });
 
-  it('verifies the signature independently (HMAC-SHA256 over "t.body")', async () => {
-    const { createHmac } = await import('node:crypto');
+  it('verifies independently: HMAC-SHA256 over "id.timestamp.body" written from the spec, and the standardwebhooks library', async () => {
+    const { createHmac, timingSafeEqual } = await import('node:crypto');
     const receiver = await startReceiver();
     receivers.push(receiver);
     await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-hmac', callbackUrl: receiver.url }) });
     await receiver.waitFor(1);
     const { body, headers } = receiver.received[0]!;
-    const [, t1, v1] = /^t=(\d+),v1=([0-9a-f]+)$/.exec(headers['x-riskwire-signature'] as string)!;
-    expect(Math.abs(Number(t1) - Date.now() / 1000)).toBeLessThan(30);
-    expect(v1).toBe(createHmac('sha256', 'test-signing-secret').update(`${t1}.${body}`).digest('hex'));
+    const id = headers['webhook-id'] as string;
+    const timestamp = headers['webhook-timestamp'] as string;
+    expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(30);
+    const expected = createHmac('sha256', 'test-signing-secret').update(`${id}.${timestamp}.${body}`).digest();
+    const given = (headers['webhook-signature'] as string).split(' ').map((entry) => Buffer.from(entry.slice('v1,'.length), 'base64'));
+    expect(given.some((g) => g.length === expected.length && timingSafeEqual(g, expected))).toBe(true);
+    // a raw (non-whsec_) secret is the key bytes themselves: the library's "raw" format
+    expect(new Webhook('test-signing-secret', { format: 'raw' }).verify(body, webhookHeaders(headers))).toMatchObject({ eventId: 'evt-async-hmac' });
+    expect(() => new Webhook('another-secret', { format: 'raw' }).verify(body, webhookHeaders(headers))).toThrow('No matching signature');
   });
 
   it('retries a receiver that answers 503 twice and delivers on the third attempt', async () => {
@@ -110,8 +125,9 @@ describe('asynchronous assessment with callbackUrl', () => {
     expect(res.status).toBe(202);
     await receiver.waitFor(3);
     expect(receiver.received.map((r) => r.status)).toEqual([503, 503, 204]);
-    // every attempt carries the same decision
+    // every attempt carries the same decision, under the same webhook-id (receivers de-duplicate on it)
     expect(new Set(receiver.received.map((r) => JSON.parse(r.body).decisionId))).toEqual(new Set([decisionIdFor('evt-async-retry')]));
+    expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(1);
     const values = (await t.metrics.callbacks.get()).values;
     expect(values.find((v) => v.labels.result === 'retried')!.value - retriedBefore).toBe(2);
     expect(values.find((v) => v.labels.result === 'delivered')!.value).toBeGreaterThanOrEqual(1);
@@ -191,4 +207,58 @@ describe('callbacks to private addresses', () => {
       expect(res.body.details[0].message).toMatch(/loopback or private/);
     },
   );
+});
+
+describe('callback signing secret rotation', () => {
+  // two secrets in CALLBACK_SIGNING_SECRET: the new one (spec form) and the one being rotated out (raw)
+  const current = `whsec_${Buffer.from('the-new-callback-signing-key-of-32b').toString('base64')}`;
+  const previous = 'the-old-callback-signing-secret-being-retired';
+  let rotating: ApiTestApp;
+  beforeAll(async () => {
+    rotating = await startApiApp({ env: { CALLBACK_SIGNING_SECRET: `${current} ${previous}` } });
+  });
+  afterAll(async () => {
+    await rotating.close();
+  });
+
+  it('signs every callback with both, so a receiver holding either one verifies it', async () => {
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    await call(rotating.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-rotate', callbackUrl: receiver.url }) });
+    await receiver.waitFor(1);
+    const { body, headers } = receiver.received[0]!;
+    expect((headers['webhook-signature'] as string).split(' ')).toHaveLength(2);
+    expect(new Webhook(current).verify(body, webhookHeaders(headers))).toMatchObject({ eventId: 'evt-async-rotate' });
+    expect(new Webhook(previous, { format: 'raw' }).verify(body, webhookHeaders(headers))).toMatchObject({ eventId: 'evt-async-rotate' });
+    expect(() => new Webhook('an-unrelated-secret', { format: 'raw' }).verify(body, webhookHeaders(headers))).toThrow();
+  });
+});
+
+describe('with CALLBACKS=disabled', () => {
+  let noCallbacks: ApiTestApp;
+  beforeAll(async () => {
+    noCallbacks = await startApiApp({ env: { CALLBACKS: 'disabled' } });
+  });
+  afterAll(async () => {
+    await noCallbacks.close();
+  });
+
+  it('answers a request with callbackUrl 400 on callbackUrl, without assessing or calling back', async () => {
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    const before = noCallbacks.engine.calls.length;
+    const res = await call(noCallbacks.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-no-callbacks', callbackUrl: receiver.url }) });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ status: 400, code: 'VALIDATION_ERROR', requestId: expect.any(String) });
+    expect(res.body.details).toEqual([{ field: 'callbackUrl', code: 'PARAMETER_INVALID', message: expect.stringMatching(/callback.*disabled/i) }]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(receiver.received).toHaveLength(0);
+    expect(noCallbacks.engine.calls.length).toBe(before);
+  });
+
+  it('still answers synchronous assessments', async () => {
+    const res = await call(noCallbacks.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-no-callbacks-sync' }) });
+    expect(res.status).toBe(200);
+    expect(res.body.eventId).toBe('evt-no-callbacks-sync');
+  });
 });

@@ -69,7 +69,7 @@ export class AssessmentsController {
   @ApiOperation({
     summary: 'Assess a login or transaction event',
     description:
-      'The body is the Kafka event contract. Without callbackUrl: 200 with the decision. With callbackUrl: 202 with {decisionId, status: PENDING} and a Location header; the decision is POSTed to callbackUrl, signed with X-Riskwire-Signature.',
+      'The body is the Kafka event contract. Without callbackUrl: 200 with the decision. With callbackUrl: 202 with {decisionId, status: PENDING} and a Location header; the decision is POSTed to callbackUrl, signed as Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature). 400 on callbackUrl when the deployment has CALLBACKS=disabled.',
   })
   @ApiBody({
     schema: { oneOf: [{ $ref: getSchemaPath(LoginEventSchema) }, { $ref: getSchemaPath(TransactionEventSchema) }], discriminator: { propertyName: 'type' } },

@@ -58,7 +58,13 @@ export class AssessmentsService implements OnApplicationShutdown {
     const details: FieldError[] = result.ok ? [] : [...result.error.details];
     let callbackUrl: URL | undefined;
     const rawCallback = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).callbackUrl : undefined;
-    if (rawCallback !== undefined) {
+    if (rawCallback !== undefined && this.config.api.callbacks === 'disabled') {
+      details.push({
+        field: 'callbackUrl',
+        code: 'PARAMETER_INVALID',
+        message: 'Asynchronous assessments with a callback are disabled on this deployment; omit callbackUrl to get the decision in the response',
+      });
+    } else if (rawCallback !== undefined) {
       const checked = await checkCallbackUrl(rawCallback, { allowPrivate: this.config.api.callbackAllowPrivate });
       if (checked instanceof URL) callbackUrl = checked;
       else details.push(checked);

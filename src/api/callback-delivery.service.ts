@@ -7,7 +7,7 @@ import { Agent, request } from 'undici';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
-import { SIGNATURE_HEADER, signCallback } from './callback-signature.js';
+import { newWebhookId, parseSigningSecrets, type SigningKey, signWebhook } from './callback-signature.js';
 import { blockedAddressReason, type CallbackUrlPolicy } from './callback-url.policy.js';
 
 export const CALLBACK_DELIVERY_OPTIONS = Symbol('CALLBACK_DELIVERY_OPTIONS');
@@ -42,13 +42,15 @@ function guardedLookup(policy: CallbackUrlPolicy) {
 }
 
 /**
- * POSTs a signed decision to the caller's callback URL, retrying with exponential backoff and jitter.
- * Without CALLBACK_SIGNING_SECRET a random secret is made at start: deliveries work but receivers cannot verify them.
+ * POSTs a decision to the caller's callback URL, signed the Standard Webhooks way (callback-signature.ts) with every
+ * configured key, retrying with exponential backoff and jitter. One webhook-id per delivery, the same on its retries;
+ * each attempt gets a fresh timestamp and signature. Without CALLBACK_SIGNING_SECRET (development only: production
+ * refuses to start) a random key is made at start: deliveries work but receivers cannot verify them.
  */
 @Injectable()
 export class CallbackDeliveryService implements OnApplicationShutdown {
   private readonly logger = new Logger('CallbackDelivery');
-  private readonly secret: string;
+  private readonly keys: SigningKey[];
   private readonly options: CallbackDeliveryOptions;
   private readonly policy: CallbackUrlPolicy;
   private readonly agent: Agent;
@@ -63,10 +65,10 @@ export class CallbackDeliveryService implements OnApplicationShutdown {
     this.policy = { allowPrivate: config.api.callbackAllowPrivate };
     this.agent = new Agent({ connect: { lookup: guardedLookup(this.policy) as never, timeout: this.options.timeoutMs } });
     if (config.api.callbackSigningSecret) {
-      this.secret = config.api.callbackSigningSecret;
+      this.keys = parseSigningSecrets(config.api.callbackSigningSecret);
     } else {
-      this.secret = randomBytes(32).toString('hex');
-      this.logger.warn('CALLBACK_SIGNING_SECRET is not set: callbacks are signed with a random per-process secret that receivers cannot verify');
+      this.keys = [{ bytes: randomBytes(32), label: 'current' }];
+      if (config.api.callbacks === 'enabled') this.logger.warn('CALLBACK_SIGNING_SECRET is not set: callbacks are signed with a random per-process secret that receivers cannot verify');
     }
   }
 
@@ -79,6 +81,7 @@ export class CallbackDeliveryService implements OnApplicationShutdown {
       return false;
     }
     const body = JSON.stringify(payload);
+    const webhookId = newWebhookId();
     const policy = retry(
       handleWhen((err) => err instanceof RetryableDeliveryError),
       {
@@ -101,7 +104,7 @@ export class CallbackDeliveryService implements OnApplicationShutdown {
             headers: {
               'content-type': 'application/json',
               'user-agent': 'riskwire-callback/1',
-              [SIGNATURE_HEADER]: signCallback(this.secret, body),
+              ...signWebhook(this.keys, webhookId, body),
               'x-riskwire-decision-id': decisionId,
             },
           });

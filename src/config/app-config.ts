@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { EnvironmentSchema } from './environment.schema.js';
+import { startupProblems } from './production-guard.js';
 
 export interface AppConfig {
   env: 'development' | 'production';
@@ -40,23 +41,45 @@ export interface AppConfig {
     rateLimitPerMinute: number;
     callbackSigningSecret?: string;
     callbackAllowPrivate: boolean;
+    /** 'disabled': the API is open on purpose (API_AUTH) */
+    auth: 'keys' | 'disabled';
+    /** async assessments with callbackUrl (CALLBACKS) */
+    callbacks: 'enabled' | 'disabled';
   };
   store: { redisUrl?: string; retentionSeconds: number; maxEntries: number };
   decisions: { idSecret?: string };
   log: { level: string };
 }
 
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
 export class ConfigError extends Error {
-  constructor(readonly problems: { variable: string; message: string }[]) {
-    super(
-      'Invalid configuration: ' + problems.map((p) => `${p.variable}: ${p.message}`).join('; '),
-    );
+  constructor(
+    readonly problems: ConfigProblem[],
+    summary = 'Invalid configuration',
+  ) {
+    super(`${summary}: ` + problems.map((p) => `${p.variable}: ${p.message}`).join('; '));
     this.name = 'ConfigError';
   }
 }
 
-/** Validates the environment once and groups it; throws ConfigError naming every bad variable. */
+/**
+ * Validates the environment once and groups it; throws ConfigError naming every bad variable, and, with
+ * RISKWIRE_ENV=production, every setting that would leave the service open (production-guard.ts).
+ */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const config = parseEnvironment(env);
+  const problems = startupProblems(config);
+  if (problems.length > 0) {
+    throw new ConfigError(problems, config.env === 'production' ? 'Refusing to start with RISKWIRE_ENV=production' : 'Invalid configuration');
+  }
+  return config;
+}
+
+function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
   const known = Object.keys(new EnvironmentSchema());
   const relevant: Record<string, string> = {};
   for (const key of [...known, 'POLICY_FILE', 'HIGH_VALUE_THRESHOLD', 'API_KEYS', 'API_KEYS_FILE', 'REDIS_URL', 'CALLBACK_SIGNING_SECRET', 'DECISION_ID_SECRET']) {
@@ -110,6 +133,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       callbackSigningSecret: e.CALLBACK_SIGNING_SECRET,
       callbackAllowPrivate: e.CALLBACK_ALLOW_PRIVATE,
+      auth: e.API_AUTH as AppConfig['api']['auth'],
+      callbacks: e.CALLBACKS as AppConfig['api']['callbacks'],
     },
     store: { redisUrl: e.REDIS_URL, retentionSeconds: e.DECISION_RETENTION_SECONDS, maxEntries: e.DECISION_STORE_MAX_ENTRIES },
     decisions: { idSecret: e.DECISION_ID_SECRET },

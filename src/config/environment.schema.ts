@@ -74,6 +74,12 @@ export class EnvironmentSchema {
   // --- Decisions: HMAC key of the deterministic decision ids (development falls back to a fixed key)
   @IsOptional() @IsString() DECISION_ID_SECRET?: string;
 
+  // --- Production trust: what must be explicit before the service takes traffic (rules in production-guard.ts)
+  // 'disabled' runs the HTTP and gRPC API open on purpose (behind a gateway that authenticates); never implied
+  @IsIn(['keys', 'disabled']) API_AUTH = 'keys';
+  // async assessments (callbackUrl); when disabled such a request gets a 400
+  @IsIn(['enabled', 'disabled']) CALLBACKS = 'enabled';
+
   // --- Logs
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
 }

@@ -158,8 +158,14 @@ describe('docker-compose.yml', () => {
     const secrets = Object.entries(services).flatMap(([, s]) =>
       Object.entries(s.environment ?? {}).filter(([k]) => /KEY|SECRET|PASSWORD|TOKEN/.test(k)),
     );
-    for (const [key, value] of secrets)
-      expect({ key, value: String(value) }).toEqual({ key, value: expect.stringMatching(/^(riskwire-dev-key|admin)$/) });
+    // API_KEYS entries are id:secret:scope, the secret part named like the rest
+    const devCredential = /^(riskwire-dev-[a-z0-9-]+|admin|[a-z0-9-]+:riskwire-dev-[a-z0-9-]+:[a-z|]+)$/;
+    for (const [key, value] of secrets) expect({ key, value: String(value) }).toEqual({ key, value: expect.stringMatching(devCredential) });
+    expect(secrets.map(([key]) => key)).toEqual(expect.arrayContaining(['API_KEYS', 'DECISION_ID_SECRET', 'CALLBACK_SIGNING_SECRET']));
+  });
+
+  it('runs the demo stack in development mode, said explicitly (the image defaults to production)', () => {
+    expect(env('riskwire').RISKWIRE_ENV).toBe('development');
   });
 });
 
@@ -182,6 +188,7 @@ describe('Dockerfile', () => {
     const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toContain('NODE_ENV=production');
+    expect(runtime).toMatch(/^\s+RISKWIRE_ENV=production \\$/m);
     expect(runtime).toMatch(/^EXPOSE 8080 50051$/m);
     expect(runtime).toMatch(/^HEALTHCHECK .*\n\s+CMD \["node", "-e", ".*\/health\/live/m);
     expect(runtime).toMatch(/^CMD \["node", "dist\/src\/main\.js"\]$/m);

@@ -7,13 +7,13 @@ const ALL_OPTIONS = `${CHART}/ci/all-options-values.yaml`;
 const HPA = `${CHART}/ci/hpa-values.yaml`;
 const EXISTING_SECRET = `${CHART}/ci/existing-secret-values.yaml`;
 /** Variables that may only reach the pod through secretKeyRef. */
-const SECRET_ENV = ['SIGNALS_API_KEY', 'API_KEYS', 'REDIS_URL', 'CALLBACK_SIGNING_SECRET'];
+const SECRET_ENV = ['SIGNALS_API_KEY', 'API_KEYS', 'REDIS_URL', 'CALLBACK_SIGNING_SECRET', 'DECISION_ID_SECRET'];
 const OPTIONAL_KINDS = ['ServiceMonitor', 'PrometheusRule', 'HorizontalPodAutoscaler', 'ScaledObject', 'NetworkPolicy'];
 
 interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { secretKeyRef?: { name: string; key: string } };
+  valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } };
 }
 interface Probe {
   httpGet?: { path: string; port: string | number };
@@ -139,9 +139,25 @@ describe('Helm chart helm/riskwire', () => {
   it('with existingSecret the chart makes no Secret and reads that one', () => {
     const docs = template('-f', EXISTING_SECRET);
     expect(only(docs, 'Secret')).toEqual([]);
-    const refs = (container(docs).env ?? []).map((e) => e.valueFrom?.secretKeyRef?.name);
+    // every variable but the fixed RISKWIRE_ENV comes from that Secret
+    const refs = (container(docs).env ?? []).filter((e) => e.name !== 'RISKWIRE_ENV').map((e) => e.valueFrom?.secretKeyRef?.name);
     expect(new Set(refs)).toEqual(new Set(['riskwire-credentials']));
     expect(get<Record<string, string>>(one(docs, 'Deployment'), 'spec.template.metadata.annotations')['checksum/secret']).toBeUndefined();
+  });
+
+  it('runs the pod with RISKWIRE_ENV=production and every secretKeyRef required', () => {
+    for (const docs of [defaults, allOptions, template('-f', EXISTING_SECRET)]) {
+      const env = container(docs).env ?? [];
+      expect(env.find((e) => e.name === 'RISKWIRE_ENV')).toEqual({ name: 'RISKWIRE_ENV', value: 'production' });
+      const refs = env.filter((e) => e.valueFrom?.secretKeyRef).map((e) => [e.name, e.valueFrom?.secretKeyRef?.optional]);
+      expect(refs).toEqual(expect.arrayContaining(SECRET_ENV.map((name) => [name, false])));
+      expect(refs.filter(([, optional]) => optional !== false)).toEqual([]);
+    }
+    // the chart's own Secret holds every key (blank when unset), so the refs resolve and the service names what is missing
+    expect(Object.keys(get<Record<string, string>>(one(defaults, 'Secret'), 'data')).sort()).toEqual([...SECRET_ENV].sort());
+    const override = run(helm, ['template', 'rw', CHART, '--kube-version', '1.30.0', '--set', 'config.extraEnv.RISKWIRE_ENV=development']);
+    expect(override.ok).toBe(false);
+    expect(override.stderr).toContain('config.extraEnv.RISKWIRE_ENV: the chart always runs RISKWIRE_ENV=production');
   });
 
   it('refuses a secret passed as plain extra env', () => {

@@ -60,7 +60,7 @@ app.kubernetes.io/part-of: riskwire
 
 {{/* Variables that must only ever come from a Secret. */}}
 {{- define "riskwire.secretEnvNames" -}}
-SIGNALS_API_KEY API_KEYS REDIS_URL CALLBACK_SIGNING_SECRET SIMULATOR_API_KEY
+SIGNALS_API_KEY API_KEYS REDIS_URL CALLBACK_SIGNING_SECRET DECISION_ID_SECRET SIMULATOR_API_KEY
 {{- end }}
 
 {{/* Grace period: the drain time plus a margin for the last commit and publish. */}}
@@ -86,6 +86,9 @@ SIGNALS_API_KEY API_KEYS REDIS_URL CALLBACK_SIGNING_SECRET SIMULATOR_API_KEY
 {{- fail (printf "autoscaling.maxReplicas (%d) is above kafka.partitions (%d): replicas past the partition count sit idle" (int .Values.autoscaling.maxReplicas) (int .Values.kafka.partitions)) }}
 {{- end }}
 {{- range $name, $_ := .Values.config.extraEnv }}
+{{- if eq $name "RISKWIRE_ENV" }}
+{{- fail "config.extraEnv.RISKWIRE_ENV: the chart always runs RISKWIRE_ENV=production (use config.apiAuth / config.callbacks to turn features off explicitly)" }}
+{{- end }}
 {{- if has $name (splitList " " (include "riskwire.secretEnvNames" $)) }}
 {{- fail (printf "config.extraEnv.%s is a secret: set it under secrets (or in secrets.existingSecret), not as a plain value" $name) }}
 {{- end }}
