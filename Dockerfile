@@ -31,6 +31,8 @@ COPY --from=build --chown=root:root /app/package.json ./package.json
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
 COPY --from=build --chown=root:root /app/policies ./policies
+# proto/: risk.proto, which the gRPC server encodes with, and riskwire-descriptor-set.binpb (compiled by
+# buf, committed: `npm run proto`), which gRPC reflection serves. The build needs no buf.
 COPY --from=build --chown=root:root /app/proto ./proto
 # Files stay root-owned and read-only for the app: it runs as the image's `node` user (uid 1000),
 # which matches runAsUser in the Helm chart and works with readOnlyRootFilesystem.

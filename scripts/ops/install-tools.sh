@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Installs the tools the operations checks (test/ops) need on a fresh Debian machine:
+# Installs the tools the operations and gRPC checks (test/ops, test/api) need on a fresh Debian machine:
 #   helm     built from source with `go install` (Go must be on the machine)
+#   buf      protobuf compiler and linter, `go install` (npm run proto, the buf lint test)
+#   grpcurl  the Go gRPC client, `go install` (the end-to-end reflection test)
 #   promtool from Debian's `prometheus` package
 # Idempotent: a tool that is already there at the wanted version is left alone.
 # Prints where each tool is, so CI can put the folder on PATH.
 #
-#   scripts/ops/install-tools.sh            # install both
-#   HELM_VERSION=v3.22.0 scripts/ops/install-tools.sh
+#   scripts/ops/install-tools.sh            # install all
+#   HELM_VERSION=v3.22.0 BUF_VERSION=v1.75.0 GRPCURL_VERSION=v1.9.3 scripts/ops/install-tools.sh
 set -euo pipefail
 
 HELM_VERSION="${HELM_VERSION:-v3.22.0}"
+BUF_VERSION="${BUF_VERSION:-v1.75.0}"
+GRPCURL_VERSION="${GRPCURL_VERSION:-v1.9.3}"
 RISKWIRE_BIN="${RISKWIRE_BIN:-${HOME:-/root}/.cache/riskwire/bin}"
 
 log() { echo "[ops-tools] $*"; }
@@ -36,6 +40,26 @@ install_helm() {
   log "helm built in $((SECONDS - started)) s"
   "$helm" version --short >/dev/null || die "helm at $helm does not run"
   echo "$HELM_VERSION" >"$stamp"
+}
+
+# install_go_tool NAME MODULE_PATH VERSION: `go install MODULE_PATH@VERSION` into $RISKWIRE_BIN, once per version.
+install_go_tool() {
+  local name=$1 module=$2 version=$3
+  mkdir -p "$RISKWIRE_BIN"
+  local bin="$RISKWIRE_BIN/$name"
+  local stamp="$RISKWIRE_BIN/.$name-version"
+  # grpcurl built with go install reports "dev build": remember what we built, as for helm.
+  if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$version" ]; then
+    log "$name $version already at $bin"
+    return
+  fi
+  command -v go >/dev/null 2>&1 || die "go is not on PATH: $name is built with 'go install'"
+  log "building $name $version with go install (buf takes a few minutes on 2 cores)"
+  local started=$SECONDS
+  CGO_ENABLED=0 GOBIN="$RISKWIRE_BIN" go install -buildvcs=false "$module@$version"
+  log "$name built in $((SECONDS - started)) s"
+  "$bin" --version >/dev/null 2>&1 || "$bin" -version >/dev/null 2>&1 || die "$name at $bin does not run"
+  echo "$version" >"$stamp"
 }
 
 stop_debian_prometheus() {
@@ -73,8 +97,12 @@ install_promtool() {
 }
 
 install_helm
+install_go_tool buf github.com/bufbuild/buf/cmd/buf "$BUF_VERSION"
+install_go_tool grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl "$GRPCURL_VERSION"
 install_promtool
 
 log "helm:     $RISKWIRE_BIN/helm ($("$RISKWIRE_BIN/helm" version --short 2>/dev/null || echo '?'))"
+log "buf:      $RISKWIRE_BIN/buf ($("$RISKWIRE_BIN/buf" --version 2>/dev/null || echo '?'))"
+log "grpcurl:  $RISKWIRE_BIN/grpcurl ($(cat "$RISKWIRE_BIN/.grpcurl-version" 2>/dev/null || echo '?'))"
 log "promtool: $(command -v promtool) ($(promtool --version 2>&1 | head -1))"
 log "add to PATH: export PATH=\"$RISKWIRE_BIN:\$PATH\" (the tests look there too)"

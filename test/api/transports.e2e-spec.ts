@@ -106,7 +106,8 @@ describe('HTTP, gRPC and Kafka share one engine (real broker, real simulator, se
     expect(viaHttp.body.outcome).not.toBe('ALLOW');
 
     const viaGrpc = await grpc('Assess', toAssessRequest(event));
-    expect(viaGrpc).toMatchObject({ decisionId: viaHttp.body.decisionId, outcome: viaHttp.body.outcome, score: viaHttp.body.score });
+    // riskwire.v1.Outcome names carry the enum prefix: OUTCOME_DENY is "DENY"
+    expect(viaGrpc).toMatchObject({ decisionId: viaHttp.body.decisionId, outcome: `OUTCOME_${viaHttp.body.outcome}`, score: viaHttp.body.score });
 
     await produce(kafka, topics.transaction, [{ key: event.accountId, value: JSON.stringify(event) }]);
     await decisions.waitFor((rs) => rs.some((r) => r.value.eventId === event.eventId), 30_000, 'the Kafka decision');
@@ -123,7 +124,7 @@ describe('HTTP, gRPC and Kafka share one engine (real broker, real simulator, se
     const got = await http(`/v1/assessments/${id}`);
     expect(got.status).toBe(200);
     expect(got.body.eventId).toBe(event.eventId);
-    expect(await grpc('GetDecision', { decisionId: id })).toMatchObject({ decisionId: id, outcome: got.body.outcome });
+    expect(await grpc('GetDecision', { decisionId: id })).toMatchObject({ decisionId: id, outcome: `OUTCOME_${got.body.outcome}` });
     const listed = await http(`/v1/assessments?accountId=${encodeURIComponent(event.accountId)}`);
     expect(listed.body.decisions.map((d: Decision) => d.decisionId)).toEqual([id]);
     expect(listed.body.meta).toMatchObject({ count: 1, page_number: 1, next_page_url: null });
@@ -136,7 +137,7 @@ describe('HTTP, gRPC and Kafka share one engine (real broker, real simulator, se
     const e1 = loginEvent(risky);
     outcomes.push((await http('/v1/assessments', e1)).body.outcome);
     const e2 = loginEvent(risky);
-    outcomes.push((await grpc('Assess', toAssessRequest(e2))).outcome);
+    outcomes.push(((await grpc('Assess', toAssessRequest(e2))).outcome as string).replace(/^OUTCOME_/, ''));
     const e3 = loginEvent(risky);
     await produce(kafka, topics.login, [{ key: e3.accountId, value: JSON.stringify(e3) }]);
     await decisions.waitFor((rs) => rs.some((r) => r.value.eventId === e3.eventId), 30_000, 'the Kafka decision');

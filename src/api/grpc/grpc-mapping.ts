@@ -1,4 +1,14 @@
-import type { Decision, DecisionSignal } from '../../decisions/decision.js';
+import type { Decision, DecisionSignal, Outcome } from '../../decisions/decision.js';
+
+/**
+ * riskwire.v1.Outcome's value names carry the enum's prefix (buf's ENUM_VALUE_PREFIX): OUTCOME_DENY is the
+ * JSON contract's "DENY", same number as before the prefix. OUTCOME_UNSPECIFIED (0) is never sent.
+ */
+export type OutcomeMessage = `OUTCOME_${Outcome}`;
+
+export function outcomeToMessage(outcome: Outcome): OutcomeMessage {
+  return `OUTCOME_${outcome}`;
+}
 
 /** AssessRequest as @grpc/proto-loader hands it over (camelCase, oneofs: true, unset fields absent). */
 export interface AssessRequestMessage {
@@ -32,7 +42,7 @@ export interface DecisionMessage {
   eventType: string;
   accountId: string;
   score: number;
-  outcome: string;
+  outcome: OutcomeMessage;
   reasons: { code: string; points: number; message: string }[];
   avoidOtpChannels: string[];
   degraded: boolean;
@@ -99,7 +109,7 @@ export function decisionToMessage(decision: Decision): DecisionMessage {
     eventType: decision.eventType,
     accountId: decision.accountId,
     score: decision.score,
-    outcome: decision.outcome,
+    outcome: outcomeToMessage(decision.outcome),
     reasons: decision.reasons.map((r) => ({ code: r.code, points: r.points, message: r.message })),
     avoidOtpChannels: [...decision.avoidOtpChannels],
     degraded: decision.degraded,

@@ -1,26 +1,37 @@
-import { ReflectionService } from '@grpc/reflection';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus } from 'grpc-health-check';
+import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { AppConfig } from '../../config/app-config.js';
+import { DescriptorSetReflection, REFLECTION_SERVICE_NAMES } from './descriptor-set-reflection.js';
 
 export const RISK_SERVICE_NAME = 'riskwire.v1.RiskService';
+const HEALTH_SERVICE_NAME = 'grpc.health.v1.Health';
+/** What reflection's list_services reports: every service the server runs. */
+export const GRPC_SERVICE_NAMES = [RISK_SERVICE_NAME, HEALTH_SERVICE_NAME, ...REFLECTION_SERVICE_NAMES];
 const RISK_PROTO = join('proto', 'riskwire', 'v1', 'risk.proto');
+const DESCRIPTOR_SET = join('proto', 'riskwire-descriptor-set.binpb');
 
 /** proto/ sits at the repository root: two levels above src/api, three above dist/src/api. */
-function findRiskProto(): string {
+function findInProtoDir(relative: string): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, RISK_PROTO);
+    const candidate = join(dir, relative);
     if (existsSync(candidate)) return candidate;
     dir = dirname(dir);
   }
-  throw new Error(`cannot find ${RISK_PROTO} above ${fileURLToPath(import.meta.url)}`);
+  throw new Error(`cannot find ${relative} above ${fileURLToPath(import.meta.url)}`);
 }
 
-export const RISK_PROTO_PATH = findRiskProto();
+/** What the server decodes and encodes with (protobufjs reads maps and optionals from the source as they are). */
+export const RISK_PROTO_PATH = findInProtoDir(RISK_PROTO);
+
+/**
+ * What reflection serves: risk.proto, grpc.health.v1 and grpc.reflection compiled by buf (`npm run proto`;
+ * a test fails when it no longer matches proto/).
+ */
+export const RISK_DESCRIPTOR_SET_PATH = findInProtoDir(DESCRIPTOR_SET);
 
 /** The loader options of the server; clients (tests, tools) should load the proto the same way. */
 export const RISK_PROTO_LOADER_OPTIONS = { keepCase: false, longs: String, enums: String, defaults: false, oneofs: true } as const;
@@ -41,14 +52,13 @@ export function grpcMicroserviceOptions(config: AppConfig, overrides: { url?: st
     transport: Transport.GRPC,
     options: {
       package: 'riskwire.v1',
-      // the health proto is loaded too, only so that reflection can describe it (Nest binds riskwire.v1 alone)
-      protoPath: [RISK_PROTO_PATH, healthProtoPath],
+      protoPath: RISK_PROTO_PATH,
       url: overrides.url ?? `${config.api.host}:${config.api.grpcPort}`,
       loader: { ...RISK_PROTO_LOADER_OPTIONS },
       maxReceiveMessageLength: config.kafka.maxPayloadBytes,
-      onLoadPackageDefinition: (pkg, server) => {
+      onLoadPackageDefinition: (_pkg, server) => {
         riskwireGrpcHealth.addToServer(server);
-        new ReflectionService(pkg).addToServer(server);
+        new DescriptorSetReflection(readFileSync(RISK_DESCRIPTOR_SET_PATH), GRPC_SERVICE_NAMES).addToServer(server);
       },
     },
   };

@@ -3,19 +3,24 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Metadata, credentials, loadPackageDefinition, status, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ApiTestApp, KEYS, call, startApiApp } from '../../../test/api/api-test-kit.js';
 import { decisionIdFor } from '../../decisions/decision-id.js';
-import { RISK_PROTO_LOADER_OPTIONS, RISK_PROTO_PATH, setGrpcServingStatus } from './grpc-options.js';
+import { RISK_DESCRIPTOR_SET_PATH, RISK_PROTO_LOADER_OPTIONS, RISK_PROTO_PATH, setGrpcServingStatus } from './grpc-options.js';
 
 type Callback<T> = (err: ServiceError | null, value?: T) => void;
 type Unary = (request: object, metadata: Metadata, options: { deadline?: number } | Callback<any>, callback?: Callback<any>) => void;
 
 const riskPkg = loadPackageDefinition(loadSync(RISK_PROTO_PATH, { ...RISK_PROTO_LOADER_OPTIONS })) as any;
 const healthPkg = loadPackageDefinition(loadSync(healthProtoPath, { enums: String })) as any;
-const reflectionProto = join(dirname(createRequire(import.meta.url).resolve('@grpc/reflection')), '../proto/grpc/reflection/v1alpha/reflection.proto');
-const reflectionPkg = loadPackageDefinition(loadSync(reflectionProto)) as any;
+// a Node reflection client from the reflection protos' sources (camelCase), unlike the server's set
+const reflectionProto = (version: string) => join(dirname(createRequire(import.meta.url).resolve('@grpc/reflection')), `../proto/grpc/reflection/${version}/reflection.proto`);
+const reflectionPkgs: Record<string, any> = {
+  v1: loadPackageDefinition(loadSync(reflectionProto('v1'))),
+  v1alpha: loadPackageDefinition(loadSync(reflectionProto('v1alpha'))),
+};
 
 let t: ApiTestApp;
 let client: Client & Record<string, Unary>;
@@ -53,7 +58,7 @@ afterAll(async () => {
 describe('riskwire.v1.RiskService', () => {
   it('Assess decides a login event; the decision is the one HTTP returns for the same id', async () => {
     const decision = await unary('Assess', login('evt-grpc-1'));
-    expect(decision).toMatchObject({ decisionId: decisionIdFor('evt-grpc-1'), eventId: 'evt-grpc-1', eventType: 'login', accountId: 'acc-grpc', outcome: 'CHALLENGE', score: 50 });
+    expect(decision).toMatchObject({ decisionId: decisionIdFor('evt-grpc-1'), eventId: 'evt-grpc-1', eventType: 'login', accountId: 'acc-grpc', outcome: 'OUTCOME_CHALLENGE', score: 50 });
     expect(decision.reasons).toEqual([{ code: 'FAKE_DIGIT', points: 50, message: 'last digit 5' }]);
     expect(decision.signals.simSwap).toMatchObject({ status: 'OK', latestChange: '2026-11-20T08:00:00Z', valueJson: '{"latestChange":"2026-11-20T08:00:00Z"}' });
     expect(decision.signals.deviceSwap).toMatchObject({ status: 'OK', swapped: false, maxAgeMinutes: 1440 });
@@ -61,7 +66,7 @@ describe('riskwire.v1.RiskService', () => {
     expect(t.engine.calls.at(-1)!.event).toEqual({ eventId: 'evt-grpc-1', type: 'login', occurredAt: '2026-11-21T10:15:00Z', accountId: 'acc-grpc', phoneNumber: '+491701234565', channel: 'web', otpChannel: 'sms' });
     expect(t.engine.delivered.at(-1)).toEqual({ decisionId: decision.decisionId, source: 'grpc' });
     const http = await call(t.baseUrl, `/v1/assessments/${decision.decisionId}`);
-    expect(http.body).toMatchObject({ decisionId: decision.decisionId, outcome: decision.outcome, score: decision.score });
+    expect(http.body).toMatchObject({ decisionId: decision.decisionId, outcome: 'CHALLENGE', score: decision.score });
   });
 
   it('Assess decides a transaction event with the amount as a string', async () => {
@@ -72,7 +77,7 @@ describe('riskwire.v1.RiskService', () => {
       phoneNumber: '+491701234568',
       transaction: { amount: { value: '99.95', currency: 'EUR' }, transactionType: 'card', beneficiaryIsNew: false },
     });
-    expect(decision).toMatchObject({ eventType: 'transaction', outcome: 'ALLOW', avoidOtpChannels: ['sms'] });
+    expect(decision).toMatchObject({ eventType: 'transaction', outcome: 'OUTCOME_ALLOW', avoidOtpChannels: ['sms'] });
     expect(t.engine.calls.at(-1)!.event).toMatchObject({ type: 'transaction', amount: { value: '99.95', currency: 'EUR' }, transactionType: 'card', beneficiaryIsNew: false });
   });
 
@@ -165,21 +170,35 @@ describe('standard services', () => {
     }
   });
 
-  it('server reflection lists the services', async () => {
-    const reflection = new reflectionPkg.grpc.reflection.v1alpha.ServerReflection(t.grpcAddress, credentials.createInsecure());
+  it.each(['v1', 'v1alpha'])('server reflection (%s) lists every service and answers with the compiled descriptors', async (version) => {
+    const reflection = new reflectionPkgs[version].grpc.reflection[version].ServerReflection(t.grpcAddress, credentials.createInsecure());
     try {
-      const names = await new Promise<string[]>((resolve, reject) => {
+      const answers = await new Promise<any[]>((resolve, reject) => {
+        const received: any[] = [];
         const stream = reflection.ServerReflectionInfo();
         stream.on('data', (res: any) => {
-          resolve(res.listServicesResponse.service.map((s: { name: string }) => s.name));
-          stream.end();
+          received.push(res);
+          if (received.length === 3) stream.end();
         });
+        stream.on('end', () => resolve(received));
         stream.on('error', reject);
         stream.write({ listServices: '' });
+        stream.write({ fileContainingSymbol: 'riskwire.v1.Decision' });
+        stream.write({ fileContainingSymbol: 'riskwire.v1.Missing' });
       });
-      expect(names).toEqual(expect.arrayContaining(['riskwire.v1.RiskService', 'grpc.health.v1.Health']));
+      expect(answers[0].listServicesResponse.service.map((s: { name: string }) => s.name)).toEqual([
+        'grpc.health.v1.Health',
+        'grpc.reflection.v1.ServerReflection',
+        'grpc.reflection.v1alpha.ServerReflection',
+        'riskwire.v1.RiskService',
+      ]);
+      const [risk] = answers[1].fileDescriptorResponse.fileDescriptorProto as Buffer[];
+      expect(readFileSync(RISK_DESCRIPTOR_SET_PATH).includes(risk!)).toBe(true);
+      expect(risk!.toString('latin1')).toContain('SignalsEntry');
+      expect(answers[2].errorResponse).toMatchObject({ errorCode: status.NOT_FOUND });
     } finally {
       reflection.close();
     }
   });
+
 });
