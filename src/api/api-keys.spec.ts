@@ -6,7 +6,7 @@ import { loadConfig } from '../config/app-config.js';
 import { ApiAuthenticator } from './api-authenticator.js';
 import { ApiError } from './api-error.js';
 import { ApiKeyConfigError, findKey, hashSecret, parseApiKeys } from './api-keys.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../common/canonical-json.js';
 import { requireKeyForMetrics } from './metrics-auth.js';
 import { TokenBucketLimiter } from './token-bucket.js';
 

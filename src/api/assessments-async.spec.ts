@@ -1,8 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON response bodies and gRPC clients loaded from the proto at run time are untyped */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { ApiTestApp, call, loginEvent, startApiApp, transactionEvent } from '../../test/api/api-test-kit.js';
-import { decisionIdFor } from '../decisions/decision-id.js';
+import { ApiTestApp, call, loginEvent, startApiApp, transactionEvent, decisionIdOf } from '../../test/api/api-test-kit.js';
 import { verifyCallbackSignature } from './callback-signature.js';
 
 interface Received {
@@ -65,7 +64,7 @@ describe('asynchronous assessment with callbackUrl', () => {
     receivers.push(receiver);
     t.engine.delayMs = 300;
     const res = await call(t.baseUrl, '/v1/assessments', { body: transactionEvent({ eventId: 'evt-async-1', callbackUrl: receiver.url }) });
-    const decisionId = decisionIdFor('evt-async-1');
+    const decisionId = decisionIdOf('evt-async-1');
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ decisionId, status: 'PENDING' });
     expect(res.headers.get('location')).toBe(`/v1/assessments/${decisionId}`);
@@ -111,7 +110,7 @@ describe('asynchronous assessment with callbackUrl', () => {
     await receiver.waitFor(3);
     expect(receiver.received.map((r) => r.status)).toEqual([503, 503, 204]);
     // every attempt carries the same decision
-    expect(new Set(receiver.received.map((r) => JSON.parse(r.body).decisionId))).toEqual(new Set([decisionIdFor('evt-async-retry')]));
+    expect(new Set(receiver.received.map((r) => JSON.parse(r.body).decisionId))).toEqual(new Set([decisionIdOf('evt-async-retry')]));
     const values = (await t.metrics.callbacks.get()).values;
     expect(values.find((v) => v.labels.result === 'retried')!.value - retriedBefore).toBe(2);
     expect(values.find((v) => v.labels.result === 'delivered')!.value).toBeGreaterThanOrEqual(1);

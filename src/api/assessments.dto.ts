@@ -98,7 +98,7 @@ export class FieldErrorSchema {
 
 export class ErrorSchema {
   @ApiProperty({ example: 400 }) status!: number;
-  @ApiProperty({ enum: ['VALIDATION_ERROR', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'INTERNAL_ERROR', 'UNAVAILABLE'] })
+  @ApiProperty({ enum: ['VALIDATION_ERROR', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'EVENT_ID_CONFLICT', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'INTERNAL_ERROR', 'UNAVAILABLE'] })
   code!: string;
   @ApiProperty({ example: 'Event failed validation: phoneNumber' }) message!: string;
   @ApiProperty({ type: [FieldErrorSchema] }) details!: FieldErrorSchema[];

@@ -1,7 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON response bodies and gRPC clients loaded from the proto at run time are untyped */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ApiTestApp, KEYS, call, loginEvent, startApiApp, transactionEvent } from '../../test/api/api-test-kit.js';
-import { decisionIdFor } from '../decisions/decision-id.js';
+import { ApiTestApp, KEYS, call, loginEvent, startApiApp, transactionEvent, decisionIdOf } from '../../test/api/api-test-kit.js';
 
 let t: ApiTestApp;
 beforeAll(async () => {
@@ -19,9 +18,9 @@ describe('POST /v1/assessments (synchronous)', () => {
   it('answers a login event with the decision, as retained in the store', async () => {
     const res = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-sync-login' }) });
     expect(res.status).toBe(200);
-    expect(res.body.decisionId).toBe(decisionIdFor('evt-sync-login'));
+    expect(res.body.decisionId).toBe(decisionIdOf('evt-sync-login'));
     expect(res.body).toMatchObject({ eventId: 'evt-sync-login', eventType: 'login', accountId: 'acc-1', outcome: 'DENY', score: 70, degraded: false });
-    expect(res.body).toEqual(await t.store.get(res.body.decisionId));
+    expect(res.body).toEqual((await t.store.get('ops', res.body.decisionId))?.decision);
     expect(res.headers.get('x-request-id')).toMatch(/^req_/);
   });
 
@@ -33,7 +32,7 @@ describe('POST /v1/assessments (synchronous)', () => {
     const { event, options } = t.engine.calls[before]!;
     expect(event).toEqual({ eventId: 'evt-sync-tx', type: 'transaction', occurredAt: '2026-11-21T10:16:00Z', accountId: 'acc-1', phoneNumber: '+491701234562', amount: { value: '99.5', currency: 'EUR' }, transactionType: 'transfer' });
     expect(options).toMatchObject({ source: 'http', deadline: undefined });
-    expect(t.engine.delivered.at(-1)).toEqual({ decisionId: decisionIdFor('evt-sync-tx'), source: 'http' });
+    expect(t.engine.delivered.at(-1)).toEqual({ decisionId: decisionIdOf('evt-sync-tx'), source: 'http' });
   });
 
   it('turns X-Request-Deadline-Ms into an absolute deadline for the engine', async () => {

@@ -5,8 +5,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { ApiTestApp, KEYS, call, startApiApp } from '../../../test/api/api-test-kit.js';
-import { decisionIdFor } from '../../decisions/decision-id.js';
+import { ApiTestApp, KEYS, call, decisionIdOf, startApiApp } from '../../../test/api/api-test-kit.js';
 import { RISK_PROTO_LOADER_OPTIONS, RISK_PROTO_PATH, setGrpcServingStatus } from './grpc-options.js';
 
 type Callback<T> = (err: ServiceError | null, value?: T) => void;
@@ -53,7 +52,7 @@ afterAll(async () => {
 describe('riskwire.v1.RiskService', () => {
   it('Assess decides a login event; the decision is the one HTTP returns for the same id', async () => {
     const decision = await unary('Assess', login('evt-grpc-1'));
-    expect(decision).toMatchObject({ decisionId: decisionIdFor('evt-grpc-1'), eventId: 'evt-grpc-1', eventType: 'login', accountId: 'acc-grpc', outcome: 'CHALLENGE', score: 50 });
+    expect(decision).toMatchObject({ decisionId: decisionIdOf('evt-grpc-1'), eventId: 'evt-grpc-1', eventType: 'login', accountId: 'acc-grpc', outcome: 'CHALLENGE', score: 50 });
     expect(decision.reasons).toEqual([{ code: 'FAKE_DIGIT', points: 50, message: 'last digit 5' }]);
     expect(decision.signals.simSwap).toMatchObject({ status: 'OK', latestChange: '2026-11-20T08:00:00Z', valueJson: '{"latestChange":"2026-11-20T08:00:00Z"}' });
     expect(decision.signals.deviceSwap).toMatchObject({ status: 'OK', swapped: false, maxAgeMinutes: 1440 });
