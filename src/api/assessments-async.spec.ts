@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON response bodies and gRPC clients loaded from the proto at run time are untyped */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { ApiTestApp, call, loginEvent, startApiApp, transactionEvent, decisionIdOf } from '../../test/api/api-test-kit.js';
+import { ApiTestApp, KEYS, call, decisionIdOf, loginEvent, startApiApp, transactionEvent } from '../../test/api/api-test-kit.js';
 import { verifyCallbackSignature } from './callback-signature.js';
 
 interface Received {
@@ -154,6 +154,40 @@ describe('asynchronous assessment with callbackUrl', () => {
     }
     expect(state).toEqual({ decisionId, status: 'FAILED', error: { code: 'INTERNAL_ERROR', message: expect.any(String) } });
     expect(JSON.stringify(state)).not.toContain('exploded');
+  });
+
+  it('409 EVENT_ID_CONFLICT at once for an eventId already decided or accepted with other content; the PENDING state stays', async () => {
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    t.engine.delayMs = 300;
+    const accepted = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-conflict', callbackUrl: receiver.url }) });
+    expect(accepted.status).toBe(202);
+    const calls = t.engine.calls.length;
+    const whilePending = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-conflict', accountId: 'acc-other', callbackUrl: receiver.url }) });
+    expect(whilePending.status).toBe(409);
+    expect(whilePending.body.code).toBe('EVENT_ID_CONFLICT');
+    expect((await call(t.baseUrl, `/v1/assessments/${accepted.body.decisionId}`)).body).toEqual({ decisionId: accepted.body.decisionId, status: 'PENDING' });
+    await receiver.waitFor(1);
+    const afterwards = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-conflict', accountId: 'acc-other', callbackUrl: receiver.url }) });
+    expect(afterwards.status).toBe(409);
+    expect(t.engine.calls.length).toBe(calls);
+    // the same content again is fine: accepted, and the retained decision is called back
+    const same = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-conflict', callbackUrl: receiver.url }) });
+    expect(same.status).toBe(202);
+    await receiver.waitFor(2);
+    expect(JSON.parse(receiver.received[1]!.body)).toEqual(JSON.parse(receiver.received[0]!.body));
+  });
+
+  it("an accepted assessment is another tenant's 404 while PENDING and after", async () => {
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    t.engine.delayMs = 300;
+    const accepted = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-tenant', callbackUrl: receiver.url }) });
+    expect(accepted.body.decisionId).toBe(decisionIdOf('evt-async-tenant', 'ops'));
+    expect((await call(t.baseUrl, `/v1/assessments/${accepted.body.decisionId}`, { key: KEYS.globex })).status).toBe(404);
+    await receiver.waitFor(1);
+    expect((await call(t.baseUrl, `/v1/assessments/${accepted.body.decisionId}`, { key: KEYS.globex })).status).toBe(404);
+    expect((await call(t.baseUrl, `/v1/assessments/${accepted.body.decisionId}`, { key: KEYS.reader })).status).toBe(200);
   });
 
   it.each([
