@@ -1,6 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON response bodies are untyped */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { Kafka } from 'kafkajs';
 import type { Decision } from '../src/decisions/decision.js';
@@ -19,6 +22,13 @@ const SECRETS = { acme: 'acme-secret', globex: 'globex-secret', ops: 'ops:reader
 const API_KEYS = `acme-app:${SECRETS.acme}:assess|read:acme,globex-app:${SECRETS.globex}:assess|read:globex,ops:${SECRETS.ops}:read:kafka`;
 
 const execFileAsync = promisify(execFile);
+
+// the published contracts: the conflict dead letter and the decisions must match them
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+const ajv = addFormats(new Ajv2020({ allErrors: true, strict: false }));
+const contract = (name: string) => ajv.compile(JSON.parse(readFileSync(new URL(`../schemas/${name}`, import.meta.url), 'utf8')) as object);
+const deadLetterSchema = contract('dead-letter.v1.schema.json');
+const decisionSchema = contract('decision.v1.schema.json');
 
 /** The API as its users call it: curl, status code on the last line. */
 async function curl(url: string, secret: string, body?: unknown): Promise<{ status: number; body: any }> {
@@ -105,6 +115,7 @@ describe('decisions bound to their event and their owner (real broker, real simu
     expect(letter.error.message).not.toContain('+49');
     expect(letter.source).toMatchObject({ topic: topics.login, partition: expect.any(Number), offset: expect.stringMatching(/^\d+$/) });
     expect(JSON.parse(letter.payload!)).toEqual(impostor);
+    expect(deadLetterSchema(letter)).toBe(true);
 
     // a redelivery of the first event (same content) gets the retained decision again, under the same id
     await produce(kafka, topics.login, [{ key: first.accountId, value: JSON.stringify(first) }]);
@@ -114,6 +125,7 @@ describe('decisions bound to their event and their owner (real broker, real simu
     expect(published).toHaveLength(2);
     expect(published[1]).toEqual(published[0]);
     expect(published.every((d) => d.accountId === 'acc-k1' && d.outcome === 'ALLOW')).toBe(true);
+    expect(decisionSchema(published[0])).toBe(true);
     expect(deadLetters.records.filter((r) => r.value.error.code === 'EVENT_ID_CONFLICT')).toHaveLength(1);
 
     const metrics = await (await fetch(api('/metrics'))).text();
