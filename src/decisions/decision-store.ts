@@ -26,10 +26,10 @@ export interface DecisionStore {
   /** undefined when unknown, expired, or owned by another tenant */
   get(tenant: string, decisionId: string): Promise<RetainedDecision | undefined>;
   /**
-   * Retains the record unless the tenant already has one under its decision id; returns the record that is
-   * retained now: this one, or the earlier one (first wins, so concurrent deciders agree on one decision).
+   * Retains the record unless the tenant already has one under its decision id. Returns undefined when it
+   * was stored, else the earlier record, which stays (first wins, so concurrent deciders agree on one decision).
    */
-  putIfAbsent(record: RetainedDecision): Promise<RetainedDecision>;
+  putIfAbsent(record: RetainedDecision): Promise<RetainedDecision | undefined>;
   /** newest first */
   listByAccount(tenant: string, accountId: string, page: { offset: number; limit: number }): Promise<DecisionPage>;
   close?(): Promise<void>;

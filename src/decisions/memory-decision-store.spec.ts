@@ -43,8 +43,7 @@ describe('MemoryDecisionStore', () => {
 
   it('first put wins: a second put of the same id returns the retained record and changes nothing', async () => {
     const store = new MemoryDecisionStore({ maxEntries: 10, retentionSeconds: 60 });
-    const first = await put(store, decision(1));
-    expect(first.decision).toEqual(decision(1));
+    expect(await put(store, decision(1))).toBeUndefined();
     const second = await put(store, { ...decision(1), score: 77 }, T, 'fp-second');
     expect(second).toEqual({ tenant: T, eventFingerprint: 'fp-evt-1', decision: decision(1) });
     expect((await store.get(T, 'dec_1'))?.decision.score).toBe(1);

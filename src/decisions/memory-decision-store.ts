@@ -35,7 +35,7 @@ export class MemoryDecisionStore implements DecisionStore {
     return retained && toRecord(retained);
   }
 
-  async putIfAbsent(record: RetainedDecision): Promise<RetainedDecision> {
+  async putIfAbsent(record: RetainedDecision): Promise<RetainedDecision | undefined> {
     const { tenant, eventFingerprint, decision } = record;
     const key = scoped(tenant, decision.decisionId);
     const earlier = this.byId.get(key);
@@ -45,7 +45,7 @@ export class MemoryDecisionStore implements DecisionStore {
     const ids = this.byAccount.get(accountKey) ?? [];
     ids.push(key);
     this.byAccount.set(accountKey, ids);
-    return record;
+    return undefined;
   }
 
   async listByAccount(tenant: string, accountId: string, page: { offset: number; limit: number }): Promise<DecisionPage> {

@@ -28,7 +28,7 @@ export class RedisDecisionStore implements DecisionStore {
     return json ? fromJson(json) : undefined;
   }
 
-  async putIfAbsent(record: RetainedDecision): Promise<RetainedDecision> {
+  async putIfAbsent(record: RetainedDecision): Promise<RetainedDecision | undefined> {
     const { decision } = record;
     const ttl = this.options.retentionSeconds;
     const decidedAt = Date.parse(decision.decidedAt);
@@ -45,7 +45,7 @@ export class RedisDecisionStore implements DecisionStore {
       Date.now() + ttl * 1000,
       decision.decisionId,
     )) as string | null;
-    return earlier ? fromJson(earlier) : record;
+    return earlier ? fromJson(earlier) : undefined;
   }
 
   async listByAccount(tenant: string, accountId: string, page: { offset: number; limit: number }): Promise<DecisionPage> {

@@ -101,9 +101,9 @@ export class RiskEngine {
       latencyMs: Date.now() - receivedAt,
     };
     this.metrics.upstreamCallsPerEvent.observe(upstreamCalls);
-    const retained = await this.store.putIfAbsent({ tenant, eventFingerprint: fingerprint, decision });
+    const earlierMeanwhile = await this.store.putIfAbsent({ tenant, eventFingerprint: fingerprint, decision });
     // Someone decided the same id meanwhile (a concurrent redelivery or retry): theirs stands.
-    if (retained.decision !== decision) return this.reuse(retained, fingerprint, event.eventId);
+    if (earlierMeanwhile) return this.reuse(earlierMeanwhile, fingerprint, event.eventId);
     return { decision, replayed: false };
   }
 
