@@ -9,7 +9,7 @@ export class AmountSchema {
 }
 
 class EventBaseSchema {
-  @ApiProperty({ example: 'evt-2026-000123', maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$', description: 'the decision id derives from it: same eventId, same decision' })
+  @ApiProperty({ example: 'evt-2026-000123', maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$', description: 'names one event in the key\'s tenant: the same event again gets the same decision (and decision id), the same eventId with other content is 409 EVENT_ID_CONFLICT' })
   eventId!: string;
   @ApiProperty({ example: '2026-11-21T10:15:00Z', format: 'date-time' }) occurredAt!: string;
   @ApiProperty({ example: 'acc-42', maxLength: 128 }) accountId!: string;
