@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import { OPEN_API_TENANT } from '../common/tenant.js';
 import { ApiError } from './api-error.js';
 import { loadApiKeys } from './api-key-sources.js';
 import { API_SCOPES, type ApiKeyEntry, type ApiScope, findKey } from './api-keys.js';
@@ -9,10 +10,12 @@ import { TokenBucketLimiter } from './token-bucket.js';
 export interface ApiPrincipal {
   /** the key id (never the secret); 'anonymous' when the API runs open */
   keyId: string;
+  /** whose decisions the caller makes and reads; never another tenant's */
+  tenant: string;
   scopes: readonly ApiScope[];
 }
 
-const OPEN_PRINCIPAL: ApiPrincipal = { keyId: 'anonymous', scopes: API_SCOPES };
+const OPEN_PRINCIPAL: ApiPrincipal = { keyId: 'anonymous', tenant: OPEN_API_TENANT, scopes: API_SCOPES };
 
 /**
  * Bearer-key authentication, scope check and per-key rate limit, shared by HTTP (guard) and gRPC (metadata).
@@ -37,7 +40,15 @@ export class ApiAuthenticator {
     } else if (this.keys.length === 0) {
       this.logger.warn('NO API KEYS CONFIGURED (API_KEYS / API_KEYS_FILE): the HTTP and gRPC API accept unauthenticated requests. Development only!');
     } else {
-      this.logger.log(`${this.keys.length} API key(s) loaded: ${this.keys.map((k) => `${k.id}[${k.scopes.join('|')}]`).join(', ')}`);
+      this.logger.log(`${this.keys.length} API key(s) loaded: ${this.keys.map((k) => `${k.id}[${k.scopes.join('|')}@${k.tenant}]`).join(', ')}`);
+      const kafkaTenant = config.tenancy.kafkaTenant;
+      for (const key of this.keys.filter((k) => k.tenant === kafkaTenant)) {
+        // Meant for operators reading Kafka's decisions; an assess key there shares event ids with the Kafka events.
+        this.logger.warn(
+          `API key ${key.id} is in the Kafka tenant ${kafkaTenant}: it reads the Kafka decisions` +
+            (key.scopes.includes('assess') ? ', and what it assesses takes event ids the Kafka events may need (a later Kafka event with that id and other content is dead-lettered EVENT_ID_CONFLICT)' : ''),
+        );
+      }
     }
   }
 
@@ -48,7 +59,7 @@ export class ApiAuthenticator {
     if (!match) throw unauthorized(authorization ? 'Authorization must be "Bearer <api key>"' : 'Missing API key (Authorization: Bearer <api key>)');
     const key = findKey(this.keys, match[1]!);
     if (!key) throw unauthorized('Invalid API key');
-    return { keyId: key.id, scopes: key.scopes };
+    return { keyId: key.id, tenant: key.tenant, scopes: key.scopes };
   }
 
   /** identify + scope + rate limit; throws ApiError UNAUTHORIZED, FORBIDDEN or RATE_LIMITED. */

@@ -1,3 +1,4 @@
+import { DeterministicFailure } from '../common/deterministic-failure.js';
 import type { ErrorCode, FieldError } from '../common/error-codes.js';
 
 /** HTTP status for every code the API can answer with; one table, read by the HTTP filter. */
@@ -43,6 +44,15 @@ export class ApiError extends Error {
 
   static notFound(message = 'Resource not found'): ApiError {
     return new ApiError('NOT_FOUND', message);
+  }
+
+  /**
+   * A use case's DeterministicFailure the client caused (e.g. EVENT_ID_CONFLICT) as the client's error;
+   * undefined for anything else, server-side failures included (those stay generic 500s).
+   */
+  static fromClientFailure(exception: unknown): ApiError | undefined {
+    if (!(exception instanceof DeterministicFailure) || HTTP_STATUS_BY_CODE[exception.code] >= 500) return undefined;
+    return new ApiError(exception.code, exception.message, exception.details);
   }
 }
 

@@ -51,6 +51,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   private toApiError(exception: unknown, req: Request, requestId: string): ApiError {
     if (exception instanceof ApiError) return exception;
+    const clientFailure = ApiError.fromClientFailure(exception);
+    if (clientFailure) return clientFailure;
     // Nest wraps body-parser's http-errors in an HttpException; the cause says what went wrong.
     const bodyError = bodyParserError(exception instanceof HttpException ? exception.cause : exception);
     if (bodyError) return bodyError;

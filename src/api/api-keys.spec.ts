@@ -6,7 +6,7 @@ import { loadConfig } from '../config/app-config.js';
 import { ApiAuthenticator } from './api-authenticator.js';
 import { ApiError } from './api-error.js';
 import { ApiKeyConfigError, findKey, hashSecret, parseApiKeys } from './api-keys.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../common/canonical-json.js';
 import { requireKeyForMetrics } from './metrics-auth.js';
 import { TokenBucketLimiter } from './token-bucket.js';
 
@@ -20,6 +20,42 @@ describe('parseApiKeys', () => {
     expect(keys[0]!.secretHash).toEqual(hashSecret('s3cret'));
     expect(keys[1]!.secretHash).toEqual(hashSecret('r:e:a:d'));
     expect(JSON.stringify(keys)).not.toContain('s3cret');
+  });
+
+  it('reads an optional tenant after the scopes; without one the tenant is the key id', () => {
+    const keys = parseApiKeys('ops:s3cret:assess|read:acme,bot:b:o:t:read:acme.eu-1,plain:p:read');
+    expect(keys.map((k) => [k.id, k.scopes, k.tenant])).toEqual([
+      ['ops', ['assess', 'read'], 'acme'],
+      ['bot', ['read'], 'acme.eu-1'],
+      ['plain', ['read'], 'plain'],
+    ]);
+    expect(keys[1]!.secretHash).toEqual(hashSecret('b:o:t'));
+  });
+
+  it.each([
+    // every entry of the 3-part form keeps its meaning: the last part is a scope list, never a tenant
+    ['old:x:read:assess', 'x:read', ['assess'], 'old'],
+    ['old:x:assess:read', 'x:assess', ['read'], 'old'],
+    ['old:x:read:assess|read', 'x:read', ['assess', 'read'], 'old'],
+    ['old:x:y:read', 'x:y', ['read'], 'old'],
+    // a tenant needs a scope list before it; otherwise the colon belongs to the secret
+    ['new:x:y:read:acme', 'x:y', ['read'], 'acme'],
+    ['new:x:read: read', 'x:read', ['read'], 'new'],
+  ])('parses %s unambiguously', (spec, secret, scopes, tenant) => {
+    const [key] = parseApiKeys(spec);
+    expect(key).toMatchObject({ scopes, tenant });
+    expect(key!.secretHash).toEqual(hashSecret(secret));
+  });
+
+  it.each([
+    ['ops:hunter2:read:Acme', /unknown scope Acme \(a tenant after the scopes must be/],
+    ['ops:hunter2:acme', /unknown scope acme/],
+    ['ops:hunter2:read:-acme', /unknown scope -acme/],
+    ['ops:hunter2:read:' + 'a'.repeat(64), /unknown scope a{64}/],
+    ['o\u0000ps:hunter2:read', /control characters/],
+  ])('rejects %s (not a tenant: the entry reads as id:secret:scopes)', (spec, message) => {
+    expect(() => parseApiKeys(spec)).toThrow(message);
+    expect(() => parseApiKeys(spec)).not.toThrow(/hunter2/);
   });
 
   it.each([
@@ -58,10 +94,16 @@ describe('ApiAuthenticator', () => {
     expect(() => auth.authorize('Bearer from-file', 'assess')).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }) as unknown as Error);
   });
 
-  it('runs open with no key configured', () => {
+  it('runs open with no key configured, in the one tenant "default"', () => {
     const auth = new ApiAuthenticator(loadConfig({}));
     expect(auth.open).toBe(true);
-    expect(auth.authorize(undefined, 'assess')).toMatchObject({ keyId: 'anonymous' });
+    expect(auth.authorize(undefined, 'assess')).toMatchObject({ keyId: 'anonymous', tenant: 'default' });
+  });
+
+  it("gives the principal its key's tenant", () => {
+    const auth = new ApiAuthenticator(loadConfig({ API_KEYS: 'a:alpha:read:acme,b:beta:assess' }));
+    expect(auth.identify('Bearer alpha')).toMatchObject({ keyId: 'a', tenant: 'acme' });
+    expect(auth.identify('Bearer beta')).toMatchObject({ keyId: 'b', tenant: 'b' });
   });
 
   it('401 carries WWW-Authenticate, 429 carries Retry-After', () => {

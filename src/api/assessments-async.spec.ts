@@ -1,8 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON response bodies and gRPC clients loaded from the proto at run time are untyped */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { ApiTestApp, call, loginEvent, startApiApp, transactionEvent } from '../../test/api/api-test-kit.js';
-import { decisionIdFor } from '../decisions/decision-id.js';
+import { ApiTestApp, KEYS, call, decisionIdOf, loginEvent, startApiApp, transactionEvent } from '../../test/api/api-test-kit.js';
 import { Webhook } from 'standardwebhooks';
 import { parseSigningSecrets, verifyWebhook } from './callback-signature.js';
 
@@ -69,7 +68,7 @@ describe('asynchronous assessment with callbackUrl', () => {
     receivers.push(receiver);
     t.engine.delayMs = 300;
     const res = await call(t.baseUrl, '/v1/assessments', { body: transactionEvent({ eventId: 'evt-async-1', callbackUrl: receiver.url }) });
-    const decisionId = decisionIdFor('evt-async-1');
+    const decisionId = decisionIdOf('evt-async-1');
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ decisionId, status: 'PENDING' });
     expect(res.headers.get('location')).toBe(`/v1/assessments/${decisionId}`);
@@ -126,7 +125,7 @@ describe('asynchronous assessment with callbackUrl', () => {
     await receiver.waitFor(3);
     expect(receiver.received.map((r) => r.status)).toEqual([503, 503, 204]);
     // every attempt carries the same decision, under the same webhook-id (receivers de-duplicate on it)
-    expect(new Set(receiver.received.map((r) => JSON.parse(r.body).decisionId))).toEqual(new Set([decisionIdFor('evt-async-retry')]));
+    expect(new Set(receiver.received.map((r) => JSON.parse(r.body).decisionId))).toEqual(new Set([decisionIdOf('evt-async-retry')]));
     expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(1);
     const values = (await t.metrics.callbacks.get()).values;
     expect(values.find((v) => v.labels.result === 'retried')!.value - retriedBefore).toBe(2);
@@ -171,6 +170,40 @@ describe('asynchronous assessment with callbackUrl', () => {
     }
     expect(state).toEqual({ decisionId, status: 'FAILED', error: { code: 'INTERNAL_ERROR', message: expect.any(String) } });
     expect(JSON.stringify(state)).not.toContain('exploded');
+  });
+
+  it('409 EVENT_ID_CONFLICT at once for an eventId already decided or accepted with other content; the PENDING state stays', async () => {
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    t.engine.delayMs = 300;
+    const accepted = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-conflict', callbackUrl: receiver.url }) });
+    expect(accepted.status).toBe(202);
+    const calls = t.engine.calls.length;
+    const whilePending = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-conflict', accountId: 'acc-other', callbackUrl: receiver.url }) });
+    expect(whilePending.status).toBe(409);
+    expect(whilePending.body.code).toBe('EVENT_ID_CONFLICT');
+    expect((await call(t.baseUrl, `/v1/assessments/${accepted.body.decisionId}`)).body).toEqual({ decisionId: accepted.body.decisionId, status: 'PENDING' });
+    await receiver.waitFor(1);
+    const afterwards = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-conflict', accountId: 'acc-other', callbackUrl: receiver.url }) });
+    expect(afterwards.status).toBe(409);
+    expect(t.engine.calls.length).toBe(calls);
+    // the same content again is fine: accepted, and the retained decision is called back
+    const same = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-conflict', callbackUrl: receiver.url }) });
+    expect(same.status).toBe(202);
+    await receiver.waitFor(2);
+    expect(JSON.parse(receiver.received[1]!.body)).toEqual(JSON.parse(receiver.received[0]!.body));
+  });
+
+  it("an accepted assessment is another tenant's 404 while PENDING and after", async () => {
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    t.engine.delayMs = 300;
+    const accepted = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-tenant', callbackUrl: receiver.url }) });
+    expect(accepted.body.decisionId).toBe(decisionIdOf('evt-async-tenant', 'ops'));
+    expect((await call(t.baseUrl, `/v1/assessments/${accepted.body.decisionId}`, { key: KEYS.globex })).status).toBe(404);
+    await receiver.waitFor(1);
+    expect((await call(t.baseUrl, `/v1/assessments/${accepted.body.decisionId}`, { key: KEYS.globex })).status).toBe(404);
+    expect((await call(t.baseUrl, `/v1/assessments/${accepted.body.decisionId}`, { key: KEYS.reader })).status).toBe(200);
   });
 
   it.each([

@@ -89,7 +89,11 @@ export class AssessmentsController {
     message: 'Event failed validation: phoneNumber',
     details: [{ field: 'phoneNumber', code: 'INVALID_PHONENUMBER_FORMAT', message: 'phoneNumber must be an E.164 number: + then 7-15 digits' }],
   })
-  @errorResponse(409, 'Idempotency-Key reused with another body', { code: 'CONFLICT', message: 'Idempotency-Key was already used with a different request body' })
+  @errorResponse(409, 'CONFLICT: Idempotency-Key reused with another body. EVENT_ID_CONFLICT: the eventId was already decided for an event with other content (in the key\'s tenant)', {
+    code: 'EVENT_ID_CONFLICT',
+    message: 'Event evt-tx-0001 was already decided with different content: an eventId names one event; send a new eventId for a new event',
+    details: [{ field: 'eventId', code: 'PARAMETER_INVALID', message: 'already used for an event with different content' }],
+  })
   @errorResponse(413, 'Body larger than MAX_PAYLOAD_BYTES', { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' })
   @AuthErrors()
   async assess(
@@ -104,9 +108,10 @@ export class AssessmentsController {
       throw ApiError.validation([{ field: '', code: 'PARAMETER_INVALID', message: 'the body must be JSON (Content-Type: application/json)' }]);
     }
     const body: unknown = req.body;
+    const { tenant } = principalOf(req);
     const execute = async (): Promise<StoredResponse> => {
       const { event, callbackUrl } = await this.assessments.parseRequest(body);
-      const context = { source: 'http' as const, receivedAt, deadline: budgetMs ? receivedAt + budgetMs : undefined };
+      const context = { source: 'http' as const, tenant, receivedAt, deadline: budgetMs ? receivedAt + budgetMs : undefined };
       if (callbackUrl) {
         const pending = await this.assessments.accept(event, callbackUrl, context);
         return { status: 202, body: pending, headers: { Location: `${ASSESSMENTS_PATH}/${pending.decisionId}` } };
@@ -115,7 +120,7 @@ export class AssessmentsController {
     };
     const { response, replayed } =
       idempotencyKey !== undefined
-        ? await this.idempotency.run(principalOf(req).keyId, idempotencyKey, body, execute)
+        ? await this.idempotency.run(tenant, idempotencyKey, body, execute)
         : { response: await execute(), replayed: false };
     res.status(response.status);
     for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
@@ -125,17 +130,19 @@ export class AssessmentsController {
 
   @Get(':decisionId')
   @RequireScope('read')
-  @ApiOperation({ summary: 'A decision made through any transport (HTTP, gRPC, Kafka) while retained; or the state of an accepted asynchronous assessment' })
+  @ApiOperation({
+    summary: "A decision of the key's tenant made through any transport while retained (Kafka's belong to KAFKA_TENANT); or the state of an accepted asynchronous assessment",
+  })
   @ApiResponse({ status: 200, description: 'The decision, or {decisionId, status: PENDING|FAILED} for an accepted one', schema: { oneOf: [{ $ref: getSchemaPath(DecisionSchema) }, { $ref: getSchemaPath(PendingAssessmentSchema) }] } })
-  @errorResponse(404, 'Unknown decision, or older than the retention period', { code: 'NOT_FOUND', message: 'No decision dec_x (unknown, or older than the retention period)' })
+  @errorResponse(404, "Unknown decision, older than the retention period, or another tenant's", { code: 'NOT_FOUND', message: 'No decision dec_x (unknown, or older than the retention period)' })
   @AuthErrors()
-  get(@Param('decisionId') decisionId: string): Promise<Decision | PendingAssessment> {
-    return this.assessments.find(decisionId);
+  get(@Req() req: Request, @Param('decisionId') decisionId: string): Promise<Decision | PendingAssessment> {
+    return this.assessments.find(principalOf(req).tenant, decisionId);
   }
 
   @Get()
   @RequireScope('read')
-  @ApiOperation({ summary: "An account's retained decisions, newest first, paged (KORE meta-data)" })
+  @ApiOperation({ summary: "An account's retained decisions in the key's tenant, newest first, paged (KORE meta-data)" })
   @ApiQuery({ name: 'accountId', required: true, example: 'acc-42' })
   @ApiQuery({ name: 'page_size', required: false, description: '1-100, default 20', example: 10 })
   @ApiQuery({ name: 'page_number', required: false, description: '1-based, default 1', example: 1 })
@@ -146,9 +153,9 @@ export class AssessmentsController {
     details: [{ field: 'accountId', code: 'PARAMETER_REQUIRED', message: 'accountId is required' }],
   })
   @AuthErrors()
-  async list(@Query() query: Record<string, unknown>): Promise<{ decisions: Decision[]; meta: PageMeta }> {
+  async list(@Req() req: Request, @Query() query: Record<string, unknown>): Promise<{ decisions: Decision[]; meta: PageMeta }> {
     const page = parsePageRequest({ accountId: query.accountId, pageSize: query.page_size, pageNumber: query.page_number });
-    const { items, total } = await this.assessments.list(page);
+    const { items, total } = await this.assessments.list(principalOf(req).tenant, page);
     return { decisions: items, meta: pageMeta(ASSESSMENTS_PATH, page, total) };
   }
 }

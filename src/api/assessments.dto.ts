@@ -9,7 +9,7 @@ export class AmountSchema {
 }
 
 class EventBaseSchema {
-  @ApiProperty({ example: 'evt-2026-000123', maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$', description: 'the decision id derives from it: same eventId, same decision' })
+  @ApiProperty({ example: 'evt-2026-000123', maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$', description: 'names one event in the key\'s tenant: the same event again gets the same decision (and decision id), the same eventId with other content is 409 EVENT_ID_CONFLICT' })
   eventId!: string;
   @ApiProperty({ example: '2026-11-21T10:15:00Z', format: 'date-time' }) occurredAt!: string;
   @ApiProperty({ example: 'acc-42', maxLength: 128 }) accountId!: string;
@@ -98,7 +98,7 @@ export class FieldErrorSchema {
 
 export class ErrorSchema {
   @ApiProperty({ example: 400 }) status!: number;
-  @ApiProperty({ enum: ['VALIDATION_ERROR', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'INTERNAL_ERROR', 'UNAVAILABLE'] })
+  @ApiProperty({ enum: ['VALIDATION_ERROR', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'EVENT_ID_CONFLICT', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'INTERNAL_ERROR', 'UNAVAILABLE'] })
   code!: string;
   @ApiProperty({ example: 'Event failed validation: phoneNumber' }) message!: string;
   @ApiProperty({ type: [FieldErrorSchema] }) details!: FieldErrorSchema[];

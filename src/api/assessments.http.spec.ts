@@ -1,7 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON response bodies and gRPC clients loaded from the proto at run time are untyped */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ApiTestApp, KEYS, call, loginEvent, startApiApp, transactionEvent } from '../../test/api/api-test-kit.js';
-import { decisionIdFor } from '../decisions/decision-id.js';
+import { ApiTestApp, KEYS, call, loginEvent, startApiApp, transactionEvent, decisionIdOf } from '../../test/api/api-test-kit.js';
 
 let t: ApiTestApp;
 beforeAll(async () => {
@@ -19,9 +18,9 @@ describe('POST /v1/assessments (synchronous)', () => {
   it('answers a login event with the decision, as retained in the store', async () => {
     const res = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-sync-login' }) });
     expect(res.status).toBe(200);
-    expect(res.body.decisionId).toBe(decisionIdFor('evt-sync-login'));
+    expect(res.body.decisionId).toBe(decisionIdOf('evt-sync-login'));
     expect(res.body).toMatchObject({ eventId: 'evt-sync-login', eventType: 'login', accountId: 'acc-1', outcome: 'DENY', score: 70, degraded: false });
-    expect(res.body).toEqual(await t.store.get(res.body.decisionId));
+    expect(res.body).toEqual((await t.store.get('ops', res.body.decisionId))?.decision);
     expect(res.headers.get('x-request-id')).toMatch(/^req_/);
   });
 
@@ -33,7 +32,7 @@ describe('POST /v1/assessments (synchronous)', () => {
     const { event, options } = t.engine.calls[before]!;
     expect(event).toEqual({ eventId: 'evt-sync-tx', type: 'transaction', occurredAt: '2026-11-21T10:16:00Z', accountId: 'acc-1', phoneNumber: '+491701234562', amount: { value: '99.5', currency: 'EUR' }, transactionType: 'transfer' });
     expect(options).toMatchObject({ source: 'http', deadline: undefined });
-    expect(t.engine.delivered.at(-1)).toEqual({ decisionId: decisionIdFor('evt-sync-tx'), source: 'http' });
+    expect(t.engine.delivered.at(-1)).toEqual({ decisionId: decisionIdOf('evt-sync-tx'), source: 'http' });
   });
 
   it('turns X-Request-Deadline-Ms into an absolute deadline for the engine', async () => {
@@ -330,5 +329,64 @@ describe('rate limit', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(20);
     expect((await call(limited.baseUrl, '/v1/assessments/dec_x', { key: KEYS.reader })).status).toBe(404);
+  });
+});
+
+describe('event ids and tenants', () => {
+  it('409 EVENT_ID_CONFLICT for the same eventId with other content; the first decision stands and a true retry still gets it', async () => {
+    const first = await call(t.baseUrl, '/v1/assessments', { body: transactionEvent({ eventId: 'evt-conflict-1' }) });
+    expect(first.status).toBe(200);
+    const calls = t.engine.calls.length;
+    const other = await call(t.baseUrl, '/v1/assessments', { body: transactionEvent({ eventId: 'evt-conflict-1', accountId: 'acc-evil', phoneNumber: '+491709999990', amount: { value: '1.00', currency: 'EUR' } }) });
+    expect(other.status).toBe(409);
+    expectErrorShape(other.body, 409, 'EVENT_ID_CONFLICT');
+    expect(other.body.message).toContain('evt-conflict-1');
+    expect(JSON.stringify(other.body)).not.toMatch(/\+49|acc-evil|acc-1/);
+    expect(other.body.details).toEqual([expect.objectContaining({ field: 'eventId', code: 'PARAMETER_INVALID' })]);
+    expect(t.engine.calls.length - calls).toBe(1);
+    const retry = await call(t.baseUrl, '/v1/assessments', { body: Object.fromEntries(Object.entries(transactionEvent({ eventId: 'evt-conflict-1' })).reverse()) });
+    expect(retry.status).toBe(200);
+    expect(retry.body).toEqual(first.body);
+    expect((await call(t.baseUrl, `/v1/assessments/${first.body.decisionId}`)).body).toEqual(first.body);
+  });
+
+  it("another tenant's decision is 404 exactly like an unknown one, and its lists are empty", async () => {
+    const made = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-tenant-1', accountId: 'acc-tenant' }) });
+    expect(made.status).toBe(200);
+    expect(made.body.decisionId).toBe(decisionIdOf('evt-tenant-1', 'ops'));
+    const theirs = await call(t.baseUrl, `/v1/assessments/${made.body.decisionId}`, { key: KEYS.globex });
+    const unknown = await call(t.baseUrl, '/v1/assessments/dec_unknownunknownunknown00', { key: KEYS.globex });
+    expect(theirs.status).toBe(404);
+    expectErrorShape(theirs.body, 404, 'NOT_FOUND');
+    expect(theirs.body.message.replace(made.body.decisionId, 'ID')).toBe(unknown.body.message.replace('dec_unknownunknownunknown00', 'ID'));
+    const list = await call(t.baseUrl, '/v1/assessments?accountId=acc-tenant', { key: KEYS.globex });
+    expect(list.body).toMatchObject({ decisions: [], meta: { count: 0 } });
+    expect((await call(t.baseUrl, '/v1/assessments?accountId=acc-tenant')).body.meta.count).toBe(1);
+  });
+
+  it('the same eventId in another tenant is another decision, made from that tenant\'s own content', async () => {
+    const ours = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-shared-id', phoneNumber: '+491701234561' }) });
+    const theirs = await call(t.baseUrl, '/v1/assessments', { key: KEYS.globex, body: loginEvent({ eventId: 'evt-shared-id', phoneNumber: '+491701234563' }) });
+    expect(theirs.status).toBe(200);
+    expect(theirs.body.decisionId).toBe(decisionIdOf('evt-shared-id', 'globex'));
+    expect(theirs.body.decisionId).not.toBe(ours.body.decisionId);
+    expect([ours.body.score, theirs.body.score]).toEqual([10, 30]);
+    expect((await call(t.baseUrl, `/v1/assessments/${ours.body.decisionId}`)).body).toEqual(ours.body);
+  });
+
+  it('keys of one tenant share its decisions and its Idempotency-Keys', async () => {
+    const made = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-team' }), headers: { 'idempotency-key': 'team-1' } });
+    expect((await call(t.baseUrl, `/v1/assessments/${made.body.decisionId}`, { key: KEYS.opsBot })).body).toEqual(made.body);
+    const replay = await call(t.baseUrl, '/v1/assessments', { key: KEYS.opsBot, body: loginEvent({ eventId: 'evt-team' }), headers: { 'idempotency-key': 'team-1' } });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    const other = await call(t.baseUrl, '/v1/assessments', { key: KEYS.globex, body: loginEvent({ eventId: 'evt-team-globex' }), headers: { 'idempotency-key': 'team-1' } });
+    expect(other.status).toBe(200);
+    expect(other.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('lists 409 EVENT_ID_CONFLICT in the OpenAPI document', async () => {
+    const doc = (await call(t.baseUrl, '/openapi.json', { key: null })).body;
+    expect(doc.paths['/v1/assessments'].post.responses['409'].content['application/json'].example.code).toBe('EVENT_ID_CONFLICT');
+    expect(doc.components.schemas.ErrorSchema.properties.code.enum).toContain('EVENT_ID_CONFLICT');
   });
 });

@@ -3,9 +3,11 @@ import type { FieldError } from '../common/error-codes.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { Decision } from '../decisions/decision.js';
-import { decisionIdFor } from '../decisions/decision-id.js';
+import { DeterministicFailure } from '../common/deterministic-failure.js';
+import { DecisionIds } from '../decisions/decision-id.js';
 import { DECISION_STORE, type DecisionPage, type DecisionStore } from '../decisions/decision-store.js';
-import { RiskEngine, type DecisionSource } from '../decisions/risk-engine.js';
+import { eventFingerprint } from '../decisions/event-fingerprint.js';
+import { RiskEngine, eventIdConflict, type DecisionSource } from '../decisions/risk-engine.js';
 import type { RiskEvent } from '../events/risk-event.js';
 import { validateEvent } from '../events/event-validation.js';
 import { ApiError } from './api-error.js';
@@ -27,9 +29,17 @@ export interface AssessmentRequest {
 
 export interface AssessContext {
   source: Exclude<DecisionSource, 'kafka'>;
+  /** the caller's tenant: the owner of the decision */
+  tenant: string;
   receivedAt: number;
   /** epoch ms by which a decision must be made */
   deadline?: number;
+}
+
+/** What the state store keeps for an accepted assessment: the answer, and what it was accepted for. */
+interface PendingRecord {
+  pending: PendingAssessment;
+  eventFingerprint: string;
 }
 
 /** The slice of RiskEngine the API uses, so tests can hand in a fake. */
@@ -50,6 +60,7 @@ export class AssessmentsService implements OnApplicationShutdown {
     @Inject(API_STATE_STORE) private readonly state: ApiStateStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly callbacks: CallbackDeliveryService,
+    private readonly ids: DecisionIds,
   ) {}
 
   /** Validates an assessment body: the event exactly as Kafka judges it, plus the optional callbackUrl. */
@@ -76,32 +87,45 @@ export class AssessmentsService implements OnApplicationShutdown {
   }
 
   async assess(event: RiskEvent, context: AssessContext): Promise<Decision> {
-    const { decision } = await this.engine.assess(event, { source: context.source, deadline: context.deadline, receivedAt: context.receivedAt });
+    const { decision } = await this.engine.assess(event, {
+      source: context.source,
+      tenant: context.tenant,
+      deadline: context.deadline,
+      receivedAt: context.receivedAt,
+    });
     this.engine.recordDelivered(decision, context.source, context.receivedAt, event.occurredAt);
     return decision;
   }
 
-  /** Accepts at once; decides in the background and POSTs the decision to the callback URL. */
+  /**
+   * Accepts at once; decides in the background and POSTs the decision to the callback URL. An eventId the
+   * tenant already used for other content (decided, or accepted and still pending) is refused here, as 409.
+   */
   async accept(event: RiskEvent, callbackUrl: URL, context: AssessContext): Promise<PendingAssessment> {
-    const decisionId = decisionIdFor(event.eventId);
+    const decisionId = this.ids.idFor(context.tenant, event.eventId);
+    const fingerprint = eventFingerprint(event);
+    const [retained, pendingJson] = await Promise.all([this.store.get(context.tenant, decisionId), this.state.get(this.pendingKey(context.tenant, decisionId))]);
+    const earlier = retained?.eventFingerprint ?? (pendingJson && (JSON.parse(pendingJson) as PendingRecord).eventFingerprint);
+    if (earlier && earlier !== fingerprint) throw eventIdConflict(event.eventId);
     const pending: PendingAssessment = { decisionId, status: 'PENDING' };
-    await this.state.set(this.pendingKey(decisionId), JSON.stringify(pending), this.config.store.retentionSeconds);
-    const task = this.decideAndCallBack(event, callbackUrl, context).finally(() => this.background.delete(task));
+    await this.savePending(context.tenant, { pending, eventFingerprint: fingerprint });
+    const task = this.decideAndCallBack(event, callbackUrl, context, { decisionId, fingerprint }).finally(() => this.background.delete(task));
     this.background.add(task);
     return pending;
   }
 
-  async find(decisionId: string): Promise<Decision | PendingAssessment> {
+  /** The tenant's decision or accepted assessment; another tenant's is as unknown as a made-up id. */
+  async find(tenant: string, decisionId: string): Promise<Decision | PendingAssessment> {
     if (decisionId.length > 128) throw ApiError.notFound(`No decision ${decisionId.slice(0, 32)}…`);
-    const decision = await this.store.get(decisionId);
-    if (decision) return decision;
-    const pending = await this.state.get(this.pendingKey(decisionId));
-    if (pending) return JSON.parse(pending) as PendingAssessment;
+    const retained = await this.store.get(tenant, decisionId);
+    if (retained) return retained.decision;
+    const pending = await this.state.get(this.pendingKey(tenant, decisionId));
+    if (pending) return (JSON.parse(pending) as PendingRecord).pending;
     throw ApiError.notFound(`No decision ${decisionId} (unknown, or older than the retention period)`);
   }
 
-  list(page: PageRequest): Promise<DecisionPage> {
-    return this.store.listByAccount(page.accountId, { offset: (page.pageNumber - 1) * page.pageSize, limit: page.pageSize });
+  list(tenant: string, page: PageRequest): Promise<DecisionPage> {
+    return this.store.listByAccount(tenant, page.accountId, { offset: (page.pageNumber - 1) * page.pageSize, limit: page.pageSize });
   }
 
   /** Lets accepted assessments finish (callbacks are aborted by their own service on shutdown). */
@@ -114,21 +138,31 @@ export class AssessmentsService implements OnApplicationShutdown {
     return this.background.size;
   }
 
-  private async decideAndCallBack(event: RiskEvent, callbackUrl: URL, context: AssessContext): Promise<void> {
-    const decisionId = decisionIdFor(event.eventId);
+  private async decideAndCallBack(event: RiskEvent, callbackUrl: URL, context: AssessContext, accepted: { decisionId: string; fingerprint: string }): Promise<void> {
+    const { decisionId } = accepted;
     let decision: Decision;
     try {
       decision = await this.assess(event, context);
     } catch (err) {
+      if (err instanceof DeterministicFailure && err.code === 'EVENT_ID_CONFLICT') {
+        // Another event took the id between acceptance and decision: the id's state is that event's, leave it.
+        this.logger.warn({ decisionId }, 'asynchronous assessment lost its eventId to an event with other content');
+        return;
+      }
       this.logger.error({ err, decisionId }, 'asynchronous assessment failed');
       const failed: PendingAssessment = { decisionId, status: 'FAILED', error: { code: 'INTERNAL_ERROR', message: 'The assessment failed; submit it again' } };
-      await this.state.set(this.pendingKey(decisionId), JSON.stringify(failed), this.config.store.retentionSeconds).catch(() => undefined);
+      await this.savePending(context.tenant, { pending: failed, eventFingerprint: accepted.fingerprint }).catch(() => undefined);
       return;
     }
     await this.callbacks.deliver(callbackUrl, decision, decisionId);
   }
 
-  private pendingKey(decisionId: string) {
-    return `pending:${decisionId}`;
+  private savePending(tenant: string, record: PendingRecord): Promise<void> {
+    return this.state.set(this.pendingKey(tenant, record.pending.decisionId), JSON.stringify(record), this.config.store.retentionSeconds);
+  }
+
+  // tenant ids and key ids contain no ':', so the key names one tenant's id
+  private pendingKey(tenant: string, decisionId: string) {
+    return `pending:${tenant}:${decisionId}`;
   }
 }

@@ -3,7 +3,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { ApiError } from './api-error.js';
 import { API_STATE_STORE, type ApiStateStore } from './api-state.store.js';
-import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
 
 /** A response worth replaying: what a retry with the same key and body gets back. */
 export interface StoredResponse {
@@ -19,8 +19,8 @@ interface IdempotencyRecord {
 
 /**
  * `Idempotency-Key` for POST: same key + same body (canonical JSON) gets the first response back without
- * running the use case again; same key + another body is a 409. Keys are scoped per API key id and kept as
- * long as decisions are. Only successful responses are recorded: a rejected request may be retried as is.
+ * running the use case again; same key + another body is a 409. Keys are scoped per tenant (like the
+ * decisions they lead to: two keys of one tenant share them, two tenants never) and kept as long as decisions are. Only successful responses are recorded: a rejected request may be retried as is.
  */
 @Injectable()
 export class IdempotencyService {
@@ -32,12 +32,12 @@ export class IdempotencyService {
   ) {}
 
   async run(
-    keyId: string,
+    tenant: string,
     idempotencyKey: string,
     body: unknown,
     execute: () => Promise<StoredResponse>,
   ): Promise<{ response: StoredResponse; replayed: boolean }> {
-    const recordKey = `idem:${sha256Hex(keyId)}:${sha256Hex(idempotencyKey)}`;
+    const recordKey = `idem:${sha256Hex(tenant)}:${sha256Hex(idempotencyKey)}`;
     const bodyHash = sha256Hex(canonicalJson(body));
     const stored = await this.state.get(recordKey);
     if (stored) {

@@ -29,4 +29,12 @@ describe('loadConfig', () => {
     expect(vars).toEqual(['KAFKA_BROKERS', 'SIGNALS_TIMEOUT_MS', 'SIGNAL_CACHE']);
     expect((err as Error).message).toContain('SIGNALS_TIMEOUT_MS');
   });
+
+  it('KAFKA_TENANT defaults to kafka and must be a tenant id', () => {
+    expect(loadConfig({}).tenancy.kafkaTenant).toBe('kafka');
+    expect(loadConfig({ KAFKA_TENANT: 'payments.eu-1' }).tenancy.kafkaTenant).toBe('payments.eu-1');
+    for (const bad of ['Kafka', 'a:b', '-kafka', 'k'.repeat(64)]) {
+      expect(() => loadConfig({ KAFKA_TENANT: bad })).toThrow(/KAFKA_TENANT: must be a tenant id/);
+    }
+  });
 });

@@ -48,6 +48,7 @@ export interface AppConfig {
   };
   store: { redisUrl?: string; retentionSeconds: number; maxEntries: number };
   decisions: { idSecret?: string };
+  tenancy: { kafkaTenant: string };
   log: { level: string };
 }
 
@@ -138,6 +139,7 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
     },
     store: { redisUrl: e.REDIS_URL, retentionSeconds: e.DECISION_RETENTION_SECONDS, maxEntries: e.DECISION_STORE_MAX_ENTRIES },
     decisions: { idSecret: e.DECISION_ID_SECRET },
+    tenancy: { kafkaTenant: e.KAFKA_TENANT },
     log: { level: e.LOG_LEVEL },
   };
 }

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { TENANT_PATTERN } from '../common/tenant.js';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) => {
@@ -79,6 +80,10 @@ export class EnvironmentSchema {
   @IsIn(['keys', 'disabled']) API_AUTH = 'keys';
   // async assessments (callbackUrl); when disabled such a request gets a 400
   @IsIn(['enabled', 'disabled']) CALLBACKS = 'enabled';
+
+  // --- Tenancy: the owner of the decisions made from Kafka events (an API decision belongs to its key's tenant)
+  @Matches(TENANT_PATTERN, { message: 'must be a tenant id: 1-63 of a-z, 0-9, ".", "_", "-", starting with a letter or digit' })
+  KAFKA_TENANT = 'kafka';
 
   // --- Logs
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';

@@ -18,33 +18,56 @@ const decision = (n: number, accountId = 'acc-1'): Decision => ({
   latencyMs: 5,
 });
 
+const T = 'acme';
+const put = (store: MemoryDecisionStore, d: Decision, tenant = T, eventFingerprint = `fp-${d.eventId}`) => store.putIfAbsent({ tenant, eventFingerprint, decision: d });
+
 describe('MemoryDecisionStore', () => {
-  it('returns what was put, as an equal copy', async () => {
+  it('returns what was put, as an equal copy, with its tenant and event fingerprint', async () => {
     const store = new MemoryDecisionStore({ maxEntries: 10, retentionSeconds: 60 });
-    await store.put(decision(1));
-    expect(await store.get('dec_1')).toEqual(decision(1));
-    expect(await store.get('dec_2')).toBeUndefined();
+    await put(store, decision(1));
+    expect(await store.get(T, 'dec_1')).toEqual({ tenant: T, eventFingerprint: 'fp-evt-1', decision: decision(1) });
+    expect(await store.get(T, 'dec_2')).toBeUndefined();
+  });
+
+  it("scopes by tenant: another tenant's decision is not found by id nor listed", async () => {
+    const store = new MemoryDecisionStore({ maxEntries: 10, retentionSeconds: 60 });
+    await put(store, decision(1));
+    expect(await store.get('globex', 'dec_1')).toBeUndefined();
+    expect(await store.listByAccount('globex', 'acc-1', { offset: 0, limit: 10 })).toEqual({ items: [], total: 0 });
+    // the same decision id in another tenant is another record
+    await put(store, { ...decision(1), score: 99 }, 'globex', 'fp-other');
+    expect((await store.get(T, 'dec_1'))?.decision.score).toBe(1);
+    expect((await store.get('globex', 'dec_1'))?.decision.score).toBe(99);
+    expect((await store.listByAccount(T, 'acc-1', { offset: 0, limit: 10 })).total).toBe(1);
+  });
+
+  it('first put wins: a second put of the same id returns the retained record and changes nothing', async () => {
+    const store = new MemoryDecisionStore({ maxEntries: 10, retentionSeconds: 60 });
+    expect(await put(store, decision(1))).toBeUndefined();
+    const second = await put(store, { ...decision(1), score: 77 }, T, 'fp-second');
+    expect(second).toEqual({ tenant: T, eventFingerprint: 'fp-evt-1', decision: decision(1) });
+    expect((await store.get(T, 'dec_1'))?.decision.score).toBe(1);
   });
 
   it('lists an account newest first with paging and a total', async () => {
     const store = new MemoryDecisionStore({ maxEntries: 100, retentionSeconds: 60 });
-    for (const n of [3, 1, 5, 2, 4]) await store.put(decision(n));
-    await store.put(decision(9, 'acc-other'));
-    const first = await store.listByAccount('acc-1', { offset: 0, limit: 2 });
+    for (const n of [3, 1, 5, 2, 4]) await put(store, decision(n));
+    await put(store, decision(9, 'acc-other'));
+    const first = await store.listByAccount(T, 'acc-1', { offset: 0, limit: 2 });
     expect(first.total).toBe(5);
     expect(first.items.map((d) => d.decisionId)).toEqual(['dec_5', 'dec_4']);
-    const last = await store.listByAccount('acc-1', { offset: 4, limit: 2 });
+    const last = await store.listByAccount(T, 'acc-1', { offset: 4, limit: 2 });
     expect(last.items.map((d) => d.decisionId)).toEqual(['dec_1']);
   });
 
   it('keeps the account index consistent through overwrites and evictions', async () => {
     const store = new MemoryDecisionStore({ maxEntries: 3, retentionSeconds: 60 });
-    await store.put(decision(1));
-    await store.put(decision(1));
-    expect((await store.listByAccount('acc-1', { offset: 0, limit: 10 })).total).toBe(1);
-    for (const n of [2, 3, 4]) await store.put(decision(n));
-    const page = await store.listByAccount('acc-1', { offset: 0, limit: 10 });
+    await put(store, decision(1));
+    await put(store, decision(1));
+    expect((await store.listByAccount(T, 'acc-1', { offset: 0, limit: 10 })).total).toBe(1);
+    for (const n of [2, 3, 4]) await put(store, decision(n));
+    const page = await store.listByAccount(T, 'acc-1', { offset: 0, limit: 10 });
     expect(page.items.map((d) => d.decisionId)).toEqual(['dec_4', 'dec_3', 'dec_2']);
-    expect(await store.get('dec_1')).toBeUndefined();
+    expect(await store.get(T, 'dec_1')).toBeUndefined();
   });
 });

@@ -1,13 +1,18 @@
 import { LRUCache } from 'lru-cache';
 import type { Decision } from './decision.js';
-import type { DecisionPage, DecisionStore } from './decision-store.js';
+import type { DecisionPage, DecisionStore, RetainedDecision } from './decision-store.js';
 
 interface Retained {
   /** the decision as JSON: a quarter of the heap of the object graph, and read back only on lookups */
   json: string;
+  tenant: string;
+  eventFingerprint: string;
   accountId: string;
   decidedAt: string;
 }
+
+/** NUL never occurs in a tenant, so tenant + NUL + x names one x of one tenant. */
+const scoped = (tenant: string, x: string) => `${tenant}\0${x}`;
 
 /** Bounded by count and age; one process only (use the Redis store to share across replicas). */
 export class MemoryDecisionStore implements DecisionStore {
@@ -19,42 +24,50 @@ export class MemoryDecisionStore implements DecisionStore {
       max: options.maxEntries,
       ttl: options.retentionSeconds * 1000,
       // 'set' is an overwrite of the same id: it stays indexed.
-      dispose: (retained, id, reason) => {
-        if (reason !== 'set') this.unindex(retained.accountId, id);
+      dispose: (retained, key, reason) => {
+        if (reason !== 'set') this.unindex(scoped(retained.tenant, retained.accountId), key);
       },
     });
   }
 
-  async get(decisionId: string): Promise<Decision | undefined> {
-    const retained = this.byId.get(decisionId);
-    return retained && (JSON.parse(retained.json) as Decision);
+  async get(tenant: string, decisionId: string): Promise<RetainedDecision | undefined> {
+    const retained = this.byId.get(scoped(tenant, decisionId));
+    return retained && toRecord(retained);
   }
 
-  async put(decision: Decision): Promise<void> {
-    const existed = this.byId.has(decision.decisionId);
-    this.byId.set(decision.decisionId, { json: JSON.stringify(decision), accountId: decision.accountId, decidedAt: decision.decidedAt });
-    if (existed) return;
-    const ids = this.byAccount.get(decision.accountId) ?? [];
-    ids.push(decision.decisionId);
-    this.byAccount.set(decision.accountId, ids);
+  async putIfAbsent(record: RetainedDecision): Promise<RetainedDecision | undefined> {
+    const { tenant, eventFingerprint, decision } = record;
+    const key = scoped(tenant, decision.decisionId);
+    const earlier = this.byId.get(key);
+    if (earlier) return toRecord(earlier);
+    this.byId.set(key, { json: JSON.stringify(decision), tenant, eventFingerprint, accountId: decision.accountId, decidedAt: decision.decidedAt });
+    const accountKey = scoped(tenant, decision.accountId);
+    const ids = this.byAccount.get(accountKey) ?? [];
+    ids.push(key);
+    this.byAccount.set(accountKey, ids);
+    return undefined;
   }
 
-  async listByAccount(accountId: string, page: { offset: number; limit: number }): Promise<DecisionPage> {
-    const retained = (this.byAccount.get(accountId) ?? [])
-      .map((id) => [id, this.byId.get(id)] as const)
+  async listByAccount(tenant: string, accountId: string, page: { offset: number; limit: number }): Promise<DecisionPage> {
+    const retained = (this.byAccount.get(scoped(tenant, accountId)) ?? [])
+      .map((key) => [key, this.byId.get(key)] as const)
       .filter((entry): entry is readonly [string, Retained] => entry[1] !== undefined)
-      .sort(([idA, a], [idB, b]) => (a.decidedAt < b.decidedAt ? 1 : a.decidedAt > b.decidedAt ? -1 : idA < idB ? 1 : -1));
+      .sort(([keyA, a], [keyB, b]) => (a.decidedAt < b.decidedAt ? 1 : a.decidedAt > b.decidedAt ? -1 : keyA < keyB ? 1 : -1));
     return {
       items: retained.slice(page.offset, page.offset + page.limit).map(([, r]) => JSON.parse(r.json) as Decision),
       total: retained.length,
     };
   }
 
-  private unindex(accountId: string, id: string) {
-    const ids = this.byAccount.get(accountId);
+  private unindex(accountKey: string, key: string) {
+    const ids = this.byAccount.get(accountKey);
     if (!ids) return;
-    const rest = ids.filter((x) => x !== id);
-    if (rest.length === 0) this.byAccount.delete(accountId);
-    else this.byAccount.set(accountId, rest);
+    const rest = ids.filter((x) => x !== key);
+    if (rest.length === 0) this.byAccount.delete(accountKey);
+    else this.byAccount.set(accountKey, rest);
   }
+}
+
+function toRecord(retained: Retained): RetainedDecision {
+  return { tenant: retained.tenant, eventFingerprint: retained.eventFingerprint, decision: JSON.parse(retained.json) as Decision };
 }

@@ -47,6 +47,9 @@ function decision(n: number, overrides: Partial<Decision> = {}): Decision {
   };
 }
 
+const T = 'acme';
+const put = (store: RedisDecisionStore, d: Decision, tenant = T, eventFingerprint = `fp-${d.eventId}`) => store.putIfAbsent({ tenant, eventFingerprint, decision: d });
+
 describeRedis('RedisDecisionStore (real redis-server)', () => {
   let server: ChildProcess;
   let redis: Redis;
@@ -70,56 +73,75 @@ describeRedis('RedisDecisionStore (real redis-server)', () => {
     server?.kill();
   });
 
-  it('puts and gets a decision unchanged; unknown ids are undefined', async () => {
+  it('puts and gets a decision unchanged, with its tenant and event fingerprint; unknown ids are undefined', async () => {
     const d = decision(1);
-    await store.put(d);
-    expect(await store.get(d.decisionId)).toEqual(d);
-    expect(await store.get('dec_missing')).toBeUndefined();
+    await put(store, d);
+    expect(await store.get(T, d.decisionId)).toEqual({ tenant: T, eventFingerprint: 'fp-evt-1', decision: d });
+    expect(await store.get(T, 'dec_missing')).toBeUndefined();
+  });
+
+  it("scopes by tenant: another tenant's decision is not found by id nor listed, and the same id is another record", async () => {
+    await put(store, decision(1));
+    expect(await store.get('globex', 'dec_0001')).toBeUndefined();
+    expect(await store.listByAccount('globex', 'acc-r', { offset: 0, limit: 10 })).toEqual({ items: [], total: 0 });
+    await put(store, decision(1, { score: 99 }), 'globex', 'fp-other');
+    expect((await store.get(T, 'dec_0001'))?.decision.score).toBe(1);
+    expect(await store.get('globex', 'dec_0001')).toMatchObject({ tenant: 'globex', eventFingerprint: 'fp-other', decision: { score: 99 } });
+    expect((await store.listByAccount(T, 'acc-r', { offset: 0, limit: 10 })).total).toBe(1);
+    expect((await store.listByAccount('globex', 'acc-r', { offset: 0, limit: 10 })).total).toBe(1);
   });
 
   it('stores each decision with EX = retention', async () => {
-    await store.put(decision(2));
-    const ttl = await redis.ttl('test:decision:dec_0002');
+    await put(store, decision(2));
+    const ttl = await redis.ttl('test:tenant:acme:decision:dec_0002');
     expect(ttl).toBeGreaterThan(3590);
     expect(ttl).toBeLessThanOrEqual(3600);
   });
 
   it('lists an account newest first, with paging and the total', async () => {
     // put out of order: the listing orders by decidedAt, not by insertion
-    for (const n of [3, 1, 5, 2, 4, 7, 6]) await store.put(decision(n));
-    await store.put(decision(99, { accountId: 'other' }));
-    const first = await store.listByAccount('acc-r', { offset: 0, limit: 3 });
+    for (const n of [3, 1, 5, 2, 4, 7, 6]) await put(store, decision(n));
+    await put(store, decision(99, { accountId: 'other' }));
+    const first = await store.listByAccount(T, 'acc-r', { offset: 0, limit: 3 });
     expect(first.total).toBe(7);
     expect(first.items.map((d) => d.eventId)).toEqual(['evt-7', 'evt-6', 'evt-5']);
-    const last = await store.listByAccount('acc-r', { offset: 6, limit: 3 });
+    const last = await store.listByAccount(T, 'acc-r', { offset: 6, limit: 3 });
     expect(last.items.map((d) => d.eventId)).toEqual(['evt-1']);
-    expect((await store.listByAccount('acc-r', { offset: 9, limit: 3 })).items).toEqual([]);
-    expect(await store.listByAccount('nobody', { offset: 0, limit: 3 })).toEqual({ items: [], total: 0 });
+    expect((await store.listByAccount(T, 'acc-r', { offset: 9, limit: 3 })).items).toEqual([]);
+    expect(await store.listByAccount(T, 'nobody', { offset: 0, limit: 3 })).toEqual({ items: [], total: 0 });
   });
 
-  it('overwriting the same decision id does not duplicate it in the listing', async () => {
-    await store.put(decision(1));
-    await store.put(decision(1, { score: 77 }));
-    const page = await store.listByAccount('acc-r', { offset: 0, limit: 10 });
+  it('first put wins: putting the same decision id again returns the retained record, changes nothing, does not duplicate it', async () => {
+    expect(await put(store, decision(1))).toBeUndefined();
+    const again = await put(store, decision(1, { score: 77 }), T, 'fp-second');
+    expect(again).toEqual({ tenant: T, eventFingerprint: 'fp-evt-1', decision: decision(1) });
+    const page = await store.listByAccount(T, 'acc-r', { offset: 0, limit: 10 });
     expect(page.total).toBe(1);
-    expect(page.items[0]!.score).toBe(77);
+    expect(page.items[0]!.score).toBe(1);
+  });
+
+  it('concurrent puts of one id agree on one record', async () => {
+    const results = await Promise.all([1, 2, 3, 4].map((n) => put(store, decision(5, { score: n }), T, `fp-${n}`)));
+    const retained = await store.get(T, 'dec_0005');
+    expect(results.filter((r) => r === undefined)).toHaveLength(1);
+    for (const r of results.filter((r) => r !== undefined)) expect(r).toEqual(retained);
   });
 
   it('forgets decisions after the retention period, in get and in list totals', async () => {
     const short = new RedisDecisionStore(redis, { retentionSeconds: 1, keyPrefix: 'short:' });
-    await short.put(decision(1));
-    await short.put(decision(2));
-    expect((await short.listByAccount('acc-r', { offset: 0, limit: 10 })).total).toBe(2);
+    await put(short, decision(1));
+    await put(short, decision(2));
+    expect((await short.listByAccount(T, 'acc-r', { offset: 0, limit: 10 })).total).toBe(2);
     await new Promise((r) => setTimeout(r, 1300));
-    expect(await short.get('dec_0001')).toBeUndefined();
-    expect(await short.listByAccount('acc-r', { offset: 0, limit: 10 })).toEqual({ items: [], total: 0 });
+    expect(await short.get(T, 'dec_0001')).toBeUndefined();
+    expect(await short.listByAccount(T, 'acc-r', { offset: 0, limit: 10 })).toEqual({ items: [], total: 0 });
   });
 
   it('keeps accounts with unusual characters apart', async () => {
-    await store.put(decision(1, { accountId: 'a:b' }));
-    await store.put(decision(2, { accountId: 'a', decisionId: 'dec_x' }));
-    expect((await store.listByAccount('a:b', { offset: 0, limit: 10 })).items.map((d) => d.eventId)).toEqual(['evt-1']);
-    expect((await store.listByAccount('a', { offset: 0, limit: 10 })).items.map((d) => d.eventId)).toEqual(['evt-2']);
+    await put(store, decision(1, { accountId: 'a:b' }));
+    await put(store, decision(2, { accountId: 'a', decisionId: 'dec_x' }));
+    expect((await store.listByAccount(T, 'a:b', { offset: 0, limit: 10 })).items.map((d) => d.eventId)).toEqual(['evt-1']);
+    expect((await store.listByAccount(T, 'a', { offset: 0, limit: 10 })).items.map((d) => d.eventId)).toEqual(['evt-2']);
   });
 
   it('the provider picks Redis when REDIS_URL is set, memory otherwise', async () => {
@@ -127,9 +149,9 @@ describeRedis('RedisDecisionStore (real redis-server)', () => {
     const { port } = redis.options;
     const viaConfig = createDecisionStore(loadConfig({ REDIS_URL: `redis://127.0.0.1:${port}` }));
     expect(viaConfig).toBeInstanceOf(RedisDecisionStore);
-    await viaConfig.put(decision(42));
-    expect((await store.listByAccount('acc-r', { offset: 0, limit: 1 })).total).toBe(0); // other prefix
-    expect(await viaConfig.get('dec_0042')).toMatchObject({ eventId: 'evt-42' });
+    await viaConfig.putIfAbsent({ tenant: T, eventFingerprint: 'fp', decision: decision(42) });
+    expect((await store.listByAccount(T, 'acc-r', { offset: 0, limit: 1 })).total).toBe(0); // other prefix
+    expect(await viaConfig.get(T, 'dec_0042')).toMatchObject({ decision: { eventId: 'evt-42' } });
     await viaConfig.close!();
   });
 

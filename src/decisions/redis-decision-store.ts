@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Decision } from './decision.js';
-import type { DecisionPage, DecisionStore } from './decision-store.js';
+import type { DecisionPage, DecisionStore, RetainedDecision } from './decision-store.js';
 
 export interface RedisDecisionStoreOptions {
   retentionSeconds: number;
@@ -9,9 +8,10 @@ export interface RedisDecisionStoreOptions {
 }
 
 /**
- * Decisions shared by every replica. Each decision is one JSON string with EX = retention; an account's
- * decisions are indexed twice: a sorted set by decidedAt (listing, newest first) and one by expiry time,
- * which lets a listing drop index entries whose decision has expired so `total` stays exact.
+ * Decisions shared by every replica. Each decision is one JSON string (with its tenant and event
+ * fingerprint) with EX = retention, under a key naming its tenant; a tenant's account's decisions are
+ * indexed twice: a sorted set by decidedAt (listing, newest first) and one by expiry time, which lets a
+ * listing drop index entries whose decision has expired so `total` stays exact.
  */
 export class RedisDecisionStore implements DecisionStore {
   private readonly prefix: string;
@@ -23,30 +23,33 @@ export class RedisDecisionStore implements DecisionStore {
     this.prefix = options.keyPrefix ?? 'riskwire:';
   }
 
-  async get(decisionId: string): Promise<Decision | undefined> {
-    const json = await this.redis.get(this.decisionKey(decisionId));
-    return json ? (JSON.parse(json) as Decision) : undefined;
+  async get(tenant: string, decisionId: string): Promise<RetainedDecision | undefined> {
+    const json = await this.redis.get(this.decisionKey(tenant, decisionId));
+    return json ? fromJson(json) : undefined;
   }
 
-  async put(decision: Decision): Promise<void> {
+  async putIfAbsent(record: RetainedDecision): Promise<RetainedDecision | undefined> {
+    const { decision } = record;
     const ttl = this.options.retentionSeconds;
-    const expiresAt = Date.now() + ttl * 1000;
     const decidedAt = Date.parse(decision.decidedAt);
-    const { byTime, byExpiry } = this.indexKeys(decision.accountId);
-    await this.redis
-      .multi()
-      .set(this.decisionKey(decision.decisionId), JSON.stringify(decision), 'EX', ttl)
-      .zadd(byTime, Number.isFinite(decidedAt) ? decidedAt : Date.now(), decision.decisionId)
-      .zadd(byExpiry, expiresAt, decision.decisionId)
-      // the index outlives its newest decision by a little, then goes by itself
-      .expire(byTime, ttl + 60)
-      .expire(byExpiry, ttl + 60)
-      .exec()
-      .then(failOnError);
+    const { byTime, byExpiry } = this.indexKeys(record.tenant, decision.accountId);
+    const earlier = (await this.redis.eval(
+      PUT_IF_ABSENT,
+      3,
+      this.decisionKey(record.tenant, decision.decisionId),
+      byTime,
+      byExpiry,
+      JSON.stringify(record),
+      ttl,
+      Number.isFinite(decidedAt) ? decidedAt : Date.now(),
+      Date.now() + ttl * 1000,
+      decision.decisionId,
+    )) as string | null;
+    return earlier ? fromJson(earlier) : undefined;
   }
 
-  async listByAccount(accountId: string, page: { offset: number; limit: number }): Promise<DecisionPage> {
-    const { byTime, byExpiry } = this.indexKeys(accountId);
+  async listByAccount(tenant: string, accountId: string, page: { offset: number; limit: number }): Promise<DecisionPage> {
+    const { byTime, byExpiry } = this.indexKeys(tenant, accountId);
     const expired = await this.redis.zrangebyscore(byExpiry, '-inf', Date.now());
     if (expired.length > 0) {
       await this.redis.multi().zrem(byTime, ...expired).zrem(byExpiry, ...expired).exec().then(failOnError);
@@ -56,8 +59,8 @@ export class RedisDecisionStore implements DecisionStore {
       page.limit > 0 ? this.redis.zrevrange(byTime, page.offset, page.offset + page.limit - 1) : Promise.resolve([] as string[]),
     ]);
     if (ids.length === 0) return { items: [], total };
-    const jsons = await this.redis.mget(ids.map((id) => this.decisionKey(id)));
-    const items = jsons.filter((j): j is string => j !== null).map((j) => JSON.parse(j) as Decision);
+    const jsons = await this.redis.mget(ids.map((id) => this.decisionKey(tenant, id)));
+    const items = jsons.filter((j): j is string => j !== null).map((j) => fromJson(j).decision);
     return { items, total };
   }
 
@@ -70,14 +73,35 @@ export class RedisDecisionStore implements DecisionStore {
     await this.close();
   }
 
-  private decisionKey(decisionId: string) {
-    return `${this.prefix}decision:${decisionId}`;
+  // Every key names its tenant: another tenant's decision is not just hidden, it is a different key.
+  private decisionKey(tenant: string, decisionId: string) {
+    return `${this.prefix}tenant:${encodeURIComponent(tenant)}:decision:${decisionId}`;
   }
 
-  private indexKeys(accountId: string) {
-    const account = encodeURIComponent(accountId);
-    return { byTime: `${this.prefix}account:${account}:by-time`, byExpiry: `${this.prefix}account:${account}:by-expiry` };
+  private indexKeys(tenant: string, accountId: string) {
+    const account = `${this.prefix}tenant:${encodeURIComponent(tenant)}:account:${encodeURIComponent(accountId)}`;
+    return { byTime: `${account}:by-time`, byExpiry: `${account}:by-expiry` };
   }
+}
+
+/**
+ * One round trip, atomic: SET NX the record and index it, or return the record already there (first wins).
+ * KEYS: decision, by-time index, by-expiry index. ARGV: record JSON, ttl s, decidedAt ms, expiresAt ms, decision id.
+ */
+const PUT_IF_ABSENT = `
+if redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then
+  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[5])
+  redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5])
+  -- the index outlives its newest decision by a little, then goes by itself
+  redis.call('EXPIRE', KEYS[2], tonumber(ARGV[2]) + 60)
+  redis.call('EXPIRE', KEYS[3], tonumber(ARGV[2]) + 60)
+  return false
+end
+return redis.call('GET', KEYS[1])
+`;
+
+function fromJson(json: string): RetainedDecision {
+  return JSON.parse(json) as RetainedDecision;
 }
 
 function failOnError(results: [Error | null, unknown][] | null): void {

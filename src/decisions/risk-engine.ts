@@ -1,28 +1,47 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BUILD_VERSION } from '../common/build-version.js';
+import { DeterministicFailure } from '../common/deterministic-failure.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
 import type { RiskEvent } from '../events/risk-event.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { ScoringService } from '../scoring/scoring.service.js';
 import { SignalsService } from '../signals/signals.service.js';
 import type { SignalName, SignalResult, SignalSet } from '../signals/signal-result.js';
 import type { Decision, DecisionSignal } from './decision.js';
-import { decisionIdFor } from './decision-id.js';
-import { DECISION_STORE, type DecisionStore } from './decision-store.js';
+import { DecisionIds } from './decision-id.js';
+import { DECISION_STORE, type DecisionStore, type RetainedDecision } from './decision-store.js';
+import { eventFingerprint } from './event-fingerprint.js';
 
 export type DecisionSource = 'kafka' | 'http' | 'grpc';
 
-export interface AssessOptions {
-  source: DecisionSource;
+/**
+ * Who owns the decision: an API decision belongs to the caller's tenant, a Kafka decision to KAFKA_TENANT
+ * (decided here, so no transport can pick another owner for Kafka's events).
+ */
+export type DecisionOwner = { source: 'kafka' } | { source: Exclude<DecisionSource, 'kafka'>; tenant: string };
+
+export type AssessOptions = DecisionOwner & {
   /** epoch ms by which the decision must be made; signals still missing then count as unavailable */
   deadline?: number;
   /** epoch ms the event was received (consumed or requested); latencyMs counts from here */
   receivedAt?: number;
-}
+};
 
 export interface AssessResult {
   decision: Decision;
-  /** true when a decision retained for the same eventId was returned instead of a new one */
+  /** true when a decision retained for the same event (same tenant, eventId and content) was returned instead of a new one */
   replayed: boolean;
+}
+
+/** The same eventId, in the same tenant, with other content. */
+export function eventIdConflict(eventId: string): DeterministicFailure {
+  // Names the event id only: the other event's content (phone number included) is nobody's business here.
+  return new DeterministicFailure(
+    'EVENT_ID_CONFLICT',
+    `Event ${eventId} was already decided with different content: an eventId names one event; send a new eventId for a new event`,
+    [{ field: 'eventId', code: 'PARAMETER_INVALID', message: 'already used for an event with different content' }],
+  );
 }
 
 function toDecisionSignal(result: SignalResult): DecisionSignal {
@@ -48,16 +67,21 @@ export class RiskEngine {
     private readonly scoring: ScoringService,
     @Inject(DECISION_STORE) private readonly store: DecisionStore,
     private readonly metrics: RiskwireMetrics,
+    private readonly ids: DecisionIds,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenancy'>,
   ) {
     metrics.buildInfo.set({ version: BUILD_VERSION, policy_version: scoring.policyVersion, node_version: process.version }, 1);
   }
 
   async assess(event: RiskEvent, options: AssessOptions): Promise<AssessResult> {
     const receivedAt = options.receivedAt ?? Date.now();
-    const decisionId = decisionIdFor(event.eventId);
-    // A replay (redelivery, retry, same event via another transport) must neither pay upstream again nor change its answer.
-    const earlier = await this.store.get(decisionId);
-    if (earlier) return { decision: earlier, replayed: true };
+    const tenant = this.ownerOf(options);
+    const decisionId = this.ids.idFor(tenant, event.eventId);
+    const fingerprint = eventFingerprint(event);
+    // A replay (redelivery, retry, same event via another transport) must neither pay upstream again nor change its answer;
+    // another event under the same id must not get this one's answer.
+    const earlier = await this.store.get(tenant, decisionId);
+    if (earlier) return this.reuse(earlier, fingerprint, event.eventId);
 
     const { signals, upstreamCalls } = await this.signals.collect(event.phoneNumber, this.scoring.needs(event), {
       deadline: options.deadline,
@@ -76,9 +100,20 @@ export class RiskEngine {
       decidedAt: decidedAt.toISOString(),
       latencyMs: Date.now() - receivedAt,
     };
-    await this.store.put(decision);
     this.metrics.upstreamCallsPerEvent.observe(upstreamCalls);
+    const earlierMeanwhile = await this.store.putIfAbsent({ tenant, eventFingerprint: fingerprint, decision });
+    // Someone decided the same id meanwhile (a concurrent redelivery or retry): theirs stands.
+    if (earlierMeanwhile) return this.reuse(earlierMeanwhile, fingerprint, event.eventId);
     return { decision, replayed: false };
+  }
+
+  private ownerOf(options: DecisionOwner): string {
+    return options.source === 'kafka' ? this.config.tenancy.kafkaTenant : options.tenant;
+  }
+
+  private reuse(retained: RetainedDecision, fingerprint: string, eventId: string): AssessResult {
+    if (retained.eventFingerprint !== fingerprint) throw eventIdConflict(eventId);
+    return { decision: retained.decision, replayed: true };
   }
 
   /** Bounded-cardinality accounting of a decision that was delivered (published or returned). */

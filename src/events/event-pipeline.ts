@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import { DeterministicFailure } from '../common/deterministic-failure.js';
 import { DecisionPublisher } from '../decisions/decision-publisher.js';
 import { RiskEngine } from '../decisions/risk-engine.js';
 import type { InboundRecord } from '../kafka/inbound-record.js';
@@ -38,11 +39,26 @@ export class EventPipeline {
     const event = decoded.event;
     this.metrics.eventsConsumed.inc({ topic: record.topic, type: event.type });
     await this.withRetries(async () => {
-      const { decision } = await this.engine.assess(event, { source: 'kafka', receivedAt });
-      await this.decisions.publish(decision);
-      this.engine.recordDelivered(decision, 'kafka', receivedAt, event.occurredAt);
+      let assessed;
+      try {
+        assessed = await this.engine.assess(event, { source: 'kafka', receivedAt });
+      } catch (error) {
+        if (!(error instanceof DeterministicFailure)) throw error;
+        await this.deadLetterFailure(record, error);
+        return;
+      }
+      await this.decisions.publish(assessed.decision);
+      this.engine.recordDelivered(assessed.decision, 'kafka', receivedAt, event.occurredAt);
     }, record);
   };
+
+  /** A failure every redelivery would repeat (e.g. EVENT_ID_CONFLICT) is a dead letter, not a retry. */
+  private async deadLetterFailure(record: InboundRecord, failure: DeterministicFailure): Promise<void> {
+    this.logger.warn(`dead letter ${failure.code} from ${record.topic}/${record.partition}@${record.offset}`);
+    // it decoded into an event, so the value is UTF-8 JSON
+    const payload = record.value?.toString('utf8') ?? null;
+    await this.deadLetters.publish(record, { ok: false, error: { code: failure.code, message: failure.message, details: failure.details }, payload, payloadEncoding: 'utf8' });
+  }
 
   private async withRetries(work: () => Promise<void>, record: InboundRecord): Promise<void> {
     const attempts = this.config.kafka.processingRetries + 1;

@@ -9,22 +9,40 @@ import { setupOpenApi } from '../../src/api/openapi.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { ConfigModule } from '../../src/config/config.module.js';
 import type { Decision, Outcome } from '../../src/decisions/decision.js';
-import { decisionIdFor } from '../../src/decisions/decision-id.js';
+import { DecisionIds, decisionIdFor } from '../../src/decisions/decision-id.js';
 import { DECISION_STORE, type DecisionStore } from '../../src/decisions/decision-store.js';
 import { MemoryDecisionStore } from '../../src/decisions/memory-decision-store.js';
-import { RiskEngine, type AssessOptions, type AssessResult, type DecisionSource } from '../../src/decisions/risk-engine.js';
+import { eventFingerprint } from '../../src/decisions/event-fingerprint.js';
+import { RiskEngine, eventIdConflict, type AssessOptions, type AssessResult, type DecisionSource } from '../../src/decisions/risk-engine.js';
 import type { RiskEvent } from '../../src/events/risk-event.js';
 import { MetricsModule } from '../../src/metrics/metrics.module.js';
 import { RiskwireMetrics } from '../../src/metrics/riskwire-metrics.js';
 
-export const KEYS = { ops: 'ops-secret-1', reader: 'reader-secret-2', assessor: 'assessor:with:colons' };
-export const API_KEYS = `ops:${KEYS.ops}:assess|read,reader:${KEYS.reader}:read,assessor:${KEYS.assessor}:assess`;
+export const KEYS = {
+  ops: 'ops-secret-1',
+  /** read-only, in ops's tenant */
+  reader: 'reader-secret-2',
+  assessor: 'assessor:with:colons',
+  /** a second key of ops's tenant (tenant given explicitly) */
+  opsBot: 'ops-bot:secret:3',
+  /** a key of another tenant, globex */
+  globex: 'globex-secret-4',
+};
+/** ops and assessor belong to the tenants named like them (no tenant given: the 3-part form); reader and ops-bot to ops */
+export const API_KEYS = `ops:${KEYS.ops}:assess|read,reader:${KEYS.reader}:read:ops,assessor:${KEYS.assessor}:assess,ops-bot:${KEYS.opsBot}:assess|read:ops,globex-app:${KEYS.globex}:assess|read:globex`;
+export const TEST_DECISION_ID_SECRET = 'test-decision-id-secret';
+
+/** The decision id the test app gives eventId in tenant (ops, the default key's, unless named). */
+export function decisionIdOf(eventId: string, tenant = 'ops'): string {
+  return decisionIdFor(TEST_DECISION_ID_SECRET, tenant, eventId);
+}
 
 const OUTCOMES: Outcome[] = ['ALLOW', 'CHALLENGE', 'REVIEW', 'DENY'];
 
 /**
  * Stands in for RiskEngine (whose signal and scoring dependencies are tested elsewhere): a deterministic
- * decision from the event, retained in the real store, replays answered from it, every call counted.
+ * decision from the event, retained in the real store per tenant, replays answered from it, the same
+ * eventId with other content refused as the engine refuses it, every call counted.
  */
 export class FakeRiskEngine {
   calls: { event: RiskEvent; options: AssessOptions }[] = [];
@@ -32,13 +50,21 @@ export class FakeRiskEngine {
   delayMs = 0;
   failWith?: Error;
 
-  constructor(private readonly store: DecisionStore) {}
+  constructor(
+    private readonly store: DecisionStore,
+    private readonly ids: DecisionIds,
+  ) {}
 
   async assess(event: RiskEvent, options: AssessOptions): Promise<AssessResult> {
     this.calls.push({ event, options });
-    const decisionId = decisionIdFor(event.eventId);
-    const earlier = await this.store.get(decisionId);
-    if (earlier) return { decision: earlier, replayed: true };
+    const tenant = options.source === 'kafka' ? 'kafka' : options.tenant;
+    const decisionId = this.ids.idFor(tenant, event.eventId);
+    const fingerprint = eventFingerprint(event);
+    const earlier = await this.store.get(tenant, decisionId);
+    if (earlier) {
+      if (earlier.eventFingerprint !== fingerprint) throw eventIdConflict(event.eventId);
+      return { decision: earlier.decision, replayed: true };
+    }
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
     if (this.failWith) throw this.failWith;
     const digit = Number(event.phoneNumber.slice(-1));
@@ -61,7 +87,7 @@ export class FakeRiskEngine {
       decidedAt: event.occurredAt,
       latencyMs: 3,
     };
-    await this.store.put(decision);
+    await this.store.putIfAbsent({ tenant, eventFingerprint: fingerprint, decision });
     return { decision, replayed: false };
   }
 
@@ -128,17 +154,20 @@ export async function startApiApp(
     CALLBACK_ALLOW_PRIVATE: 'true',
     CALLBACK_SIGNING_SECRET: 'test-signing-secret',
     MAX_PAYLOAD_BYTES: '4096',
+    DECISION_ID_SECRET: TEST_DECISION_ID_SECRET,
     ...options.env,
   });
   const store = options.store ?? new MemoryDecisionStore({ maxEntries: 10_000, retentionSeconds: 3600 });
-  const engine = new FakeRiskEngine(store);
+  const ids = new DecisionIds(config);
+  const engine = new FakeRiskEngine(store, ids);
   const FakeDecisionsModule = {
     module: class FakeDecisionsModule {},
     providers: [
       { provide: RiskEngine, useValue: engine },
       { provide: DECISION_STORE, useValue: store },
+      { provide: DecisionIds, useValue: ids },
     ],
-    exports: [RiskEngine, DECISION_STORE],
+    exports: [RiskEngine, DECISION_STORE, DecisionIds],
   };
   const moduleRef = await Test.createTestingModule({
     imports: [ConfigModule.forRoot(config), MetricsModule, ApiCoreModule.forRoot({ imports: [FakeDecisionsModule] })],

@@ -18,6 +18,7 @@ import { SimulatorAdmin, hoursAgo } from '../support/simulator-admin.js';
 const UPSTREAM_KEY = 'grpcurl-upstream-key';
 // the secret docs/api.md's examples use, so they run here as printed
 const API_SECRET = 's3cret-ops';
+const DECISION_ID_SECRET = 'grpcurl-decision-id-secret';
 
 interface GrpcurlResult {
   code: number;
@@ -62,7 +63,7 @@ describe('grpcurl through server reflection (real Go client, service as a proces
       serviceEnvFor(
         topics,
         { baseUrl: simulator.baseUrl, apiKey: UPSTREAM_KEY },
-        { SIGNAL_CACHE: 'off', API_KEYS: `ops:${API_SECRET}:assess|read` },
+        { SIGNAL_CACHE: 'off', API_KEYS: `ops:${API_SECRET}:assess|read`, DECISION_ID_SECRET },
       ),
     ).start();
     address = `127.0.0.1:${service.grpcPort}`;
@@ -129,7 +130,7 @@ describe('grpcurl through server reflection (real Go client, service as a proces
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const decision = JSON.parse(result.stdout);
     expect(decision).toMatchObject({
-      decisionId: decisionIdFor(eventId),
+      decisionId: decisionIdFor(DECISION_ID_SECRET, 'ops', eventId),
       eventId,
       eventType: 'transaction',
       accountId: 'acc-grpcurl',

@@ -20,6 +20,10 @@ const UPSTREAM_KEY = 'e2e-upstream-key';
 const API_SECRET = 'e2e-api-secret';
 // the Standard Webhooks form: whsec_ + base64 of the key bytes, as a receiver's library takes it
 const SIGNING_SECRET = `whsec_${Buffer.from('e2e-signing-key-of-thirty-two-bytes!').toString('base64')}`;
+const DECISION_ID_SECRET = 'e2e-decision-id-secret';
+/** The API key is in the Kafka tenant (as an operator's key would be), so it shares decisions with Kafka. */
+const KAFKA_TENANT = 'kafka';
+const decisionIdOf = (eventId: string) => decisionIdFor(DECISION_ID_SECRET, KAFKA_TENANT, eventId);
 
 const riskPkg = loadPackageDefinition(loadSync(RISK_PROTO_PATH, { ...RISK_PROTO_LOADER_OPTIONS })) as any;
 const healthPkg = loadPackageDefinition(loadSync(healthProtoPath, { enums: String })) as any;
@@ -76,7 +80,8 @@ describe('HTTP, gRPC and Kafka share one engine (real broker, real simulator, se
         {
           SIGNALS_TIMEOUT_MS: '400',
           SIGNAL_CACHE: 'off',
-          API_KEYS: `e2e:${API_SECRET}:assess|read`,
+          API_KEYS: `e2e:${API_SECRET}:assess|read:${KAFKA_TENANT}`,
+          DECISION_ID_SECRET,
           CALLBACK_SIGNING_SECRET: SIGNING_SECRET,
           CALLBACK_ALLOW_PRIVATE: 'true',
           REDIS_URL: redis.url,
@@ -95,14 +100,14 @@ describe('HTTP, gRPC and Kafka share one engine (real broker, real simulator, se
     await redis.stop();
   });
 
-  it('the same event via HTTP, then gRPC, then Kafka gets one decision id and one outcome', async () => {
+  it('the same event via HTTP, then gRPC, then Kafka gets one decision id and one outcome (a key in the Kafka tenant)', async () => {
     const phone = '+491720000001';
     await admin.subscriber(phone, { simSwappedAt: hoursAgo(2), callForwardingActive: true });
     const event = transactionEvent(phone, '2500.00');
 
     const viaHttp = await http('/v1/assessments', event);
     expect(viaHttp.status).toBe(200);
-    expect(viaHttp.body.decisionId).toBe(decisionIdFor(event.eventId));
+    expect(viaHttp.body.decisionId).toBe(decisionIdOf(event.eventId));
     expect(viaHttp.body.outcome).not.toBe('ALLOW');
 
     const viaGrpc = await grpc('Assess', toAssessRequest(event));
@@ -120,7 +125,7 @@ describe('HTTP, gRPC and Kafka share one engine (real broker, real simulator, se
     const event = loginEvent('+491720000002', { accountId: `acc-transports-${Date.now()}` });
     await produce(kafka, topics.login, [{ key: event.accountId, value: JSON.stringify(event) }]);
     await decisions.waitFor((rs) => rs.some((r) => r.value.eventId === event.eventId), 30_000, 'the Kafka decision');
-    const id = decisionIdFor(event.eventId);
+    const id = decisionIdOf(event.eventId);
     const got = await http(`/v1/assessments/${id}`);
     expect(got.status).toBe(200);
     expect(got.body.eventId).toBe(event.eventId);

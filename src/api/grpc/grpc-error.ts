@@ -33,8 +33,11 @@ export const GRPC_ERROR_CODE_TRAILER = 'riskwire-error-code';
 
 export function toGrpcError(exception: unknown, logger: Pick<Logger, 'error'>): GrpcServiceError {
   let error: ApiError;
+  const clientFailure = ApiError.fromClientFailure(exception);
   if (exception instanceof ApiError) {
     error = exception;
+  } else if (clientFailure) {
+    error = clientFailure;
   } else {
     logger.error({ err: exception }, exception instanceof Error ? exception.stack : String(exception));
     error = new ApiError('INTERNAL_ERROR', 'Internal error');

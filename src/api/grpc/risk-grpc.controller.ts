@@ -4,7 +4,7 @@ import { ArgumentsHost, Catch, Controller, Logger, RpcExceptionFilter, UseFilter
 import { GrpcMethod } from '@nestjs/microservices';
 import { throwError, type Observable } from 'rxjs';
 import { RiskwireMetrics } from '../../metrics/riskwire-metrics.js';
-import { ApiAuthenticator } from '../api-authenticator.js';
+import { ApiAuthenticator, type ApiPrincipal } from '../api-authenticator.js';
 import { ApiError } from '../api-error.js';
 import type { ApiScope } from '../api-keys.js';
 import { AssessmentsService } from '../assessments.service.js';
@@ -42,9 +42,9 @@ export class RiskGrpcController {
   assess(request: AssessRequestMessage, metadata: Metadata, call: ServerUnaryCall<unknown, unknown>): Promise<DecisionMessage> {
     return this.observe('Assess', async () => {
       const receivedAt = Date.now();
-      this.authorize(metadata, 'assess');
+      const { tenant } = this.authorize(metadata, 'assess');
       const { event } = await this.assessments.parseRequest(assessRequestToEventPayload(request));
-      const decision = await this.assessments.assess(event, { source: 'grpc', receivedAt, deadline: deadlineOf(call) });
+      const decision = await this.assessments.assess(event, { source: 'grpc', tenant, receivedAt, deadline: deadlineOf(call) });
       return decisionToMessage(decision);
     });
   }
@@ -52,9 +52,9 @@ export class RiskGrpcController {
   @GrpcMethod('RiskService', 'GetDecision')
   getDecision(request: { decisionId?: string }, metadata: Metadata): Promise<DecisionMessage> {
     return this.observe('GetDecision', async () => {
-      this.authorize(metadata, 'read');
+      const { tenant } = this.authorize(metadata, 'read');
       if (!request.decisionId) throw ApiError.validation([{ field: 'decision_id', code: 'PARAMETER_REQUIRED', message: 'decision_id is required' }]);
-      const found = await this.assessments.find(request.decisionId);
+      const found = await this.assessments.find(tenant, request.decisionId);
       if (!('outcome' in found)) throw ApiError.notFound(`Decision ${found.decisionId} is ${found.status}`);
       return decisionToMessage(found);
     });
@@ -63,12 +63,12 @@ export class RiskGrpcController {
   @GrpcMethod('RiskService', 'ListDecisions')
   listDecisions(request: { accountId?: string; pageSize?: number; pageNumber?: number }, metadata: Metadata) {
     return this.observe('ListDecisions', async () => {
-      this.authorize(metadata, 'read');
+      const { tenant } = this.authorize(metadata, 'read');
       const page = parsePageRequest(
         { accountId: request.accountId, pageSize: request.pageSize, pageNumber: request.pageNumber },
         { pageSize: 'page_size', pageNumber: 'page_number' },
       );
-      const { items, total } = await this.assessments.list(page);
+      const { items, total } = await this.assessments.list(tenant, page);
       return {
         decisions: items.map(decisionToMessage),
         count: total,
@@ -79,9 +79,9 @@ export class RiskGrpcController {
     });
   }
 
-  private authorize(metadata: Metadata, scope: ApiScope) {
+  private authorize(metadata: Metadata, scope: ApiScope): ApiPrincipal {
     const value = metadata.get('authorization')[0];
-    this.auth.authorize(typeof value === 'string' ? value : undefined, scope);
+    return this.auth.authorize(typeof value === 'string' ? value : undefined, scope);
   }
 
   private async observe<T>(method: string, run: () => Promise<T>): Promise<T> {
@@ -90,7 +90,8 @@ export class RiskGrpcController {
     try {
       return await run();
     } catch (err) {
-      code = err instanceof ApiError ? GRPC_STATUS_BY_CODE[err.code] : status.INTERNAL;
+      const apiError = err instanceof ApiError ? err : ApiError.fromClientFailure(err);
+      code = apiError ? GRPC_STATUS_BY_CODE[apiError.code] : status.INTERNAL;
       throw err;
     } finally {
       const labels = { method, code: status[code] ?? 'UNKNOWN' };

@@ -6,8 +6,7 @@ import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { ApiTestApp, KEYS, call, startApiApp } from '../../../test/api/api-test-kit.js';
-import { decisionIdFor } from '../../decisions/decision-id.js';
+import { ApiTestApp, KEYS, call, decisionIdOf, startApiApp } from '../../../test/api/api-test-kit.js';
 import { RISK_DESCRIPTOR_SET_PATH, RISK_PROTO_LOADER_OPTIONS, RISK_PROTO_PATH, setGrpcServingStatus } from './grpc-options.js';
 
 type Callback<T> = (err: ServiceError | null, value?: T) => void;
@@ -58,7 +57,7 @@ afterAll(async () => {
 describe('riskwire.v1.RiskService', () => {
   it('Assess decides a login event; the decision is the one HTTP returns for the same id', async () => {
     const decision = await unary('Assess', login('evt-grpc-1'));
-    expect(decision).toMatchObject({ decisionId: decisionIdFor('evt-grpc-1'), eventId: 'evt-grpc-1', eventType: 'login', accountId: 'acc-grpc', outcome: 'OUTCOME_CHALLENGE', score: 50 });
+    expect(decision).toMatchObject({ decisionId: decisionIdOf('evt-grpc-1'), eventId: 'evt-grpc-1', eventType: 'login', accountId: 'acc-grpc', outcome: 'OUTCOME_CHALLENGE', score: 50 });
     expect(decision.reasons).toEqual([{ code: 'FAKE_DIGIT', points: 50, message: 'last digit 5' }]);
     expect(decision.signals.simSwap).toMatchObject({ status: 'OK', latestChange: '2026-11-20T08:00:00Z', valueJson: '{"latestChange":"2026-11-20T08:00:00Z"}' });
     expect(decision.signals.deviceSwap).toMatchObject({ status: 'OK', swapped: false, maxAgeMinutes: 1440 });
@@ -145,11 +144,34 @@ describe('riskwire.v1.RiskService', () => {
     expect(err.code).toBe(status.INVALID_ARGUMENT);
   });
 
+  it('ALREADY_EXISTS with EVENT_ID_CONFLICT for the same eventId with other content', async () => {
+    const first = await unary('Assess', login('evt-grpc-conflict'));
+    const err = await rejection(unary('Assess', { ...login('evt-grpc-conflict'), accountId: 'acc-other' }));
+    expect(err.code).toBe(status.ALREADY_EXISTS);
+    expect(err.metadata.get('riskwire-error-code')).toEqual(['EVENT_ID_CONFLICT']);
+    expect(err.details).toContain('evt-grpc-conflict');
+    expect(err.details).not.toContain('+49');
+    expect(await unary('GetDecision', { decisionId: first.decisionId })).toEqual(first);
+  });
+
+  it("another tenant's decision is NOT_FOUND and its account lists are empty", async () => {
+    const made = await unary('Assess', { ...login('evt-grpc-tenant'), accountId: 'acc-grpc-tenant' });
+    const err = await rejection(unary('GetDecision', { decisionId: made.decisionId }, auth(KEYS.globex)));
+    expect(err.code).toBe(status.NOT_FOUND);
+    const listed = await unary('ListDecisions', { accountId: 'acc-grpc-tenant' }, auth(KEYS.globex));
+    expect(listed.decisions ?? []).toEqual([]);
+    expect(listed.count ?? 0).toBe(0);
+    const theirs = await unary('Assess', { ...login('evt-grpc-tenant'), accountId: 'acc-globex' }, auth(KEYS.globex));
+    expect(theirs.decisionId).toBe(decisionIdOf('evt-grpc-tenant', 'globex'));
+    expect(theirs.decisionId).not.toBe(made.decisionId);
+  });
+
   it('counts requests by method and status code name', async () => {
     const text = await t.metrics.registry.getSingleMetricAsString('riskwire_grpc_requests_total');
     expect(text).toMatch(/method="Assess",code="OK"/);
     expect(text).toMatch(/method="Assess",code="INVALID_ARGUMENT"/);
     expect(text).toMatch(/method="GetDecision",code="NOT_FOUND"/);
+    expect(text).toMatch(/method="Assess",code="ALREADY_EXISTS"/);
   });
 });
 
