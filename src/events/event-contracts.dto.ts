@@ -82,7 +82,8 @@ abstract class RiskEventDto {
 
 export class LoginEventDto extends RiskEventDto {
   @IsOptional() @IsIn(['web', 'mobile', 'api', 'branch', 'call_center']) channel?: string;
-  @IsOptional() @IsString() @IsIP() ipAddress?: string;
+  // validator's isIP takes a zone id (fe80::1%eth0): free text, meaningless for a client address, and refused by the schema
+  @IsOptional() @IsString() @IsIP() @Matches(/^[^%]*$/, { message: 'must not carry a zone id' }) ipAddress?: string;
   @IsOptional() @IsString() @MinLength(1) @MaxLength(256) @Matches(PRINTABLE_ID, { message: PRINTABLE_ID_MESSAGE }) deviceId?: string;
   @IsOptional() @IsIn(['sms', 'voice', 'app', 'none']) otpChannel?: string;
 }

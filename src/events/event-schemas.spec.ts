@@ -67,6 +67,9 @@ const samples: [string, Record<string, unknown>][] = [
   ['beneficiaryId with a tab', { ...txOk, beneficiaryId: 'b\t1' }],
   ['phone with spaces', { ...loginOk, phoneNumber: '+49 170 1234567' }],
   ['phone with 00', { ...loginOk, phoneNumber: '00491701234567' }],
+  ['ipAddress with a zone id', { ...loginOk, ipAddress: 'fe80::1%eth0' }],
+  ['ipAddress IPv4-mapped', { ...loginOk, ipAddress: '::ffff:1.2.3.4' }],
+  ['ipAddress with leading zeros', { ...loginOk, ipAddress: '01.1.1.1' }],
 ];
 
 // JSON Schema cannot say "a binary float that prints as a decimal with at most 6 fractional digits"; the schema

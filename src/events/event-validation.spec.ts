@@ -187,6 +187,8 @@ describe('event contract edge cases', () => {
       ['accountId of 129 characters', { accountId: 'a'.repeat(129) }, 'accountId', 'PARAMETER_TOO_LONG'],
       ['accountId as a number', { accountId: 42 }, 'accountId', 'PARAMETER_INVALID_TYPE'],
       ['deviceId with NUL', { deviceId: 'd\u0000' }, 'deviceId', 'PARAMETER_INVALID'],
+      ['ipAddress with a zone id', { ipAddress: 'fe80::1%eth0' }, 'ipAddress', 'PARAMETER_INVALID'],
+      ['ipAddress with a trailing space', { ipAddress: '1.1.1.1 ' }, 'ipAddress', 'PARAMETER_INVALID'],
     ])('%s: %s', (_case, change, field, code) => {
       expect(fieldCodes({ ...login, ...change })).toEqual([[field, code]]);
     });
