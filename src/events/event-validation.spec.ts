@@ -245,6 +245,41 @@ describe('event contract edge cases', () => {
       expect(error.details).toHaveLength(9);
       expect(JSON.stringify(error)).not.toMatch(PHONE_DIGITS);
     });
+
+    it('messages quote no value at all, digits or not (the digit mask is only a backstop)', () => {
+      const MARK = 'Zq-marker';
+      const error = detailsOf({
+        ...tx,
+        eventId: `${MARK} `,
+        occurredAt: MARK,
+        accountId: `\n${MARK}`,
+        phoneNumber: MARK,
+        amount: { value: MARK, currency: MARK },
+        transactionType: MARK,
+        beneficiaryId: `\t${MARK}`,
+        beneficiaryIsNew: MARK,
+      });
+      expect(error.details).toHaveLength(9);
+      const loginError = detailsOf({ ...login, channel: MARK, ipAddress: MARK, deviceId: `\u0000${MARK}`, otpChannel: MARK });
+      expect(loginError.details).toHaveLength(4);
+      expect(JSON.stringify([error, loginError])).not.toContain(MARK);
+    });
+
+    it('nor on a login: every login field wrong, each holding the number', () => {
+      const loginWrong = {
+        ...login,
+        eventId: 491701234567,
+        accountId: ['+491701234567'],
+        phoneNumber: { number: '+491701234567' },
+        channel: '+491701234567',
+        ipAddress: '+491701234567',
+        deviceId: '\u0000+491701234567',
+        otpChannel: '+491701234567',
+      };
+      const error = detailsOf(loginWrong);
+      expect(error.details.map((d) => d.field).sort()).toEqual(['accountId', 'channel', 'deviceId', 'eventId', 'ipAddress', 'otpChannel', 'phoneNumber']);
+      expect(JSON.stringify(error)).not.toMatch(PHONE_DIGITS);
+    });
   });
 
   describe('prototype pollution and unexpected keys', () => {
