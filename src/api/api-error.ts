@@ -1,5 +1,6 @@
 import { DeterministicFailure } from '../common/deterministic-failure.js';
 import type { ErrorCode, FieldError } from '../common/error-codes.js';
+import { maskDigitRuns } from '../common/log-redaction.js';
 
 /** HTTP status for every code the API can answer with; one table, read by the HTTP filter. */
 export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -23,15 +24,19 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
  * transports; the HTTP filter and the gRPC filter are the only places that turn it into a response.
  */
 export class ApiError extends Error {
+  readonly details: FieldError[];
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details: FieldError[] = [],
+    details: FieldError[] = [],
     /** response headers that belong to the error, e.g. Retry-After, WWW-Authenticate */
     readonly headers: Record<string, string> = {},
   ) {
-    super(message);
+    // An error message may quote what the client sent (a path, an id); none may repeat a phone number or its digits.
+    super(maskDigitRuns(message));
     this.name = 'ApiError';
+    this.details = details.map((d) => ({ ...d, message: maskDigitRuns(d.message) }));
   }
 
   get status(): number {

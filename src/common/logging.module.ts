@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config.js';
-import { REDACTED_LOG_PATHS, maskPhoneNumbersInText } from './log-redaction.js';
+import { PINO_PRIVACY_OPTIONS, maskPhoneNumbersInText } from './log-redaction.js';
 import { requestIdOf } from './request-id.js';
 
 @Module({})
@@ -18,12 +18,10 @@ export class LoggingModule {
             // one line per request is the API's job (metrics count them); keep logs for what went wrong
             autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' },
             customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
-            redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
-            serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
-            hooks: {
-              logMethod(args, method) {
-                method.apply(this, args.map((a) => (typeof a === 'string' ? maskPhoneNumbersInText(a) : a)) as Parameters<typeof method>);
-              },
+            // phone numbers masked wherever they appear (fields at any depth, strings, errors), secrets removed
+            ...PINO_PRIVACY_OPTIONS,
+            serializers: {
+              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: maskPhoneNumbersInText(req.url) }),
             },
             base: { service: 'riskwire' },
           },

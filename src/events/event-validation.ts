@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import type { ErrorDescription, FieldError, FieldErrorCode } from '../common/error-codes.js';
+import { maskDigitRuns } from '../common/log-redaction.js';
 import { LoginEventDto, TransactionEventDto } from './event-contracts.dto.js';
 import type { LoginEvent, RiskEvent, TransactionEvent } from './risk-event.js';
 
@@ -14,6 +15,7 @@ const CONSTRAINT_CODES: Record<string, FieldErrorCode> = {
   minLength: 'PARAMETER_TOO_SHORT',
   isString: 'PARAMETER_INVALID_TYPE',
   isBoolean: 'PARAMETER_INVALID_TYPE',
+  isObject: 'PARAMETER_INVALID_TYPE',
   nestedValidation: 'PARAMETER_INVALID_TYPE',
   isIn: 'UNKNOWN_ENUM_VALUE',
   isRFC3339: 'INVALID_DATETIME_FORMAT',
@@ -21,38 +23,51 @@ const CONSTRAINT_CODES: Record<string, FieldErrorCode> = {
 };
 const PRECEDENCE: FieldErrorCode[] = ['PARAMETER_REQUIRED', 'PARAMETER_INVALID_TYPE', 'PARAMETER_TOO_LONG', 'PARAMETER_TOO_SHORT'];
 
-function fieldCode(field: string, constraints: Record<string, string>): FieldErrorCode {
-  const codes = Object.keys(constraints).map((c) => {
-    if (c === 'matches' && field === 'phoneNumber') return 'INVALID_PHONENUMBER_FORMAT';
-    if (c === 'matches' && field === 'amount.currency') return 'INVALID_CURRENCY_CODE';
-    return CONSTRAINT_CODES[c] ?? 'PARAMETER_INVALID';
-  });
-  return PRECEDENCE.find((c) => codes.includes(c)) ?? codes[0] ?? 'PARAMETER_INVALID';
+function codeOf(field: string, constraint: string): FieldErrorCode {
+  if (constraint === 'matches' && field === 'phoneNumber') return 'INVALID_PHONENUMBER_FORMAT';
+  if (constraint === 'matches' && field === 'amount.currency') return 'INVALID_CURRENCY_CODE';
+  return CONSTRAINT_CODES[constraint] ?? 'PARAMETER_INVALID';
+}
+
+/** The winning code and the messages of the constraints that gave it ("must be an object", not also "...or array"). */
+function fieldError(field: string, property: string, constraints: Record<string, string>): FieldError {
+  const failed = Object.entries(constraints)
+    // "must be an object" already says it; class-validator's own "must be either object or array" would mislead
+    .filter(([constraint]) => !(constraint === 'nestedValidation' && 'isObject' in constraints))
+    .map(([constraint, message]) => ({ code: codeOf(field, constraint), message }));
+  const codes = failed.map((f) => f.code);
+  const code = PRECEDENCE.find((c) => codes.includes(c)) ?? codes[0] ?? 'PARAMETER_INVALID';
+  if (code === 'PARAMETER_REQUIRED') return { field, code, message: `${field} is required` };
+  const messages = [...new Set(failed.filter((f) => f.code === code).map((f) => f.message))];
+  const message = messages.join('; ').replace(new RegExp(`^${property} `), `${field} `);
+  return { field, code, message: message.startsWith(field) ? message : `${field} ${message}` };
 }
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own: FieldError[] = [];
-    if (e.constraints && Object.keys(e.constraints).length > 0) {
-      const code = fieldCode(field, e.constraints);
-      // Only the message of the winning constraint: "is required" says it all for a missing field.
-      const messages = [...new Set(Object.values(e.constraints))];
-      const message = code === 'PARAMETER_REQUIRED' ? `${field} is required` : messages.join('; ').replace(new RegExp(`^${e.property} `), `${field} `);
-      own.push({ field, code, message: message.startsWith(field) ? message : `${field} ${message}` });
-    }
+    const own = e.constraints && Object.keys(e.constraints).length > 0 ? [fieldError(field, e.property, e.constraints)] : [];
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }
 
+/**
+ * Messages go back to producers and into dead letters and logs: they name fields, never echo values. The digit
+ * mask is the backstop should a message ever quote one (a phone number, or part of it, in whatever field).
+ */
 function invalid(details: FieldError[], code: ErrorDescription['code'] = 'VALIDATION_ERROR', message?: string): EventValidationResult {
-  return {
-    ok: false,
-    error: { code, message: message ?? `Event failed validation: ${details.map((d) => d.field || 'payload').join(', ')}`, details },
-  };
+  const safeDetails = details.map((d) => ({ ...d, field: maskDigitRuns(d.field), message: maskDigitRuns(d.message) }));
+  const summary = message ?? `Event failed validation: ${safeDetails.map((d) => d.field || 'payload').join(', ')}`;
+  return { ok: false, error: { code, message: maskDigitRuns(summary), details: safeDetails } };
 }
 
-/** Unknown fields are ignored: the normalised event carries only the contract's fields. */
+/** Quoted back only when it looks like a type name; anything else (a number, a phone number, a long string) is not repeated. */
+const TYPE_NAME = /^[A-Za-z_.-]{1,32}$/;
+
+/**
+ * Unknown fields are ignored (producers may be a version ahead): the normalised event carries only the contract's
+ * fields, so an extra field, `__proto__` or `constructor` never reaches scoring, decisions or logs.
+ */
 function normalise(dto: LoginEventDto | TransactionEventDto): RiskEvent {
   const base = { eventId: dto.eventId, occurredAt: dto.occurredAt, accountId: dto.accountId, phoneNumber: dto.phoneNumber };
   if (dto instanceof TransactionEventDto) {
@@ -87,7 +102,7 @@ export function validateEvent(payload: unknown): EventValidationResult {
     return invalid(
       [{ field: 'type', code: 'UNKNOWN_ENUM_VALUE', message: 'type must be one of: login, transaction' }],
       'UNSUPPORTED_EVENT_TYPE',
-      `Unsupported event type ${JSON.stringify(type).slice(0, 40)}`,
+      typeof type === 'string' && TYPE_NAME.test(type) ? `Unsupported event type "${type}"` : 'Unsupported event type',
     );
   }
   const dto = plainToInstance(type === 'login' ? LoginEventDto : TransactionEventDto, payload, {

@@ -140,6 +140,70 @@ describe('NetworkSignalsClient', () => {
       answering({ body: { latestSimChange: 'last tuesday' } });
       expect(await client.simSwapDate(PHONE)).toMatchObject({ status: 'UNAVAILABLE', reason: 'invalid_response' });
     });
+
+    // Date.parse reads all of these as real dates ("0" is 2000-01-01, "Nov 21" is 2001-11-21): a swap that long
+    // ago scores as clean. Only a strict RFC 3339 date-time with a zone, on a day that exists, is an answer.
+    it.each([
+      ['"0"', '0'],
+      ['"Nov 21"', 'Nov 21'],
+      ['date only', '2026-11-21'],
+      ['no zone (local time of which clock?)', '2026-11-21T10:00:00'],
+      ['impossible day', '2026-02-30T10:00:00Z'],
+      ['offset without colon', '2026-11-21T10:00:00+0100'],
+      ['RFC 2822', 'Sat, 21 Nov 2026 10:00:00 GMT'],
+      ['epoch seconds as a string', '1795000000'],
+      ['leap second', '2016-12-31T23:59:60Z'],
+      ['empty string', ''],
+    ])('date %s is UNAVAILABLE invalid_response, on both retrieve-date endpoints', async (_case, date) => {
+      answering({ body: { latestSimChange: date, latestDeviceChange: date } });
+      for (const call of [() => client.simSwapDate(PHONE), () => client.deviceSwapDate(PHONE)]) {
+        expect(await call()).toEqual({
+          status: 'UNAVAILABLE',
+          reason: 'invalid_response',
+          detail: expect.stringMatching(/latest(Sim|Device)Change that is not an RFC 3339 date-time/),
+        });
+      }
+    });
+
+    it.each([
+      ['a number', 1795000000000, 'number'],
+      ['a boolean', true, 'boolean'],
+      ['an object', { date: '2026-11-21T10:00:00Z' }, 'object'],
+      ['an array', ['2026-11-21T10:00:00Z'], 'array'],
+    ])('date as %s is UNAVAILABLE invalid_response naming the type', async (_case, date, type) => {
+      answering({ body: { latestSimChange: date } });
+      expect(await client.simSwapDate(PHONE)).toEqual({
+        status: 'UNAVAILABLE',
+        reason: 'invalid_response',
+        detail: `2xx body with latestSimChange of type ${type}`,
+      });
+    });
+
+    it.each([
+      ['nanoseconds', '2024-09-18T07:37:53.471829447Z'],
+      ['an offset', '2026-11-21T10:00:00+05:30'],
+      ['29 February of a leap year', '2028-02-29T00:00:00Z'],
+    ])('a strict date-time with %s is an answer, kept as sent', async (_case, date) => {
+      answering({ body: { latestSimChange: date } });
+      expect(await client.simSwapDate(PHONE)).toEqual({ status: 'OK', value: { latestChange: date } });
+    });
+
+    it.each([
+      ['a string', 'true'],
+      ['a number', 1],
+      ['null', null],
+      ['an array', [true]],
+    ])('swapped / active as %s is UNAVAILABLE invalid_response, never a yes or no', async (_case, flag) => {
+      answering({ body: { swapped: flag, active: flag } });
+      for (const call of [() => client.simSwapCheck(PHONE, minutes(60)), () => client.deviceSwapCheck(PHONE, minutes(60)), () => client.callForwarding(PHONE)]) {
+        expect(await call()).toEqual({ status: 'UNAVAILABLE', reason: 'invalid_response', detail: expect.stringMatching(/^2xx body with (swapped|active) of type/) });
+      }
+    });
+
+    it('a field inherited from the prototype is not an answer', async () => {
+      answering({ body: '{"__proto__":{"latestDeviceChange":"2026-11-21T10:00:00Z","latestSimChange":"2026-11-21T10:00:00Z"}}' });
+      expect(await client.deviceSwapDate(PHONE)).toEqual({ status: 'UNAVAILABLE', reason: 'invalid_response', detail: '2xx body without latestSimChange' });
+    });
   });
 
   describe('error statuses', () => {

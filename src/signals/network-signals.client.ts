@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { parseRfc3339DateTime } from '../common/rfc3339.js';
 import type { Minutes } from './minutes.js';
 import type { CallForwardingObservation, SignalName, SignalResult, SwapObservation, UnavailableReason } from './signal-result.js';
 import { describeUpstreamError, redactDetail } from './upstream-error-detail.js';
@@ -65,9 +66,7 @@ export class NetworkSignalsClient implements NetworkSignalsPort {
 
   async simSwapCheck(phoneNumber: string, maxAge: Minutes, signal?: AbortSignal): Promise<UpstreamResult<'simSwap'>> {
     const answer = await this.post('/sim-swap/check', { phoneNumber, maxAge: Number(maxAge) }, signal);
-    return this.interpret(answer, phoneNumber, (body) =>
-      typeof body.swapped === 'boolean' ? { swappedWithin: { swapped: body.swapped, maxAgeMinutes: Number(maxAge) } } : undefined,
-    );
+    return this.interpret(answer, phoneNumber, (body) => readSwappedWithin(body, maxAge));
   }
 
   async simSwapDate(phoneNumber: string, signal?: AbortSignal): Promise<UpstreamResult<'simSwap'>> {
@@ -77,23 +76,21 @@ export class NetworkSignalsClient implements NetworkSignalsPort {
 
   async deviceSwapCheck(phoneNumber: string, maxAge: Minutes, signal?: AbortSignal): Promise<UpstreamResult<'deviceSwap'>> {
     const answer = await this.post('/device-swap/check', { phoneNumber, maxAge: Number(maxAge) }, signal);
-    return this.interpret(answer, phoneNumber, (body) =>
-      typeof body.swapped === 'boolean' ? { swappedWithin: { swapped: body.swapped, maxAgeMinutes: Number(maxAge) } } : undefined,
-    );
+    return this.interpret(answer, phoneNumber, (body) => readSwappedWithin(body, maxAge));
   }
 
   async deviceSwapDate(phoneNumber: string, signal?: AbortSignal): Promise<UpstreamResult<'deviceSwap'>> {
     const answer = await this.post('/device-swap/retrieve-date', { phoneNumber }, signal);
     // The published schema names the field latestSimChange for devices too; newer builds say latestDeviceChange.
     return this.interpret(answer, phoneNumber, (body) =>
-      'latestDeviceChange' in body ? readLatestChange(body, 'latestDeviceChange') : readLatestChange(body, 'latestSimChange'),
+      Object.hasOwn(body, 'latestDeviceChange') ? readLatestChange(body, 'latestDeviceChange') : readLatestChange(body, 'latestSimChange'),
     );
   }
 
   async callForwarding(phoneNumber: string, signal?: AbortSignal): Promise<UpstreamResult<'callForwarding'>> {
     const answer = await this.post(this.options.callForwardingPath, { phoneNumber }, signal);
-    return this.interpret(answer, phoneNumber, (body): CallForwardingObservation | undefined =>
-      typeof body.active === 'boolean' ? { active: body.active } : undefined,
+    return this.interpret(answer, phoneNumber, (body): CallForwardingObservation | BodyProblem =>
+      typeof body.active === 'boolean' ? { active: body.active } : problem('active', body),
     );
   }
 
@@ -109,17 +106,17 @@ export class NetworkSignalsClient implements NetworkSignalsPort {
   private interpret<V extends SwapObservation | CallForwardingObservation>(
     answer: WireAnswer,
     phoneNumber: string,
-    readValue: (body: Record<string, unknown>) => V | undefined,
+    readValue: (body: Record<string, unknown>) => V | BodyProblem,
   ): { status: 'OK'; value: V } | { status: 'NOT_FOUND' } | Unavailable {
     if (answer.kind === 'failed') return { status: 'UNAVAILABLE', reason: answer.reason, detail: answer.detail };
     const { status, body } = answer;
     if (status >= 200 && status < 300) {
-      const value =
-        typeof body === 'object' && body !== null && !Array.isArray(body) ? readValue(body as Record<string, unknown>) : undefined;
+      const value: V | BodyProblem =
+        typeof body === 'object' && body !== null && !Array.isArray(body)
+          ? readValue(body as Record<string, unknown>)
+          : { problem: `${answer.status} body is not a JSON object` };
       // A 200 we cannot read is not a "no": unknown must never turn into false.
-      return value === undefined
-        ? { status: 'UNAVAILABLE', reason: 'invalid_response', detail: 'unexpected 2xx body' }
-        : { status: 'OK', value };
+      return 'problem' in value ? { status: 'UNAVAILABLE', reason: 'invalid_response', detail: value.problem } : { status: 'OK', value };
     }
     if (status === 404) return { status: 'NOT_FOUND' };
     const detail = this.safeDetail(describeUpstreamError(body), answer, phoneNumber);
@@ -188,12 +185,31 @@ function reasonForStatus(status: number): UnavailableReason {
   return 'invalid_response';
 }
 
-function readLatestChange(body: Record<string, unknown>, field: string): SwapObservation | undefined {
-  if (!(field in body)) return undefined;
+/** Why a 2xx body could not be read; names the field, never quotes the value (it could echo the number). */
+type BodyProblem = { problem: string };
+
+function problem(field: string, body: Record<string, unknown>): BodyProblem {
+  if (!Object.hasOwn(body, field)) return { problem: `2xx body without ${field}` };
+  const value = body[field];
+  return { problem: `2xx body with ${field} of type ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}` };
+}
+
+function readSwappedWithin(body: Record<string, unknown>, maxAge: Minutes): SwapObservation | BodyProblem {
+  return typeof body.swapped === 'boolean' ? { swappedWithin: { swapped: body.swapped, maxAgeMinutes: Number(maxAge) } } : problem('swapped', body);
+}
+
+/**
+ * null is "never swapped"; a string must be a strict RFC 3339 date-time (seconds, zone, a day that exists).
+ * Date.parse would read "0" as the year 2000 and "Nov 21" as 2001, both long ago: a clean answer made up from
+ * garbage. A date-only or zone-less value is ambiguous by hours, which the 24-hour band cannot afford.
+ */
+function readLatestChange(body: Record<string, unknown>, field: string): SwapObservation | BodyProblem {
+  if (!Object.hasOwn(body, field)) return problem(field, body);
   const value = body[field];
   if (value === null) return { latestChange: null };
-  if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return { latestChange: value };
-  return undefined;
+  if (typeof value !== 'string') return problem(field, body);
+  if (parseRfc3339DateTime(value) === undefined) return { problem: `2xx body with ${field} that is not an RFC 3339 date-time` };
+  return { latestChange: value };
 }
 
 /** Seconds or an HTTP date, as RFC 9110 allows; undefined when absent or unreadable. */
