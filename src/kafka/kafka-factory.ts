@@ -23,6 +23,8 @@ export interface KafkaClientOptions {
   /** tools and tests: kafkajs's own logging off, their own retry budget */
   quiet?: boolean;
   retry?: KafkaConfig['retry'];
+  /** every kafkajs log entry, debug included, instead of our logs (the preflight reads causes kafkajs swallows) */
+  onLog?: (entry: LogEntry) => void;
 }
 
 /** The one place a kafkajs client is built: the service, the demo, the benchmark and the tests' helpers. */
@@ -31,7 +33,11 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     clientId: options.clientId,
     brokers: options.brokers,
     ...(options.security ? kafkaConnectionOptions(options.security) : {}),
-    ...(options.quiet ? { logLevel: logLevel.NOTHING } : { logLevel: logLevel.WARN, logCreator }),
+    ...(options.onLog
+      ? { logLevel: logLevel.DEBUG, logCreator: () => options.onLog! }
+      : options.quiet
+        ? { logLevel: logLevel.NOTHING }
+        : { logLevel: logLevel.WARN, logCreator }),
     retry: options.retry ?? { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
     connectionTimeout: 3000,
   });

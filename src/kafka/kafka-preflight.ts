@@ -27,7 +27,17 @@ const isType = (error: unknown, type: string) => (error as { type?: string } | u
 export async function preflightKafka(config: AppConfig): Promise<void> {
   const { topics, groupId, brokers, security, createTopics, topicPartitions, clientId } = config.kafka;
   // A client of its own, quiet: the probes expect errors (a missing topic) that kafkajs would log as such.
-  const kafka: Kafka = createKafka({ brokers, clientId, security, quiet: true, retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 } });
+  // kafkajs reports a denied group as "Failed to find group coordinator"; the real answer is only in its debug log.
+  let groupDenied = false;
+  const kafka: Kafka = createKafka({
+    brokers,
+    clientId,
+    security,
+    retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 },
+    onLog: ({ log }) => {
+      if (isType(log.error, 'GROUP_AUTHORIZATION_FAILED')) groupDenied = true;
+    },
+  });
   const principal = security.sasl ? `User:${security.sasl.username}` : 'the client principal';
   const explained = (error: unknown, doing: string) =>
     new KafkaAccessError(explainKafkaError(error, security, brokers) ?? `Kafka ${doing} failed: ${(error as Error).message}`, { cause: error });
@@ -75,7 +85,7 @@ export async function preflightKafka(config: AppConfig): Promise<void> {
     try {
       await admin.describeGroups([groupId]);
     } catch (error) {
-      if (isType(error, 'GROUP_AUTHORIZATION_FAILED'))
+      if (groupDenied || isType(error, 'GROUP_AUTHORIZATION_FAILED'))
         throw new KafkaAccessError(
           `Kafka: not authorized to use consumer group ${groupId} (KAFKA_GROUP_ID): grant the ACL: ` +
             `kafka-acls --add --allow-principal ${principal} --operation Read --group ${groupId}`,
