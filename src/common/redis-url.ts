@@ -15,5 +15,6 @@ export function redactRedisUrl(url: string): string {
 
 /** Replaces every Redis URL inside a text (an error message, say) by its redacted form. */
 export function redactRedisUrlsIn(text: string): string {
-  return text.replace(/rediss?:\/\/[^\s"'`,]+/gi, (url) => redactRedisUrl(url));
+  // a sentence's closing punctuation is not part of the URL
+  return text.replace(/rediss?:\/\/[^\s"'`,]+?(?=[.;:)]*(?:[\s"'`,]|$))/gi, (url) => redactRedisUrl(url));
 }
