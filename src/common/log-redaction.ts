@@ -17,4 +17,7 @@ export const REDACTED_LOG_PATHS = [
   '*.phoneNumber',
   'phoneNumber',
   'apiKey',
+  // ioredis errors carry the failed command: AUTH's password, or a stored decision
+  'err.command.args',
+  '*.err.command.args',
 ];

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config.js';
 import { REDACTED_LOG_PATHS, maskPhoneNumbersInText } from './log-redaction.js';
+import { redactRedisUrlsIn } from './redis-url.js';
 import { requestIdOf } from './request-id.js';
 
 @Module({})
@@ -22,7 +23,7 @@ export class LoggingModule {
             serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
             hooks: {
               logMethod(args, method) {
-                method.apply(this, args.map((a) => (typeof a === 'string' ? maskPhoneNumbersInText(a) : a)) as Parameters<typeof method>);
+                method.apply(this, args.map((a) => (typeof a === 'string' ? redactRedisUrlsIn(maskPhoneNumbersInText(a)) : a)) as Parameters<typeof method>);
               },
             },
             base: { service: 'riskwire' },
