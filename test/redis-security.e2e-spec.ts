@@ -1,8 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { readFileSync } from 'node:fs';
 import { startSimulator, type RunningSimulator } from '../src/simulator/simulator-server.js';
 import { loginEvent } from './support/events.js';
 import { serviceEnvFor, uniqueTopics } from './support/kafka-io.js';
