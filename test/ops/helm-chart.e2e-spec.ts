@@ -328,6 +328,13 @@ describe('Helm chart helm/riskwire against a SASL_SSL cluster', () => {
     expect(volumes['kafka-sasl']?.secret).toEqual({ secretName: 'riskwire-kafka-sasl', defaultMode: 0o440, items: [{ key: 'password', path: 'password' }] });
   });
 
+  it('mounts the CA of a rediss:// Redis and points REDIS_TLS_CA_FILE at it', () => {
+    const pod = deployment(docs).spec.template.spec;
+    expect(envOf(docs).REDIS_TLS_CA_FILE?.value).toBe('/etc/riskwire/redis-tls/ca.crt');
+    expect(pod.containers[0]?.volumeMounts).toContainEqual({ name: 'redis-tls', mountPath: '/etc/riskwire/redis-tls', readOnly: true });
+    expect(pod.volumes).toContainEqual({ name: 'redis-tls', secret: { secretName: 'riskwire-redis-ca', defaultMode: 0o440, items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
+  });
+
   it('gives the KEDA trigger a TriggerAuthentication with the same Secrets, and tells it TLS and SCRAM are on', () => {
     const auth = docs.find((d) => d.kind === 'TriggerAuthentication') as Yaml;
     expect(get(auth, 'metadata.name')).toBe('rw-riskwire-kafka');
@@ -350,7 +357,7 @@ describe('Helm chart helm/riskwire against a SASL_SSL cluster', () => {
     const defaults = parseYamlStream(runOk(helm, ['template', 'rw', CHART, '--kube-version', '1.30.0', '--set', 'keda.enabled=true']));
     expect(Object.keys(envOf(defaults)).filter((n) => n.startsWith('KAFKA_'))).toEqual([]);
     expect(defaults.filter((d) => d.kind === 'TriggerAuthentication')).toEqual([]);
-    expect(JSON.stringify(deployment(defaults).spec.template.spec.volumes)).not.toContain('kafka-');
+    expect(JSON.stringify(deployment(defaults).spec.template.spec.volumes)).not.toMatch(/kafka-|redis-tls/);
   });
 
   it.each([

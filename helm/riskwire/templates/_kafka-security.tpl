@@ -114,3 +114,31 @@
 {{- define "riskwire.kafkaSecurity.kedaSasl" -}}
 {{- get (dict "plain" "plaintext" "scram-sha-256" "scram_sha256" "scram-sha-512" "scram_sha512") .Values.kafka.sasl.mechanism }}
 {{- end }}
+
+{{/* Redis over TLS: the CA of a rediss:// REDIS_URL, mounted like the Kafka CA. */}}
+{{- define "riskwire.redisTls.env" -}}
+{{- if .Values.redisTls.caSecret }}
+- name: REDIS_TLS_CA_FILE
+  value: {{ printf "%s/ca.crt" .Values.redisTls.mountPath | quote }}
+{{- end }}
+{{- end }}
+
+{{- define "riskwire.redisTls.volumeMounts" -}}
+{{- if .Values.redisTls.caSecret }}
+- name: redis-tls
+  mountPath: {{ .Values.redisTls.mountPath }}
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{- define "riskwire.redisTls.volumes" -}}
+{{- if .Values.redisTls.caSecret }}
+- name: redis-tls
+  secret:
+    secretName: {{ .Values.redisTls.caSecret }}
+    defaultMode: 288
+    items:
+      - key: {{ .Values.redisTls.caKey }}
+        path: ca.crt
+{{- end }}
+{{- end }}
