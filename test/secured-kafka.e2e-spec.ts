@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Kafka } from 'kafkajs';
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes, type Kafka } from 'kafkajs';
 import type { Decision } from '../src/decisions/decision.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/simulator-server.js';
 import { loginEvent } from './support/events.js';
@@ -88,6 +88,13 @@ describe('secured Kafka: SASL_SSL with SCRAM-SHA-512 and ACLs (project broker sc
 
   it('runs the pipeline as riskwire: an event produced as admin comes back as a decision', async () => {
     service = await new ServiceProcess({ ...riskwireEnv, ...signals, SIGNAL_CACHE: 'off' }).start();
+    // the start-up WRITE check left the output topics untouched (fresh broker: nothing else wrote to them)
+    const admin = adminKafka.admin();
+    await admin.connect();
+    for (const topic of ['risk.decisions.v1', 'risk.dlq.v1']) {
+      expect((await admin.fetchTopicOffsets(topic)).every((p) => p.high === '0')).toBe(true);
+    }
+    await admin.disconnect();
     const phone = '+491700000777';
     await new SimulatorAdmin(simulator.url).subscriber(phone, { simSwappedAt: hoursAgo(2), callForwardingActive: true });
     const decisions = await new TopicReader<Decision>(adminKafka, 'risk.decisions.v1').start();
@@ -117,6 +124,29 @@ describe('secured Kafka: SASL_SSL with SCRAM-SHA-512 and ACLs (project broker sc
     expect(failure).toContain('service exited with 1');
     expect(failure).toContain('not authorized to WRITE topic risk.unlisted.decisions (TOPIC_DECISIONS)');
     expect(failure).toContain('kafka-acls --add --allow-principal User:riskwire --producer --topic risk.unlisted.decisions');
+  });
+
+  it('a topic riskwire may DESCRIBE but not WRITE stops the start, naming the missing WRITE', async () => {
+    const admin = adminKafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'risk.describe-only.decisions', numPartitions: 1 }] });
+    await admin.createAcls({
+      acl: [
+        {
+          resourceType: AclResourceTypes.TOPIC,
+          resourceName: 'risk.describe-only.decisions',
+          resourcePatternType: ResourcePatternTypes.LITERAL,
+          principal: 'User:riskwire',
+          host: '*',
+          operation: AclOperationTypes.DESCRIBE,
+          permissionType: AclPermissionTypes.ALLOW,
+        },
+      ],
+    });
+    await admin.disconnect();
+    const failure = await failedStart({ ...riskwireEnv, ...signals, TOPIC_DECISIONS: 'risk.describe-only.decisions' });
+    expect(failure).toContain('service exited with 1');
+    expect(failure).toContain('not authorized to WRITE topic risk.describe-only.decisions (TOPIC_DECISIONS)');
   });
 
   it('a consumer group without an ACL stops the start, naming the group', async () => {

@@ -21,8 +21,9 @@ const isType = (error: unknown, type: string) => (error as { type?: string } | u
  * Fails the start, naming the cause, when riskwire cannot work with its cluster: wrong credentials,
  * an untrusted certificate, a topic or group it may not use, a topic that is missing and may not be
  * created. Without it those surface as a consumer that crashes and restarts, or a producer that
- * retries, forever. Kafka hides from a principal the topics it may not DESCRIBE, so that is what
- * the topic check sees; READ and WRITE themselves are only exercised by the first fetch and produce.
+ * retries, forever. Checked: DESCRIBE on the four topics (Kafka hides the others), WRITE on the two
+ * output topics (without writing, see checkWriteAccess) and the consumer group; READ on the input
+ * topics is implied by nothing we can ask without consuming, so the first fetch exercises it.
  */
 export async function preflightKafka(config: AppConfig): Promise<void> {
   const { topics, groupId, brokers, security, createTopics, topicPartitions, clientId } = config.kafka;
@@ -82,6 +83,7 @@ export async function preflightKafka(config: AppConfig): Promise<void> {
       }
       new Logger('KafkaPreflight').log(`created missing topics ${missing.join(', ')}`);
     }
+    await checkWriteAccess(kafka, needed.filter(([, , role]) => role === 'output'), principal, (error, doing) => explained(error, doing));
     try {
       await admin.describeGroups([groupId]);
     } catch (error) {
@@ -97,6 +99,44 @@ export async function preflightKafka(config: AppConfig): Promise<void> {
     await admin.disconnect();
   }
 }
+
+/**
+ * WRITE without writing: a produce request with acks=2 is authorized topic by topic first, then
+ * refused as a whole with INVALID_REQUIRED_ACKS before anything is appended (Kafka has accepted only
+ * 0, 1 and -1 since 0.9). So INVALID_REQUIRED_ACKS means "may write", TOPIC_AUTHORIZATION_FAILED
+ * means "may not", and the topic stays untouched either way (the e2e spec checks the offsets).
+ */
+async function checkWriteAccess(
+  kafka: Kafka,
+  outputs: [string, string, Role][],
+  principal: string,
+  explained: (error: unknown, doing: string) => KafkaAccessError,
+): Promise<void> {
+  const producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
+  try {
+    await producer.connect();
+  } catch (error) {
+    throw explained(error, 'connecting a producer');
+  }
+  try {
+    for (const [topic, variable] of outputs) {
+      try {
+        await producer.send({ topic, acks: WRITE_PROBE_ACKS, messages: [{ key: null, value: null }] });
+        throw new KafkaAccessError(`Kafka accepted a produce request with acks=${WRITE_PROBE_ACKS} on ${topic}: this broker does not behave like Apache Kafka`);
+      } catch (error) {
+        if (isType(error, 'INVALID_REQUIRED_ACKS')) continue;
+        if (isType(error, 'TOPIC_AUTHORIZATION_FAILED')) throw new KafkaAccessError(topicDenied(principal, topic, variable, 'output', ''), { cause: error });
+        if (error instanceof KafkaAccessError) throw error;
+        throw explained(error, `checking WRITE access to ${topic}`);
+      }
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Not a valid acks value: the broker checks authorization, then rejects the request unwritten. */
+const WRITE_PROBE_ACKS = 2;
 
 /** Kafka answers TOPIC_AUTHORIZATION_FAILED for a topic the principal may not DESCRIBE, whether or not it exists. */
 async function isDeniedToDescribe(admin: Admin, topic: string): Promise<boolean> {
