@@ -5,11 +5,12 @@
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
 import { startApp } from '../src/bootstrap.js';
 import { loadConfig } from '../src/config/app-config.js';
 import type { Decision } from '../src/decisions/decision.js';
 import type { DeadLetter } from '../src/events/dead-letter.js';
+import { createKafka } from '../src/kafka/kafka-factory.js';
 import { startSimulator } from '../src/simulator/simulator-server.js';
 import { maskPhoneNumber } from '../src/signals/mask-phone-number.js';
 import { ensureLocalBroker } from './lib/local-broker.js';
@@ -42,7 +43,8 @@ say(`riskwire up: HTTP ${config.api.httpPort}, gRPC ${config.api.grpcPort}, topi
 const { phones, states } = samplePopulation(120);
 for (const [phone, state] of Object.entries(states)) simulator.registry.set(phone, state);
 
-const kafka = new Kafka({ clientId: 'riskwire-demo', brokers: broker.brokers.split(','), logLevel: logLevel.NOTHING });
+// the demo's own producer and reader connect with the service's settings (KAFKA_SSL*, KAFKA_SASL_*)
+const kafka = createKafka({ clientId: 'riskwire-demo', brokers: broker.brokers.split(','), security: config.kafka.security, quiet: true });
 const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 await producer.connect();
 const reader = kafka.consumer({ groupId: `riskwire-demo-reader-${Date.now()}`, maxWaitTimeInMs: 50 });

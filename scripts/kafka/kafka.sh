@@ -4,6 +4,10 @@
 # Central with Maven and cached; nothing is installed by hand.
 #
 #   scripts/kafka/kafka.sh start|stop [--clean]|status|fetch|topics-create NAME PARTITIONS|topics-list|logs
+#   scripts/kafka/kafka.sh client-env [riskwire|admin]
+#
+# KAFKA_SECURITY=sasl_ssl starts a secured broker instead: TLS with a throwaway CA, SCRAM-SHA-512 users
+# admin (super user) and riskwire, the KRaft StandardAuthorizer and ACLs for exactly what riskwire needs.
 #
 # See scripts/kafka/README.md for the settings.
 set -euo pipefail
@@ -20,6 +24,14 @@ KAFKA_EXTRA_CONFIG="${KAFKA_EXTRA_CONFIG:-}"
 KAFKA_LOG4J_VERSION="${KAFKA_LOG4J_VERSION:-2.25.4}"
 KAFKA_MVN_ARGS="${KAFKA_MVN_ARGS:-}"
 RISKWIRE_CACHE_DIR="${RISKWIRE_CACHE_DIR:-${HOME:-/tmp}/.cache/riskwire}"
+# --- secured mode (KAFKA_SECURITY=sasl_ssl): what riskwire's ACLs cover, named as riskwire names them
+KAFKA_SECURITY="${KAFKA_SECURITY:-plaintext}"
+TOPIC_LOGIN="${TOPIC_LOGIN:-risk.login.v1}"
+TOPIC_TRANSACTION="${TOPIC_TRANSACTION:-risk.transaction.v1}"
+TOPIC_DECISIONS="${TOPIC_DECISIONS:-risk.decisions.v1}"
+TOPIC_DLQ="${TOPIC_DLQ:-risk.dlq.v1}"
+KAFKA_GROUP_ID="${KAFKA_GROUP_ID:-riskwire}"
+KAFKA_CREATE_TOPICS="${KAFKA_CREATE_TOPICS:-true}"
 
 HOST=127.0.0.1
 DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies
@@ -33,6 +45,9 @@ BROKER_LOG="$RUN_DIR/broker.log"     # log4j2 output of the broker
 BROKER_OUT="$RUN_DIR/broker.out"     # JVM stdout/stderr (crashes, GC errors)
 TOOLS_LOG="$RUN_DIR/tools.log"       # log4j2 output of the CLI tools we run
 MARKER="-Driskwire.kafka.run=$RUN_DIR"
+TLS_DIR="$RUN_DIR/tls"               # throwaway CA and broker certificate (secured mode)
+SECRETS_DIR="$RUN_DIR/secrets"       # SCRAM passwords of admin and riskwire (secured mode)
+SASL_MECHANISM=SCRAM-SHA-512
 FRESHLY_FORMATTED=0
 
 log() { echo "[kafka] $*"; }
@@ -50,7 +65,21 @@ validate_settings() {
     [[ "${!n}" =~ ^[0-9]+$ ]] || die 1 "$n must be a number (got '${!n}')"
   done
   [[ "$KAFKA_PORT" != "$KAFKA_CONTROLLER_PORT" ]] || die 1 "KAFKA_PORT and KAFKA_CONTROLLER_PORT must differ"
+  [[ "$KAFKA_SECURITY" == plaintext || "$KAFKA_SECURITY" == sasl_ssl ]] \
+    || die 1 "KAFKA_SECURITY must be plaintext or sasl_ssl (got '$KAFKA_SECURITY')"
+  if [[ "$KAFKA_SECURITY" == sasl_ssl ]]; then
+    (( KAFKA_MAJOR > 3 )) || [[ "$KAFKA_VERSION" =~ ^3\.([5-9]|[1-9][0-9])\. ]] \
+      || die 1 "KAFKA_SECURITY=sasl_ssl needs Kafka 3.5 or newer (SCRAM users at format time); got $KAFKA_VERSION"
+    local t
+    for t in TOPIC_LOGIN TOPIC_TRANSACTION TOPIC_DECISIONS TOPIC_DLQ KAFKA_GROUP_ID; do
+      [[ "${!t}" =~ ^[A-Za-z0-9._-]+$ ]] || die 1 "$t must be a topic/group name (got '${!t}')"
+    done
+    [[ "$KAFKA_CREATE_TOPICS" =~ ^(true|false|1|0|yes|no|on|off)$ ]] || die 1 "KAFKA_CREATE_TOPICS must be true or false (got '$KAFKA_CREATE_TOPICS')"
+  fi
 }
+
+secured() { [[ "$KAFKA_SECURITY" == sasl_ssl ]]; }
+is_true() { [[ "$1" =~ ^(true|1|yes|on)$ ]]; }
 
 missing_tool() {
   err "$1 is required but was not found on PATH."
@@ -189,10 +218,19 @@ appender.file.layout.pattern = [%d] %p %m (%c)%n
 rootLogger.level = WARN
 rootLogger.appenderRef.file.ref = FILE
 EOF
-  cat >"$RUN_DIR/client.properties" <<EOF
-request.timeout.ms=5000
-default.api.timeout.ms=10000
-EOF
+  {
+    echo "request.timeout.ms=5000"
+    echo "default.api.timeout.ms=10000"
+    if secured; then
+      # the tools (readiness probe, warm-up, topics, ACLs) connect as the super user
+      echo "security.protocol=SASL_SSL"
+      echo "sasl.mechanism=$SASL_MECHANISM"
+      echo "sasl.jaas.config=$(jaas_line admin)"
+      echo "ssl.truststore.type=PEM"
+      echo "ssl.truststore.location=$TLS_DIR/ca.crt"
+    fi
+  } >"$RUN_DIR/client.properties"
+  chmod 600 "$RUN_DIR/client.properties"
 }
 
 run_tool() {  # run_tool [timeout-seconds] MAIN_CLASS args...
@@ -222,6 +260,115 @@ probe() {
   out="$(run_tool 30 "$(api_versions_class)" \
         --bootstrap-server "$HOST:$KAFKA_PORT" --command-config "$RUN_DIR/client.properties" 2>&1)" || return 1
   grep -q "(id: 1 " <<<"$out"
+}
+
+# -------------------------------------------------------- secured mode ----
+
+password_of() { cat "$SECRETS_DIR/$1.password"; }
+jaas_line() { echo "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"$1\" password=\"$(password_of "$1")\";"; }
+
+# A throwaway CA and a broker certificate for 127.0.0.1 / localhost, made once per run dir.
+ensure_certificates() {
+  [[ -f "$TLS_DIR/ca.crt" && -f "$TLS_DIR/broker.p12" ]] && return 0
+  command -v openssl >/dev/null 2>&1 || die 2 "openssl is required for KAFKA_SECURITY=sasl_ssl (apt-get install -y openssl)"
+  log "generating a throwaway CA and broker certificate in $TLS_DIR"
+  rm -rf "$TLS_DIR"; mkdir -p "$TLS_DIR"; chmod 700 "$TLS_DIR"
+  local out
+  if ! out="$( {
+      openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=riskwire test CA $KAFKA_PORT" \
+        -keyout "$TLS_DIR/ca.key" -out "$TLS_DIR/ca.crt" \
+        -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign &&
+      openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$TLS_DIR/broker.key" -out "$TLS_DIR/broker.csr" &&
+      printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n' >"$TLS_DIR/broker.ext" &&
+      openssl x509 -req -in "$TLS_DIR/broker.csr" -CA "$TLS_DIR/ca.crt" -CAkey "$TLS_DIR/ca.key" -CAcreateserial \
+        -days 30 -extfile "$TLS_DIR/broker.ext" -out "$TLS_DIR/broker.crt" &&
+      openssl pkcs12 -export -name broker -in "$TLS_DIR/broker.crt" -inkey "$TLS_DIR/broker.key" \
+        -certfile "$TLS_DIR/ca.crt" -passout "pass:$(password_of keystore)" -out "$TLS_DIR/broker.p12"
+    } 2>&1)"; then
+    err "certificate generation failed:"; printf '%s\n' "$out" | sed 's/^/[kafka]   /' >&2
+    rm -rf "$TLS_DIR"; exit 1
+  fi
+  chmod 600 "$TLS_DIR"/*.key "$TLS_DIR/broker.p12"
+}
+
+# Random passwords for admin, riskwire and the keystore; kept with the data they were formatted into.
+ensure_passwords() {
+  mkdir -p "$SECRETS_DIR"; chmod 700 "$SECRETS_DIR"
+  local u
+  for u in admin riskwire keystore; do
+    if [[ ! -s "$SECRETS_DIR/$u.password" ]]; then
+      (umask 077; head -c 18 /dev/urandom | base64 | tr '+/' '-_' >"$SECRETS_DIR/$u.password")
+    fi
+  done
+}
+
+secured_server_properties() {
+  echo "listeners=CLIENT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT"
+  echo "advertised.listeners=CLIENT://$HOST:$KAFKA_PORT"
+  echo "controller.listener.names=CONTROLLER"
+  # clients reach the broker only through SASL_SSL; the controller listener stays PLAINTEXT on loopback
+  echo "listener.security.protocol.map=CLIENT:SASL_SSL,CONTROLLER:PLAINTEXT"
+  echo "inter.broker.listener.name=CLIENT"
+  echo "sasl.enabled.mechanisms=$SASL_MECHANISM"
+  echo "sasl.mechanism.inter.broker.protocol=$SASL_MECHANISM"
+  echo "listener.name.client.scram-sha-512.sasl.jaas.config=$(jaas_line admin)"
+  echo "ssl.keystore.type=PKCS12"
+  echo "ssl.keystore.location=$TLS_DIR/broker.p12"
+  echo "ssl.keystore.password=$(password_of keystore)"
+  echo "ssl.key.password=$(password_of keystore)"
+  echo "ssl.truststore.type=PEM"
+  echo "ssl.truststore.location=$TLS_DIR/ca.crt"
+  echo "ssl.endpoint.identification.algorithm=https"
+  echo "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer"
+  echo "allow.everyone.if.no.acl.found=false"
+  # admin is the operator; ANONYMOUS is the broker itself on the loopback-only PLAINTEXT controller listener
+  echo "super.users=User:admin;User:ANONYMOUS"
+}
+
+acl() {  # acl PRINCIPAL_NAME --operation X ... --topic T ... [--group G]
+  local user="$1"; shift
+  run_tool 60 org.apache.kafka.tools.AclCommand --bootstrap-server "$HOST:$KAFKA_PORT" \
+    --command-config "$RUN_DIR/client.properties" --add --allow-principal "User:$user" --allow-host '*' "$@" >/dev/null \
+    || die 1 "could not add ACLs for $user ($*); see $TOOLS_LOG"
+}
+
+# Exactly what riskwire needs: read its input topics as its group, write decisions and dead letters,
+# create those topics only when KAFKA_CREATE_TOPICS is on (else the script creates them as admin).
+apply_riskwire_acls() {
+  log "ACLs for User:riskwire: READ $TOPIC_LOGIN, $TOPIC_TRANSACTION and group $KAFKA_GROUP_ID; WRITE $TOPIC_DECISIONS, $TOPIC_DLQ"
+  acl riskwire --operation Read --operation Describe --topic "$TOPIC_LOGIN" --topic "$TOPIC_TRANSACTION" --group "$KAFKA_GROUP_ID"
+  acl riskwire --operation Write --operation Describe --topic "$TOPIC_DECISIONS" --topic "$TOPIC_DLQ"
+  if is_true "$KAFKA_CREATE_TOPICS"; then
+    log "ACLs for User:riskwire: CREATE its four topics (KAFKA_CREATE_TOPICS=$KAFKA_CREATE_TOPICS)"
+    acl riskwire --operation Create --topic "$TOPIC_LOGIN" --topic "$TOPIC_TRANSACTION" --topic "$TOPIC_DECISIONS" --topic "$TOPIC_DLQ"
+  else
+    local t
+    for t in "$TOPIC_LOGIN" "$TOPIC_TRANSACTION" "$TOPIC_DECISIONS" "$TOPIC_DLQ"; do
+      run_tool 60 org.apache.kafka.tools.TopicCommand --bootstrap-server "$HOST:$KAFKA_PORT" \
+        --command-config "$RUN_DIR/client.properties" \
+        --create --if-not-exists --topic "$t" --partitions "$KAFKA_NUM_PARTITIONS" --replication-factor 1 >/dev/null \
+        || die 1 "could not create topic $t; see $TOOLS_LOG"
+    done
+    log "created $TOPIC_LOGIN, $TOPIC_TRANSACTION, $TOPIC_DECISIONS, $TOPIC_DLQ as admin (KAFKA_CREATE_TOPICS=$KAFKA_CREATE_TOPICS: no CREATE for riskwire)"
+  fi
+}
+
+cmd_client_env() {
+  local user="${1:-riskwire}"
+  [[ "$user" == riskwire || "$user" == admin ]] || die 1 "usage: kafka.sh client-env [riskwire|admin]"
+  validate_settings
+  echo "KAFKA_BROKERS=$HOST:$KAFKA_PORT"
+  if [[ "$(state_get security)" != sasl_ssl ]]; then
+    echo "KAFKA_SSL=false"
+    echo "KAFKA_SASL_MECHANISM=none"
+    return 0
+  fi
+  [[ -s "$SECRETS_DIR/$user.password" && -f "$TLS_DIR/ca.crt" ]] || die 1 "no secured broker was set up on port $KAFKA_PORT; run KAFKA_SECURITY=sasl_ssl kafka.sh start"
+  echo "KAFKA_SSL=true"
+  echo "KAFKA_SSL_CA_FILE=$TLS_DIR/ca.crt"
+  echo "KAFKA_SASL_MECHANISM=scram-sha-512"
+  echo "KAFKA_SASL_USERNAME=$user"
+  echo "KAFKA_SASL_PASSWORD=$(password_of "$user")"
 }
 
 # ------------------------------------------------------------- process ----
@@ -279,11 +426,15 @@ write_server_properties() {
     echo "process.roles=broker,controller"
     echo "node.id=1"
     echo "controller.quorum.voters=1@$HOST:$KAFKA_CONTROLLER_PORT"
-    echo "listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT"
-    echo "advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT"
-    echo "controller.listener.names=CONTROLLER"
-    echo "inter.broker.listener.name=PLAINTEXT"
-    echo "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"
+    if secured; then
+      secured_server_properties
+    else
+      echo "listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT"
+      echo "advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT"
+      echo "controller.listener.names=CONTROLLER"
+      echo "inter.broker.listener.name=PLAINTEXT"
+      echo "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"
+    fi
     echo "log.dirs=$DATA_DIR"
     echo "num.partitions=$KAFKA_NUM_PARTITIONS"
     echo "default.replication.factor=1"
@@ -305,6 +456,7 @@ write_server_properties() {
       printf '%s\n' "$KAFKA_EXTRA_CONFIG" | tr ';' '\n' | sed 's/^[[:space:]]*//;/^$/d'
     fi
   } >"$f"
+  chmod 600 "$f"
 
   cat >"$RUN_DIR/log4j2.properties" <<EOF
 # Generated by scripts/kafka/kafka.sh: broker logging to $BROKER_LOG
@@ -347,24 +499,31 @@ random_cluster_id() {
 }
 
 format_storage() {
-  local formatted_version formatted_cport
+  local formatted_version formatted_cport formatted_security
   formatted_version="$(state_get version)"
   formatted_cport="$(state_get controller_port)"
+  formatted_security="$(state_get security)"
   if [[ -f "$DATA_DIR/meta.properties" ]]; then
-    if [[ "$formatted_version" == "$KAFKA_VERSION" && "$formatted_cport" == "$KAFKA_CONTROLLER_PORT" ]]; then
+    if [[ "$formatted_version" == "$KAFKA_VERSION" && "$formatted_cport" == "$KAFKA_CONTROLLER_PORT" \
+          && "${formatted_security:-plaintext}" == "$KAFKA_SECURITY" ]]; then
       return 0
     fi
-    log "data dir was formatted for Kafka ${formatted_version:-?} / controller port ${formatted_cport:-?}; wiping it for $KAFKA_VERSION / $KAFKA_CONTROLLER_PORT"
+    log "data dir was formatted for Kafka ${formatted_version:-?} / controller port ${formatted_cport:-?} / ${formatted_security:-plaintext}; wiping it for $KAFKA_VERSION / $KAFKA_CONTROLLER_PORT / $KAFKA_SECURITY"
   fi
   rm -rf "$DATA_DIR" "$STATE_FILE"
   mkdir -p "$DATA_DIR"
-  local id out; id="$(random_cluster_id)"
-  log "formatting storage (cluster id $id)"
-  if ! out="$(run_tool kafka.tools.StorageTool format -t "$id" -c "$RUN_DIR/server.properties" 2>&1)"; then
-    err "formatting failed:"; printf '%s\n' "$out" | sed 's/^/[kafka]   /' >&2
+  local id out scram=(); id="$(random_cluster_id)"
+  if secured; then
+    # SCRAM users go into the metadata log at format time, so they exist before the first client connects
+    scram=(--add-scram "$SASL_MECHANISM=[name=admin,password=$(password_of admin)]"
+           --add-scram "$SASL_MECHANISM=[name=riskwire,password=$(password_of riskwire)]")
+  fi
+  log "formatting storage (cluster id $id${scram[*]:+, SCRAM-SHA-512 users admin and riskwire})"
+  if ! out="$(run_tool kafka.tools.StorageTool format -t "$id" -c "$RUN_DIR/server.properties" ${scram[@]+"${scram[@]}"} 2>&1)"; then
+    err "formatting failed:"; printf '%s\n' "$out" | sed -e 's/password=[^],]*/password=***/g' -e 's/^/[kafka]   /' >&2
     exit 1
   fi
-  printf 'version=%s\ncontroller_port=%s\ncluster_id=%s\n' "$KAFKA_VERSION" "$KAFKA_CONTROLLER_PORT" "$id" >"$STATE_FILE"
+  printf 'version=%s\ncontroller_port=%s\ncluster_id=%s\nsecurity=%s\n' "$KAFKA_VERSION" "$KAFKA_CONTROLLER_PORT" "$id" "$KAFKA_SECURITY" >"$STATE_FILE"
   FRESHLY_FORMATTED=1
 }
 
@@ -410,6 +569,10 @@ cmd_start() {
     if [[ "$running_version" != "$KAFKA_VERSION" ]]; then
       die 1 "a Kafka ${running_version:-?} broker is already running on $HOST:$KAFKA_PORT (pid $pid), $KAFKA_VERSION was asked for: run 'stop' first"
     fi
+    local running_security; running_security="$(state_get security)"
+    if [[ "${running_security:-plaintext}" != "$KAFKA_SECURITY" ]]; then
+      die 1 "a ${running_security:-plaintext} broker is already running on $HOST:$KAFKA_PORT (pid $pid), KAFKA_SECURITY=$KAFKA_SECURITY was asked for: run 'stop' first"
+    fi
     if probe; then
       log "already running (pid $pid) on $HOST:$KAFKA_PORT, version $KAFKA_VERSION"
       return 0
@@ -430,6 +593,12 @@ cmd_start() {
   fetch
   local t0=$SECONDS
   mkdir -p "$RUN_DIR"
+  if secured; then
+    # a fresh data dir gets fresh users: new passwords, and certificates made with them
+    if [[ ! -f "$DATA_DIR/meta.properties" || "$(state_get security)" != sasl_ssl ]]; then rm -rf "$SECRETS_DIR" "$TLS_DIR"; fi
+    ensure_passwords
+    ensure_certificates
+  fi
   write_server_properties
   format_storage
 
@@ -454,7 +623,9 @@ cmd_start() {
   log "waiting for the broker (pid $pid) to serve requests (up to ${KAFKA_START_TIMEOUT}s)"
   wait_ready "$pid"
   if (( FRESHLY_FORMATTED )); then warm_up_group_coordinator; fi
-  log "ready (pid $pid) on $HOST:$KAFKA_PORT, version $KAFKA_VERSION, in $((SECONDS - t0))s; log: $BROKER_LOG"
+  if secured; then apply_riskwire_acls; fi
+  log "ready (pid $pid) on $HOST:$KAFKA_PORT ($KAFKA_SECURITY), version $KAFKA_VERSION, in $((SECONDS - t0))s; log: $BROKER_LOG"
+  if secured; then log "client settings: bash $0 client-env [riskwire|admin]"; fi
 }
 
 cmd_stop() {
@@ -484,7 +655,7 @@ cmd_stop() {
   fi
   rm -f "$PID_FILE"
   if (( clean )); then
-    rm -rf "$DATA_DIR" "$STATE_FILE"
+    rm -rf "$DATA_DIR" "$STATE_FILE" "$SECRETS_DIR" "$TLS_DIR"
     log "removed data dir $DATA_DIR"
   fi
 }
@@ -541,9 +712,10 @@ usage: $(basename "$0") COMMAND
   topics-create NAME PARTITIONS  create a topic (replication factor 1) if it does not exist
   topics-list                    list topics
   logs                           print the last 100 lines of the broker log
+  client-env [riskwire|admin]    print NAME=value lines a riskwire client needs to connect as that user
 settings (environment): KAFKA_VERSION=$KAFKA_VERSION KAFKA_PORT=$KAFKA_PORT KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT
   KAFKA_NUM_PARTITIONS=$KAFKA_NUM_PARTITIONS KAFKA_HEAP_OPTS="$KAFKA_HEAP_OPTS" KAFKA_START_TIMEOUT=$KAFKA_START_TIMEOUT
-  RISKWIRE_CACHE_DIR=$RISKWIRE_CACHE_DIR (see scripts/kafka/README.md)
+  KAFKA_SECURITY=$KAFKA_SECURITY (plaintext|sasl_ssl) RISKWIRE_CACHE_DIR=$RISKWIRE_CACHE_DIR (see scripts/kafka/README.md)
 EOF
 }
 
@@ -558,6 +730,7 @@ main() {
     topics-create) cmd_topics_create "$@" ;;
     topics-list) cmd_topics_list "$@" ;;
     logs) validate_settings; tail -n 100 "$BROKER_LOG" ;;
+    client-env) cmd_client_env "$@" ;;
     -h|--help|help) usage ;;
     *) usage >&2; exit 64 ;;
   esac

@@ -1,6 +1,7 @@
 import type { FactoryProvider } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
+import { createRedisClient } from '../common/redis-client.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 
@@ -72,7 +73,7 @@ export const apiStateStoreProvider: FactoryProvider<ApiStateStore> = {
   inject: [APP_CONFIG],
   useFactory: (config: AppConfig) => {
     if (!config.store.redisUrl) return new MemoryApiStateStore(config.store.maxEntries);
-    const redis = new Redis(config.store.redisUrl, { maxRetriesPerRequest: 2 });
+    const redis = createRedisClient({ ...config.store, redisUrl: config.store.redisUrl }, 'API state', { maxRetriesPerRequest: 2 });
     // ioredis reconnects by itself; without a listener an 'error' event would crash the process.
     redis.on('error', () => undefined);
     return new RedisApiStateStore(redis);

@@ -1,4 +1,5 @@
 import { maskPhoneNumber } from '../signals/mask-phone-number.js';
+import { redactRedisUrlsIn } from './redis-url.js';
 
 /**
  * Phone numbers in free text: `+` (or `%2B` in a URL, or the `00` international prefix) and 7-15 digits, which
@@ -40,6 +41,9 @@ export const REDACTED_LOG_PATHS = [
   ...PHONE_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
   'err.message',
   'err.stack',
+  // ioredis errors carry the failed command: AUTH's password, or a stored decision
+  'err.command.args',
+  '*.err.command.args',
 ];
 
 /** What maskPhoneNumber leaves: at most the first two and the last four digits. */
@@ -60,8 +64,10 @@ export function maskPhoneValue(value: unknown): string {
 export function censorLogValue(value: unknown, path: (string | symbol)[]): unknown {
   const key = String(path[path.length - 1]);
   if (SECRET_KEYS.has(key)) return '[redacted]';
+  // a failed Redis command's arguments: AUTH's password, or a stored decision
+  if (key === 'args' && String(path[path.length - 2]) === 'command') return '[redacted]';
   if (PHONE_KEYS.includes(key)) return maskPhoneValue(value);
-  return typeof value === 'string' ? maskPhoneNumbersInText(value) : value;
+  return typeof value === 'string' ? redactRedisUrlsIn(maskPhoneNumbersInText(value)) : value;
 }
 
 const MAX_DEPTH = 8;
@@ -72,7 +78,7 @@ const MAX_DEPTH = 8;
  * request, an Error) are left to their serializers and to the redact paths above.
  */
 export function maskLogObject<T>(value: T, depth = 0): T {
-  if (typeof value === 'string') return maskPhoneNumbersInText(value) as T;
+  if (typeof value === 'string') return redactRedisUrlsIn(maskPhoneNumbersInText(value)) as T;
   if (depth >= MAX_DEPTH || typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map((item: unknown) => maskLogObject(item, depth + 1)) as T;
   const proto = Object.getPrototypeOf(value) as unknown;
@@ -90,7 +96,7 @@ export const PINO_PRIVACY_OPTIONS = {
   formatters: { log: (object: Record<string, unknown>) => maskLogObject(object) },
   hooks: {
     logMethod(this: unknown, args: unknown[], method: (...args: unknown[]) => void) {
-      method.apply(this, args.map((a) => (typeof a === 'string' ? maskPhoneNumbersInText(a) : a)));
+      method.apply(this, args.map((a) => (typeof a === 'string' ? redactRedisUrlsIn(maskPhoneNumbersInText(a)) : a)));
     },
   },
 };

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { redactRedisUrl } from '../common/redis-url.js';
+import { resolveKafkaSecurity, resolveRedisSecurity, type KafkaSecurity, type RedisSecurity, type SecurityProblem } from './connection-security.js';
 import { EnvironmentSchema } from './environment.schema.js';
 import { startupProblems } from './production-guard.js';
 
@@ -18,6 +20,8 @@ export interface AppConfig {
     processingRetries: number;
     createTopics: boolean;
     topicPartitions: number;
+    /** TLS and SASL (KAFKA_SSL*, KAFKA_SASL_*) */
+    security: KafkaSecurity;
   };
   signals: {
     baseUrl: string;
@@ -46,7 +50,7 @@ export interface AppConfig {
     /** async assessments with callbackUrl (CALLBACKS) */
     callbacks: 'enabled' | 'disabled';
   };
-  store: { redisUrl?: string; retentionSeconds: number; maxEntries: number };
+  store: { redisUrl?: string; retentionSeconds: number; maxEntries: number; redisSecurity: RedisSecurity };
   decisions: { idSecret?: string };
   tenancy: { kafkaTenant: string };
   log: { level: string };
@@ -67,6 +71,15 @@ export class ConfigError extends Error {
   }
 }
 
+// Variables whose value never goes into an error message (they may be passwords or keys).
+const SECRET_VARIABLE = /PASSWORD|SECRET|API_KEY/;
+
+function shown(variable: string, value: string | undefined): string {
+  if (value === undefined) return '""';
+  if (variable === 'REDIS_URL') return JSON.stringify(redactRedisUrl(value));
+  return SECRET_VARIABLE.test(variable) ? '(value hidden)' : JSON.stringify(value);
+}
+
 /**
  * Validates the environment once and groups it; throws ConfigError naming every bad variable, and, with
  * RISKWIRE_ENV=production, every setting that would leave the service open (production-guard.ts).
@@ -83,7 +96,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
   const known = Object.keys(new EnvironmentSchema());
   const relevant: Record<string, string> = {};
-  for (const key of [...known, 'POLICY_FILE', 'HIGH_VALUE_THRESHOLD', 'API_KEYS', 'API_KEYS_FILE', 'REDIS_URL', 'CALLBACK_SIGNING_SECRET', 'DECISION_ID_SECRET']) {
+  const optional = ['POLICY_FILE', 'HIGH_VALUE_THRESHOLD', 'API_KEYS', 'API_KEYS_FILE', 'REDIS_URL', 'CALLBACK_SIGNING_SECRET', 'DECISION_ID_SECRET'];
+  // --- Kafka and Redis connection security
+  optional.push('KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_SASL_PASSWORD_FILE');
+  optional.push('REDIS_PASSWORD_FILE', 'REDIS_TLS_CA_FILE');
+  for (const key of [...known, ...optional]) {
     const value = env[key];
     if (value !== undefined && value !== '') relevant[key] = value;
   }
@@ -93,10 +110,14 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
     throw new ConfigError(
       errors.map((err) => ({
         variable: err.property,
-        message: `${Object.values(err.constraints ?? {}).join(', ')} (got ${JSON.stringify(relevant[err.property] ?? '')})`,
+        message: `${Object.values(err.constraints ?? {}).join(', ')} (got ${shown(err.property, relevant[err.property])})`,
       })),
     );
   }
+  const securityProblems: SecurityProblem[] = [];
+  const kafkaSecurity = resolveKafkaSecurity(e, securityProblems);
+  const redisSecurity = resolveRedisSecurity(e, securityProblems);
+  if (securityProblems.length > 0) throw new ConfigError(securityProblems);
   return {
     env: e.RISKWIRE_ENV as AppConfig['env'],
     kafka: {
@@ -111,6 +132,7 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
       processingRetries: e.PROCESSING_RETRIES,
       createTopics: e.KAFKA_CREATE_TOPICS,
       topicPartitions: e.KAFKA_TOPIC_PARTITIONS,
+      security: kafkaSecurity,
     },
     signals: {
       baseUrl: e.SIGNALS_BASE_URL.replace(/\/+$/, ''),
@@ -137,7 +159,7 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
       auth: e.API_AUTH as AppConfig['api']['auth'],
       callbacks: e.CALLBACKS as AppConfig['api']['callbacks'],
     },
-    store: { redisUrl: e.REDIS_URL, retentionSeconds: e.DECISION_RETENTION_SECONDS, maxEntries: e.DECISION_STORE_MAX_ENTRIES },
+    store: { redisUrl: e.REDIS_URL, retentionSeconds: e.DECISION_RETENTION_SECONDS, maxEntries: e.DECISION_STORE_MAX_ENTRIES, redisSecurity },
     decisions: { idSecret: e.DECISION_ID_SECRET },
     tenancy: { kafkaTenant: e.KAFKA_TENANT },
     log: { level: e.LOG_LEVEL },

@@ -36,6 +36,16 @@ export class EnvironmentSchema {
   @Transform(toBool) @IsBoolean() KAFKA_CREATE_TOPICS = true;
   @Transform(toInt) @IsInt() @Min(1) @Max(1000) KAFKA_TOPIC_PARTITIONS = 6;
 
+  // --- Kafka security: TLS and SASL (cross-checked and files read in connection-security.ts)
+  @Transform(toBool) @IsBoolean() KAFKA_SSL = false;
+  @IsOptional() @IsString() KAFKA_SSL_CA_FILE?: string;
+  @IsOptional() @IsString() KAFKA_SSL_CERT_FILE?: string;
+  @IsOptional() @IsString() KAFKA_SSL_KEY_FILE?: string;
+  @IsIn(['none', 'plain', 'scram-sha-256', 'scram-sha-512']) KAFKA_SASL_MECHANISM = 'none';
+  @IsOptional() @IsString() KAFKA_SASL_USERNAME?: string;
+  @IsOptional() @IsString() KAFKA_SASL_PASSWORD?: string;
+  @IsOptional() @IsString() KAFKA_SASL_PASSWORD_FILE?: string;
+
   // --- Network Signals upstream
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   SIGNALS_BASE_URL = 'http://127.0.0.1:8090/network-signal/v1';
@@ -68,6 +78,10 @@ export class EnvironmentSchema {
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['redis', 'rediss'] }) REDIS_URL?: string;
   @Transform(toInt) @IsInt() @Min(60) DECISION_RETENTION_SECONDS = 86400;
   @Transform(toInt) @IsInt() @Min(100) DECISION_STORE_MAX_ENTRIES = 50000;
+
+  // --- Redis connection security: a password kept out of REDIS_URL, the CA of a rediss:// server
+  @IsOptional() @IsString() REDIS_PASSWORD_FILE?: string;
+  @IsOptional() @IsString() REDIS_TLS_CA_FILE?: string;
 
   // --- Deployment: 'production' fails closed (src/config is the only place that decides what that requires)
   @IsIn(['development', 'production']) RISKWIRE_ENV = 'development';

@@ -1,6 +1,6 @@
 import type { FactoryProvider } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { createRedisClient, redisErrorMessage } from '../common/redis-client.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { DECISION_STORE, type DecisionStore } from './decision-store.js';
@@ -11,10 +11,10 @@ import { RedisDecisionStore } from './redis-decision-store.js';
 export function createDecisionStore(config: AppConfig): DecisionStore {
   const { redisUrl, retentionSeconds, maxEntries } = config.store;
   if (!redisUrl) return new MemoryDecisionStore({ maxEntries, retentionSeconds });
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
+  const redis = createRedisClient({ ...config.store, redisUrl }, 'decision store', { maxRetriesPerRequest: 2 });
   const logger = new Logger('RedisDecisionStore');
   // ioredis reconnects by itself; without a listener an 'error' event would crash the process.
-  redis.on('error', (err: Error) => logger.warn(`redis: ${err.message}`));
+  redis.on('error', (err: Error) => logger.warn(`redis: ${redisErrorMessage(err)}`));
   return new RedisDecisionStore(redis, { retentionSeconds });
 }
 

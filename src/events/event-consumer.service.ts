@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { BatchingProducer } from '../kafka/batching-producer.js';
 import { KafkaBatchConsumer } from '../kafka/kafka-batch-consumer.js';
 import { KAFKA } from '../kafka/kafka.module.js';
+import { preflightKafka } from '../kafka/kafka-preflight.js';
 import { ensureTopics } from '../kafka/topic-admin.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { EventPipeline } from './event-pipeline.js';
@@ -39,6 +40,7 @@ export class EventConsumerService implements OnApplicationBootstrap, BeforeAppli
 
   async onApplicationBootstrap(): Promise<void> {
     const { topics } = this.config.kafka;
+    await preflightKafka(this.config); // a wrong password or a missing ACL stops the start, naming the cause
     if (this.config.kafka.createTopics) {
       await ensureTopics(this.kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], this.config.kafka.topicPartitions);
     }

@@ -11,7 +11,7 @@ export const KAFKA = Symbol('KAFKA');
 @Global()
 @Module({
   providers: [
-    { provide: KAFKA, inject: [APP_CONFIG], useFactory: (c: AppConfig) => createKafka({ brokers: c.kafka.brokers, clientId: c.kafka.clientId }) },
+    { provide: KAFKA, inject: [APP_CONFIG], useFactory: (c: AppConfig) => createKafka({ brokers: c.kafka.brokers, clientId: c.kafka.clientId, security: c.kafka.security }) },
     { provide: BatchingProducer, inject: [KAFKA], useFactory: (kafka: Kafka) => new BatchingProducer(kafka) },
   ],
   exports: [KAFKA, BatchingProducer],

@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { Redis as RedisClient, type Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedisClient, redisErrorMessage, type RedisConnection } from '../common/redis-client.js';
+import type { AppConfig } from '../config/app-config.js';
 import { LRUCache } from 'lru-cache';
 import type { CacheableSignalResult } from './signal-cache-policy.js';
 
@@ -100,7 +102,7 @@ export class RedisSignalCache implements SignalCache {
   private failed(operation: string, error: unknown): void {
     if (this.failing) return;
     this.failing = true;
-    this.logger.warn(`Redis signal cache ${operation} failed, serving misses until it recovers: ${(error as Error).message}`);
+    this.logger.warn(`Redis signal cache ${operation} failed, serving misses until it recovers: ${redisErrorMessage(error)}`);
   }
 
   private recovered(): void {
@@ -111,8 +113,8 @@ export class RedisSignalCache implements SignalCache {
 }
 
 /** A Redis connection tuned for a cache: fail fast (short command timeout, no offline queue) and keep reconnecting. */
-export function createRedisForSignalCache(redisUrl: string): Redis {
-  const redis = new RedisClient(redisUrl, {
+export function createRedisForSignalCache(connection: RedisConnection): Redis {
+  const redis = createRedisClient(connection, 'signal cache', {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     commandTimeout: 250,
@@ -127,11 +129,12 @@ export function createRedisForSignalCache(redisUrl: string): Redis {
 /** SIGNAL_CACHE decides; 'redis' without REDIS_URL falls back to memory rather than refusing to start. */
 export function createSignalCache(
   settings: { cache: 'memory' | 'redis' | 'off'; cacheMaxEntries: number },
-  redisUrl?: string,
+  store?: string | Pick<AppConfig['store'], 'redisUrl' | 'redisSecurity'>,
 ): SignalCache {
   if (settings.cache === 'off') return new NoSignalCache();
   if (settings.cache === 'redis') {
-    if (redisUrl) return new RedisSignalCache(createRedisForSignalCache(redisUrl));
+    const connection = typeof store === 'string' ? store : store?.redisUrl ? { redisUrl: store.redisUrl, redisSecurity: store.redisSecurity } : undefined;
+    if (connection) return new RedisSignalCache(createRedisForSignalCache(connection));
     new Logger('SignalCache').warn('SIGNAL_CACHE=redis but REDIS_URL is not set: using the in-process cache');
   }
   return new InMemorySignalCache(settings.cacheMaxEntries);

@@ -18,7 +18,7 @@ import { NETWORK_SIGNALS_CLIENT, SIGNAL_CACHE, SIGNALS_SETTINGS } from './signal
     {
       provide: SIGNAL_CACHE,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): SignalCache => createSignalCache(config.signals, config.store.redisUrl),
+      useFactory: (config: AppConfig): SignalCache => createSignalCache(config.signals, config.store),
     },
     { provide: SIGNALS_SETTINGS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => signalsSettingsFrom(config.signals) },
     SignalsService,

@@ -291,3 +291,99 @@ describe('Helm chart helm/riskwire', () => {
     expect(documented.filter((p) => get(values, p) === undefined)).toEqual([]);
   });
 });
+
+// --- secured Kafka (TLS and SASL from existing Secrets, the KEDA trigger with the same credentials)
+describe('Helm chart helm/riskwire against a SASL_SSL cluster', () => {
+  const SECURED = `${CHART}/ci/secured-kafka-values.yaml`;
+  let helm: string;
+  let docs: Yaml[];
+  const template = (...args: string[]) => run(helm, ['template', 'rw', CHART, '--namespace', 'risk', '--kube-version', '1.30.0', ...args]);
+  const deployment = (rendered: Yaml[]) => rendered.find((d) => d.kind === 'Deployment') as unknown as Deployment;
+  const envOf = (rendered: Yaml[]) => Object.fromEntries((deployment(rendered).spec.template.spec.containers[0]?.env ?? []).map((e) => [e.name, e]));
+
+  beforeAll(() => {
+    helm = findTool('helm');
+    docs = parseYamlStream(runOk(helm, ['template', 'rw', CHART, '--namespace', 'risk', '--kube-version', '1.30.0', '-f', SECURED]));
+  });
+
+  it('helm lint --strict passes with the secured values', () => {
+    const result = run(helm, ['lint', '--strict', CHART, '-f', SECURED]);
+    expect({ ok: result.ok, output: result.ok ? '' : result.stdout + result.stderr }).toEqual({ ok: true, output: '' });
+  });
+
+  it('passes TLS and SASL as the service variables: files for the CA, certificate, key and password, the username by secretKeyRef', () => {
+    const env = envOf(docs);
+    expect(env.KAFKA_SSL).toEqual({ name: 'KAFKA_SSL', value: 'true' });
+    expect(env.KAFKA_SSL_CA_FILE?.value).toBe('/etc/riskwire/kafka-tls/ca.crt');
+    expect(env.KAFKA_SSL_CERT_FILE?.value).toBe('/etc/riskwire/kafka-tls/tls.crt');
+    expect(env.KAFKA_SSL_KEY_FILE?.value).toBe('/etc/riskwire/kafka-tls/tls.key');
+    expect(env.KAFKA_SASL_MECHANISM?.value).toBe('scram-sha-512');
+    expect(env.KAFKA_SASL_USERNAME?.valueFrom).toEqual({ secretKeyRef: { name: 'riskwire-kafka-sasl', key: 'username' } });
+    expect(env.KAFKA_SASL_PASSWORD_FILE?.value).toBe('/etc/riskwire/kafka-sasl/password');
+    // the password never travels as an env value
+    expect(env.KAFKA_SASL_PASSWORD).toBeUndefined();
+  });
+
+  it('mounts the Secrets read-only, with only the keys the service reads, and nothing writable', () => {
+    const pod = deployment(docs).spec.template.spec;
+    const mounts = pod.containers[0]?.volumeMounts ?? [];
+    expect(mounts.filter((m) => m.name.startsWith('kafka-'))).toEqual([
+      { name: 'kafka-tls', mountPath: '/etc/riskwire/kafka-tls', readOnly: true },
+      { name: 'kafka-sasl', mountPath: '/etc/riskwire/kafka-sasl', readOnly: true },
+    ]);
+    const volumes = Object.fromEntries((pod.volumes ?? []).map((v) => [v.name, v as unknown as { secret?: Yaml }]));
+    expect(volumes['kafka-tls']?.secret).toEqual({
+      secretName: 'riskwire-kafka-tls',
+      defaultMode: 0o440,
+      items: [
+        { key: 'ca.crt', path: 'ca.crt' },
+        { key: 'tls.crt', path: 'tls.crt' },
+        { key: 'tls.key', path: 'tls.key' },
+      ],
+    });
+    expect(volumes['kafka-sasl']?.secret).toEqual({ secretName: 'riskwire-kafka-sasl', defaultMode: 0o440, items: [{ key: 'password', path: 'password' }] });
+  });
+
+  it('mounts the CA of a rediss:// Redis and points REDIS_TLS_CA_FILE at it', () => {
+    const pod = deployment(docs).spec.template.spec;
+    expect(envOf(docs).REDIS_TLS_CA_FILE?.value).toBe('/etc/riskwire/redis-tls/ca.crt');
+    expect(pod.containers[0]?.volumeMounts).toContainEqual({ name: 'redis-tls', mountPath: '/etc/riskwire/redis-tls', readOnly: true });
+    expect(pod.volumes).toContainEqual({ name: 'redis-tls', secret: { secretName: 'riskwire-redis-ca', defaultMode: 0o440, items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
+  });
+
+  it('gives the KEDA trigger a TriggerAuthentication with the same Secrets, and tells it TLS and SCRAM are on', () => {
+    const auth = docs.find((d) => d.kind === 'TriggerAuthentication') as Yaml;
+    expect(get(auth, 'metadata.name')).toBe('rw-riskwire-kafka');
+    expect(get(auth, 'spec.secretTargetRef')).toEqual([
+      { parameter: 'ca', name: 'riskwire-kafka-tls', key: 'ca.crt' },
+      { parameter: 'cert', name: 'riskwire-kafka-tls', key: 'tls.crt' },
+      { parameter: 'key', name: 'riskwire-kafka-tls', key: 'tls.key' },
+      { parameter: 'username', name: 'riskwire-kafka-sasl', key: 'username' },
+      { parameter: 'password', name: 'riskwire-kafka-sasl', key: 'password' },
+    ]);
+    const triggers = get<Array<{ metadata: Record<string, string>; authenticationRef?: { name: string } }>>(docs.find((d) => d.kind === 'ScaledObject') as Yaml, 'spec.triggers');
+    expect(triggers).toHaveLength(2);
+    for (const trigger of triggers) {
+      expect(trigger.metadata).toMatchObject({ tls: 'enable', sasl: 'scram_sha512', bootstrapServers: 'kafka-0.kafka.bank.internal:9093,kafka-1.kafka.bank.internal:9093' });
+      expect(trigger.authenticationRef).toEqual({ name: 'rw-riskwire-kafka' });
+    }
+  });
+
+  it('renders no Kafka security, volume or TriggerAuthentication by default', () => {
+    const defaults = parseYamlStream(runOk(helm, ['template', 'rw', CHART, '--kube-version', '1.30.0', '--set', 'keda.enabled=true']));
+    expect(Object.keys(envOf(defaults)).filter((n) => n.startsWith('KAFKA_'))).toEqual([]);
+    expect(defaults.filter((d) => d.kind === 'TriggerAuthentication')).toEqual([]);
+    expect(JSON.stringify(deployment(defaults).spec.template.spec.volumes)).not.toMatch(/kafka-|redis-tls/);
+  });
+
+  it.each([
+    [['--set', 'kafka.sasl.mechanism=scram-sha-256'], 'kafka.sasl.mechanism=scram-sha-256 needs kafka.sasl.existingSecret'],
+    [['--set', 'kafka.tls.existingSecret=ca'], 'kafka.tls.existingSecret is set but kafka.tls.enabled is false'],
+    [['--set', 'kafka.sasl.mechanism=plain', '--set', 'kafka.sasl.existingSecret=s'], 'would send the password in clear text'],
+    [['--set', 'kafka.sasl.mechanism=gssapi'], '/kafka/sasl/mechanism'],
+  ])('refuses %j', (args, message) => {
+    const result = template(...(args as string[]));
+    expect(result.ok).toBe(false);
+    expect(result.stderr).toContain(message);
+  });
+});

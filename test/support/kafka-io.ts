@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
+import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
+import { loadConfig } from '../../src/config/app-config.js';
+import { createKafka } from '../../src/kafka/kafka-factory.js';
 
 export function testBrokers(): string[] {
   const brokers = process.env.RISKWIRE_TEST_BROKERS;
@@ -7,11 +9,17 @@ export function testBrokers(): string[] {
   return brokers.split(',');
 }
 
-export function testKafka(): Kafka {
-  return new Kafka({
+/**
+ * A test client through the service's own factory. With `env` (riskwire's variables, e.g. what
+ * `kafka.sh client-env admin` prints) it connects to those brokers with their TLS/SASL settings.
+ */
+export function testKafka(env?: Record<string, string | undefined>): Kafka {
+  const kafka = env ? loadConfig(env).kafka : undefined;
+  return createKafka({
     clientId: 'riskwire-test',
-    brokers: testBrokers(),
-    logLevel: logLevel.NOTHING,
+    brokers: kafka?.brokers ?? testBrokers(),
+    security: kafka?.security,
+    quiet: true,
     retry: { retries: 10, initialRetryTime: 200 },
   });
 }
