@@ -18,6 +18,14 @@ export interface AppConfig {
     createTopics: boolean;
     topicPartitions: number;
   };
+  kafkaResilience: {
+    maxJsonDepth: number;
+    maxKeyBytes: number;
+    deadLetterMaxPayloadBytes: number;
+    producerMaxBatchBytes: number;
+    retryMaxBackoffMs: number;
+    consumerDownLivenessMs: number;
+  };
   signals: {
     baseUrl: string;
     apiKey: string;
@@ -87,6 +95,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       processingRetries: e.PROCESSING_RETRIES,
       createTopics: e.KAFKA_CREATE_TOPICS,
       topicPartitions: e.KAFKA_TOPIC_PARTITIONS,
+    },
+    kafkaResilience: {
+      maxJsonDepth: e.KAFKA_MAX_JSON_DEPTH,
+      maxKeyBytes: e.KAFKA_MAX_KEY_BYTES,
+      deadLetterMaxPayloadBytes: e.DEAD_LETTER_MAX_PAYLOAD_BYTES,
+      producerMaxBatchBytes: e.PRODUCER_MAX_BATCH_BYTES,
+      retryMaxBackoffMs: e.KAFKA_RETRY_MAX_BACKOFF_MS,
+      consumerDownLivenessMs: e.KAFKA_CONSUMER_DOWN_LIVENESS_MS,
     },
     signals: {
       baseUrl: e.SIGNALS_BASE_URL.replace(/\/+$/, ''),
