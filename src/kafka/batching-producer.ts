@@ -62,7 +62,9 @@ export class BatchingProducer {
     this.producer = kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: true,
-      retry: { retries: 8, initialRetryTime: 100 },
+      // A few quick retries ride out a leader change; a longer fault is the caller's to wait for
+      // (the consumer holds the record and retries it with backoff, pausing fetches meanwhile).
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 5000 },
     });
     const connection = (connected: boolean) => {
       this.connected = connected;
