@@ -7,6 +7,7 @@ import { auditDelivery } from './support/delivery-audit.js';
 import { loginEvent, transactionEvent } from './support/events.js';
 import { runBrokerScript } from './support/kafka-global-setup.js';
 import { TopicReader, createTopics, produce, serviceEnvFor, testKafka, uniqueTopics } from './support/kafka-io.js';
+import { RedisServer } from './support/redis-server.js';
 import { ServiceProcess } from './support/service-process.js';
 import { metricValue, readiness, until } from './support/service-metrics.js';
 
@@ -114,6 +115,43 @@ describe('transient faults on the Kafka path (real broker, service as a process)
     expect(await metricValue(service.httpUrl, 'riskwire_events_held')).toBe(0);
   });
 
+  it('holds events while Redis is down and decides them once it is back, without a dead letter or a rejoin', async () => {
+    const redis = await new RedisServer().start();
+    try {
+      const topics = uniqueTopics('redis-down');
+      await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 1);
+      service = await new ServiceProcess(
+        serviceEnvFor(topics, { baseUrl: simulator.baseUrl, apiKey: API_KEY }, { REDIS_URL: redis.url, KAFKA_RETRY_MAX_BACKOFF_MS: '2000', SIGNALS_TIMEOUT_MS: '500' }),
+      ).start();
+      const decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
+      const deadLetters = await new TopicReader<DeadLetter>(kafka, topics.dlq).start();
+      readers.push(decisions, deadLetters);
+
+      const before = events(5, 500);
+      await produce(kafka, topics.login, before.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })));
+      await decisions.waitFor((d) => d.length >= before.length, 20_000, 'decisions before Redis goes');
+
+      await redis.stop();
+      const during = events(20, 600);
+      await produce(kafka, topics.login, during.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })));
+      await until(async () => (await readiness(service!.httpUrl)).kafka.heldRecords > 0, 30_000, 'records held while Redis is down');
+      await new Promise((r) => setTimeout(r, 3000));
+      expect((await committed(kafka, topics.group, topics.login))[0]).toBeLessThan(25);
+
+      await redis.start(redis.port);
+      const ids = [...before, ...during].map((e) => e.eventId);
+      await decisions.waitFor((d) => new Set(d.map((r) => r.value.eventId)).size >= ids.length, 60_000, 'every decision once Redis is back');
+      auditDelivery(ids, [], decisions.records, deadLetters.records);
+      expect(deadLetters.records).toEqual([]);
+      await until(async () => (await committed(kafka, topics.group, topics.login))[0] === 25, 10_000, 'every offset committed');
+      expect(await metricValue(service.httpUrl, 'riskwire_processing_errors_total', { class: 'transient' })).toBeGreaterThan(0);
+      expect(await metricValue(service.httpUrl, 'riskwire_processing_errors_total', { class: 'unexpected' })).toBe(0);
+      expect(await metricValue(service.httpUrl, 'riskwire_consumer_rebalances_total')).toBe(1);
+    } finally {
+      await redis.stop();
+    }
+  });
+
   it('resumes by itself after the broker is stopped for a minute; the API stays ready, liveness fails past its bound, nothing is lost', async () => {
     const topics = uniqueTopics('outage');
     await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 3);
@@ -164,6 +202,7 @@ describe('transient faults on the Kafka path (real broker, service as a process)
     await decisions.waitFor((d) => new Set(d.map((r) => r.value.eventId)).size >= ids.length, 90_000, 'every decision after the outage');
     auditDelivery(ids, [], decisions.records, deadLetters.records);
     expect(service.pid).toBe(pid);
+    expect(await metricValue(service.httpUrl, 'riskwire_consumer_restarts_total', { result: 'ok' })).toBeGreaterThanOrEqual(1);
     await until(async () => (await fetch(`${service!.httpUrl}/health/live`)).status === 200, 20_000, 'liveness back');
     expect((await readiness(service.httpUrl)).kafka).toMatchObject({ consumer: 'joined', producer: 'connected', heldRecords: 0 });
   });

@@ -6,13 +6,16 @@ import { freePort } from './ports.js';
 export class RedisServer {
   private proc?: ChildProcess;
   url = '';
+  port = 0;
 
-  async start(): Promise<this> {
-    const port = await freePort();
+  /** `port`: start again where a stopped server was, so clients reconnect to it */
+  async start(port?: number): Promise<this> {
+    port ??= await freePort();
     this.proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',
     });
     this.proc.on('error', () => undefined);
+    this.port = port;
     this.url = `redis://127.0.0.1:${port}`;
     const until = Date.now() + 10000;
     for (;;) {
