@@ -23,6 +23,14 @@ export interface AppConfig {
     /** TLS and SASL (KAFKA_SSL*, KAFKA_SASL_*) */
     security: KafkaSecurity;
   };
+  kafkaResilience: {
+    maxJsonDepth: number;
+    maxKeyBytes: number;
+    deadLetterMaxPayloadBytes: number;
+    producerMaxBatchBytes: number;
+    retryMaxBackoffMs: number;
+    consumerDownLivenessMs: number;
+  };
   signals: {
     baseUrl: string;
     apiKey: string;
@@ -133,6 +141,14 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
       createTopics: e.KAFKA_CREATE_TOPICS,
       topicPartitions: e.KAFKA_TOPIC_PARTITIONS,
       security: kafkaSecurity,
+    },
+    kafkaResilience: {
+      maxJsonDepth: e.KAFKA_MAX_JSON_DEPTH,
+      maxKeyBytes: e.KAFKA_MAX_KEY_BYTES,
+      deadLetterMaxPayloadBytes: e.DEAD_LETTER_MAX_PAYLOAD_BYTES,
+      producerMaxBatchBytes: e.PRODUCER_MAX_BATCH_BYTES,
+      retryMaxBackoffMs: e.KAFKA_RETRY_MAX_BACKOFF_MS,
+      consumerDownLivenessMs: e.KAFKA_CONSUMER_DOWN_LIVENESS_MS,
     },
     signals: {
       baseUrl: e.SIGNALS_BASE_URL.replace(/\/+$/, ''),

@@ -46,6 +46,17 @@ export class EnvironmentSchema {
   @IsOptional() @IsString() KAFKA_SASL_PASSWORD?: string;
   @IsOptional() @IsString() KAFKA_SASL_PASSWORD_FILE?: string;
 
+  // --- Kafka resilience: hostile records, dead-letter size, transient faults, consumer liveness
+  // JSON nesting is bounded before JSON.parse and class-transformer see it (both recurse per level).
+  @Transform(toInt) @IsInt() @Min(2) @Max(256) KAFKA_MAX_JSON_DEPTH = 32;
+  // Record keys are account ids (128 characters at most); a longer key is dead-lettered and cut there.
+  @Transform(toInt) @IsInt() @Min(128) @Max(65536) KAFKA_MAX_KEY_BYTES = 1024;
+  @Transform(toInt) @IsInt() @Min(1024) @Max(524288) DEAD_LETTER_MAX_PAYLOAD_BYTES = 65536;
+  // Bytes per produce request, below the broker's default message.max.bytes (1 MiB).
+  @Transform(toInt) @IsInt() @Min(65536) @Max(104857600) PRODUCER_MAX_BATCH_BYTES = 524288;
+  @Transform(toInt) @IsInt() @Min(100) @Max(600000) KAFKA_RETRY_MAX_BACKOFF_MS = 30000;
+  @Transform(toInt) @IsInt() @Min(10000) @Max(86400000) KAFKA_CONSUMER_DOWN_LIVENESS_MS = 300000;
+
   // --- Network Signals upstream
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   SIGNALS_BASE_URL = 'http://127.0.0.1:8090/network-signal/v1';

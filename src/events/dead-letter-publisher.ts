@@ -1,39 +1,55 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ErrorDescription } from '../common/error-codes.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { BatchingProducer } from '../kafka/batching-producer.js';
 import type { InboundRecord } from '../kafka/inbound-record.js';
+import { isRecordTooLarge } from '../kafka/kafka-errors.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
-import type { DeadLetter } from './dead-letter.js';
-import type { DecodedRecord } from './record-decoder.js';
+import { buildDeadLetter, minimalDeadLetter, type DeadLetter } from './dead-letter.js';
 
+/**
+ * Publishes the dead letter of a record. The letter is bounded (payload and key cut at their
+ * limits, error text bounded); if the broker still refuses it as too large (a topic with a small
+ * max.message.bytes), a minimal letter without the payload takes its place. Only a refusal of that
+ * one, or the topic being unavailable, surfaces: both are waited for, the record is not skipped.
+ */
 @Injectable()
 export class DeadLetterPublisher {
+  private readonly logger = new Logger(DeadLetterPublisher.name);
+
   constructor(
     private readonly producer: BatchingProducer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: RiskwireMetrics,
   ) {}
 
-  async publish(record: InboundRecord, rejected: Extract<DecodedRecord, { ok: false }>): Promise<void> {
-    const key = record.key === null ? null : record.key.toString('utf8');
-    const letter: DeadLetter = {
-      error: rejected.error,
-      source: { topic: record.topic, partition: record.partition, offset: record.offset, key },
-      payload: rejected.payload,
-      payloadEncoding: rejected.payloadEncoding,
-      receivedAt: new Date().toISOString(),
-    };
+  async publish(record: InboundRecord, error: ErrorDescription): Promise<void> {
+    const limits = { maxPayloadBytes: this.config.kafkaResilience.deadLetterMaxPayloadBytes, maxKeyBytes: this.config.kafkaResilience.maxKeyBytes };
+    const receivedAt = new Date();
+    const letter = buildDeadLetter(record, error, limits, receivedAt);
+    try {
+      await this.send(record, letter);
+      if (letter.payloadTruncated || letter.source.keyTruncated) this.metrics.deadLettersShrunk.inc({ how: 'truncated' });
+    } catch (failure) {
+      if (!isRecordTooLarge(failure)) throw failure;
+      this.logger.warn(`dead letter of ${record.topic}/${record.partition}@${record.offset} refused by the broker as too large; publishing a minimal one`);
+      await this.send(record, minimalDeadLetter(record, error, 'dead letter refused by the broker as too large; payload omitted', receivedAt));
+      this.metrics.deadLettersShrunk.inc({ how: 'minimal' });
+    }
+    this.metrics.deadLetters.inc({ code: error.code, topic: record.topic });
+  }
+
+  private async send(record: InboundRecord, letter: DeadLetter): Promise<void> {
     try {
       await this.producer.send(this.config.kafka.topics.dlq, {
-        key,
+        key: letter.source.keyEncoding === 'utf8' ? letter.source.key : null,
         value: JSON.stringify(letter),
-        headers: { 'riskwire-error-code': rejected.error.code, 'riskwire-source': `${record.topic}/${record.partition}/${record.offset}` },
+        headers: { 'riskwire-error-code': letter.error.code, 'riskwire-source': `${record.topic}/${record.partition}/${record.offset}` },
       });
     } catch (error) {
       this.metrics.producerErrors.inc({ topic_kind: 'dlq' });
       throw error;
     }
-    this.metrics.deadLetters.inc({ code: rejected.error.code, topic: record.topic });
   }
 }

@@ -1,23 +1,30 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ErrorDescription } from '../common/error-codes.js';
+import { maskPhoneNumbersInText } from '../common/log-redaction.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { DeterministicFailure } from '../common/deterministic-failure.js';
 import { DecisionPublisher } from '../decisions/decision-publisher.js';
 import { RiskEngine } from '../decisions/risk-engine.js';
 import type { InboundRecord } from '../kafka/inbound-record.js';
+import { isRecordTooLarge } from '../kafka/kafka-errors.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { DeadLetterPublisher } from './dead-letter-publisher.js';
-import { decodeRecord } from './record-decoder.js';
+import { classifyFailure } from './failure-classification.js';
+import { decodeRecord, type DecodeLimits } from './record-decoder.js';
 
 /**
  * One Kafka record in, one acknowledged output (decision or dead letter) out. Bad input is a dead
- * letter, never an exception; only transient faults (publishing, the store) are retried, a bounded
- * number of times, and then surface so the batch is fetched again instead of being skipped.
+ * letter, never an exception; so is an exception that would recur on redelivery (see
+ * failure-classification.ts). The returned promise rejects only for a transient fault, which the
+ * consumer answers by holding the record and retrying it for as long as the fault lasts.
  */
 @Injectable()
 export class EventPipeline {
   private readonly logger = new Logger(EventPipeline.name);
+  private readonly limits: DecodeLimits;
+  /** records already counted as consumed: a held record is handled again, but was read once */
+  private readonly counted = new WeakSet<InboundRecord>();
 
   constructor(
     private readonly engine: RiskEngine,
@@ -25,52 +32,81 @@ export class EventPipeline {
     private readonly deadLetters: DeadLetterPublisher,
     private readonly metrics: RiskwireMetrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.limits = {
+      maxPayloadBytes: config.kafka.maxPayloadBytes,
+      maxKeyBytes: config.kafkaResilience.maxKeyBytes,
+      maxJsonDepth: config.kafkaResilience.maxJsonDepth,
+    };
+  }
 
   readonly handle = async (record: InboundRecord): Promise<void> => {
     const receivedAt = Date.now();
-    const decoded = decodeRecord(record.value, this.config.kafka.maxPayloadBytes);
-    if (!decoded.ok) {
-      this.metrics.eventsConsumed.inc({ topic: record.topic, type: decoded.eventType ?? 'invalid' });
-      this.logger.warn(`dead letter ${decoded.error.code} from ${record.topic}/${record.partition}@${record.offset}`);
-      await this.withRetries(() => this.deadLetters.publish(record, decoded), record);
-      return;
-    }
-    const event = decoded.event;
-    this.metrics.eventsConsumed.inc({ topic: record.topic, type: event.type });
-    await this.withRetries(async () => {
-      let assessed;
-      try {
-        assessed = await this.engine.assess(event, { source: 'kafka', receivedAt });
-      } catch (error) {
-        if (!(error instanceof DeterministicFailure)) throw error;
-        await this.deadLetterFailure(record, error);
-        return;
-      }
-      await this.decisions.publish(assessed.decision);
-      this.engine.recordDelivered(assessed.decision, 'kafka', receivedAt, event.occurredAt);
-    }, record);
-  };
-
-  /** A failure every redelivery would repeat (e.g. EVENT_ID_CONFLICT) is a dead letter, not a retry. */
-  private async deadLetterFailure(record: InboundRecord, failure: DeterministicFailure): Promise<void> {
-    this.logger.warn(`dead letter ${failure.code} from ${record.topic}/${record.partition}@${record.offset}`);
-    // it decoded into an event, so the value is UTF-8 JSON
-    const payload = record.value?.toString('utf8') ?? null;
-    await this.deadLetters.publish(record, { ok: false, error: { code: failure.code, message: failure.message, details: failure.details }, payload, payloadEncoding: 'utf8' });
-  }
-
-  private async withRetries(work: () => Promise<void>, record: InboundRecord): Promise<void> {
     const attempts = this.config.kafka.processingRetries + 1;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await work();
+        return await this.process(record, receivedAt);
       } catch (error) {
-        if (attempt >= attempts) throw error;
-        this.metrics.processingRetries.inc();
-        this.logger.warn(`transient failure on ${record.topic}/${record.partition}@${record.offset} (attempt ${attempt}/${attempts}): ${(error as Error).message}`);
-        await sleep(Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random()));
+        const failure = classifyFailure(error);
+        this.metrics.processingErrors.inc({ class: failure.kind });
+        if (failure.kind === 'transient') throw error;
+        if (failure.kind === 'unexpected' && attempt < attempts) {
+          this.logger.warn(`unexpected ${describe(error)} on ${where(record)} (attempt ${attempt}/${attempts}), trying again`);
+          await sleep(50 * 2 ** attempt);
+          continue;
+        }
+        const reason: ErrorDescription =
+          failure.kind === 'deterministic'
+            ? failure.error
+            : { code: 'PROCESSING_FAILED', message: `Processing failed ${attempts} times: ${describe(error)}`, details: [] };
+        this.logger.warn(`dead letter ${reason.code} from ${where(record)}: ${reason.message}`);
+        await this.deadLetters.publish(record, reason);
+        return;
       }
     }
+  };
+
+  private async process(record: InboundRecord, receivedAt: number): Promise<void> {
+    const decoded = decodeRecord(record, this.limits);
+    this.countConsumed(record, decoded.ok ? decoded.event.type : (decoded.eventType ?? 'invalid'));
+    if (!decoded.ok) {
+      this.logger.warn(`dead letter ${decoded.error.code} from ${where(record)}`);
+      await this.deadLetters.publish(record, decoded.error);
+      return;
+    }
+    const event = decoded.event;
+    const { decision } = await this.engine.assess(event, { source: 'kafka', receivedAt });
+    try {
+      await this.decisions.publish(decision);
+    } catch (error) {
+      if (!isRecordTooLarge(error)) throw error;
+      // Only a topic configured below a decision's size gets here; the event is parked, not lost.
+      await this.deadLetters.publish(record, {
+        code: 'PROCESSING_FAILED',
+        message: `The decision ${decision.decisionId} was refused by the broker as too large for ${this.config.kafka.topics.decisions}`,
+        details: [],
+      });
+      return;
+    }
+    this.engine.recordDelivered(decision, 'kafka', receivedAt, event.occurredAt);
   }
+
+  private countConsumed(record: InboundRecord, type: string): void {
+    if (this.counted.has(record)) return;
+    this.counted.add(record);
+    this.metrics.eventsConsumed.inc({ topic: record.topic, type });
+  }
+}
+
+const where = (record: InboundRecord) => `${record.topic}/${record.partition}@${record.offset}`;
+
+/** An exception as text fit for a log line and a dead letter: bounded, phone numbers masked. */
+function describe(error: unknown): string {
+  let text: string;
+  try {
+    text = error instanceof Error ? `${error.name}: ${error.message}` : `non-Error thrown: ${String(error)}`;
+  } catch {
+    text = 'an exception that cannot be printed';
+  }
+  return maskPhoneNumbersInText(text.slice(0, 300));
 }

@@ -1,40 +1,52 @@
 import type { ErrorDescription } from '../common/error-codes.js';
+import { maskDigitRuns } from '../common/log-redaction.js';
 import { validateEvent } from './event-validation.js';
+import { jsonNestingExceeds } from './json-depth.js';
 import type { RiskEvent } from './risk-event.js';
 
-export type DecodedRecord =
-  | { ok: true; event: RiskEvent }
-  | { ok: false; error: ErrorDescription; payload: string | null; payloadEncoding: 'utf8' | 'base64'; eventType?: string };
+export type DecodedRecord = { ok: true; event: RiskEvent } | { ok: false; error: ErrorDescription; eventType?: string };
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Payload as it is kept in a dead letter: text when it is valid UTF-8, base64 otherwise, never lost. */
-function preserve(value: Buffer | null): { payload: string | null; payloadEncoding: 'utf8' | 'base64'; text?: string } {
-  if (value === null) return { payload: null, payloadEncoding: 'utf8' };
-  try {
-    const text = utf8.decode(value);
-    return { payload: text, payloadEncoding: 'utf8', text };
-  } catch {
-    return { payload: value.toString('base64'), payloadEncoding: 'base64' };
-  }
+export interface DecodeLimits {
+  maxPayloadBytes: number;
+  maxKeyBytes: number;
+  /** deepest nesting of arrays and objects accepted (the events need 2) */
+  maxJsonDepth: number;
 }
 
-/** bytes -> validated event, or the reason it must go to the dead-letter topic */
-export function decodeRecord(value: Buffer | null, maxPayloadBytes: number): DecodedRecord {
-  const kept = preserve(value);
-  const fail = (error: ErrorDescription, eventType?: string): DecodedRecord => ({ ok: false, error, payload: kept.payload, payloadEncoding: kept.payloadEncoding, eventType });
-  if (value !== null && value.length > maxPayloadBytes) {
-    return fail({ code: 'PAYLOAD_TOO_LARGE', message: `Payload of ${value.length} bytes exceeds the limit of ${maxPayloadBytes} bytes`, details: [] });
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const BOM = '\uFEFF';
+
+/**
+ * Record bytes -> validated event, or the reason it must go to the dead-letter topic. Every check
+ * that guards the parser runs before it: size, encoding, byte order mark, nesting depth. The record
+ * itself is kept by the dead letter (see dead-letter.ts), not here.
+ */
+export function decodeRecord(record: { key: Buffer | null; value: Buffer | null }, limits: DecodeLimits): DecodedRecord {
+  const fail = (error: ErrorDescription, eventType?: string): DecodedRecord => ({ ok: false, error, eventType });
+  const { key, value } = record;
+  if (key !== null && key.length > limits.maxKeyBytes) {
+    return fail({ code: 'PAYLOAD_TOO_LARGE', message: `Record key of ${key.length} bytes exceeds the limit of ${limits.maxKeyBytes} bytes`, details: [] });
   }
-  if (kept.text === undefined) {
-    const why = value === null ? 'Record has no value (tombstone)' : 'Payload is not valid UTF-8';
-    return fail({ code: 'MALFORMED_JSON', message: why, details: [] });
+  if (value === null) return fail({ code: 'MALFORMED_JSON', message: 'Record has no value (tombstone)', details: [] });
+  if (value.length > limits.maxPayloadBytes) {
+    return fail({ code: 'PAYLOAD_TOO_LARGE', message: `Payload of ${value.length} bytes exceeds the limit of ${limits.maxPayloadBytes} bytes`, details: [] });
+  }
+  let text: string;
+  try {
+    text = utf8.decode(value);
+  } catch {
+    return fail({ code: 'MALFORMED_JSON', message: 'Payload is not valid UTF-8', details: [] });
+  }
+  // RFC 8259 forbids a BOM in JSON on the wire; JSON.parse would only say "unexpected token".
+  if (text.startsWith(BOM)) return fail({ code: 'MALFORMED_JSON', message: 'Payload starts with a byte order mark (U+FEFF), which JSON text must not', details: [] });
+  if (jsonNestingExceeds(text, limits.maxJsonDepth)) {
+    return fail({ code: 'MALFORMED_JSON', message: `Payload nests arrays or objects deeper than ${limits.maxJsonDepth} levels`, details: [] });
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(kept.text);
+    parsed = JSON.parse(text);
   } catch (e) {
-    return fail({ code: 'MALFORMED_JSON', message: `Payload is not valid JSON: ${(e as Error).message.slice(0, 200)}`, details: [] });
+    return fail({ code: 'MALFORMED_JSON', message: `Payload is not valid JSON: ${maskDigitRuns((e as Error).message.slice(0, 200))}`, details: [] });
   }
   const result = validateEvent(parsed);
   if (result.ok) return result;

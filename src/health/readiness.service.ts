@@ -1,16 +1,33 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { setGrpcServingStatus } from '../api/grpc/grpc-options.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
 import { EventConsumerService } from '../events/event-consumer.service.js';
 import { RISK_POLICY } from '../scoring/risk-policy.token.js';
 import type { RiskPolicy } from '../scoring/risk-policy.js';
 
 export interface ReadinessPart {
-  name: 'kafkaConsumer' | 'kafkaProducer' | 'policy';
+  name: 'policy';
   ready: boolean;
   why: string;
 }
 
-/** One answer to "can this instance do its job?", for HTTP /health/ready and gRPC health alike. */
+/** Kafka's state, reported beside readiness: the HTTP and gRPC API serve whether or not Kafka is there. */
+export interface KafkaStatus {
+  status: 'up' | 'down';
+  consumer: 'joined' | 'down';
+  producer: 'connected' | 'disconnected';
+  /** seconds the consumer has been out of its group */
+  consumerDownSeconds: number;
+  /** records held back by a transient fault (consumption is paused while any is) */
+  heldRecords: number;
+}
+
+/**
+ * One answer to "can this instance serve the API?", for HTTP /health/ready and gRPC health alike,
+ * and one to "is it alive?" for /health/live: a consumer out of its group for longer than
+ * KAFKA_CONSUMER_DOWN_LIVENESS_MS is a reason to restart the pod, a short outage is not.
+ */
 @Injectable()
 export class ReadinessService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private timer?: NodeJS.Timeout;
@@ -18,18 +35,37 @@ export class ReadinessService implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     private readonly events: EventConsumerService,
     @Inject(RISK_POLICY) private readonly policy: RiskPolicy,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   parts(): ReadinessPart[] {
-    return [
-      { name: 'kafkaConsumer', ready: this.events.consumerReady, why: 'consumer has not joined its group (or crashed)' },
-      { name: 'kafkaProducer', ready: this.events.producerReady, why: 'producer is not connected' },
-      { name: 'policy', ready: Boolean(this.policy?.version), why: 'no policy loaded' },
-    ];
+    return [{ name: 'policy', ready: Boolean(this.policy?.version), why: 'no policy loaded' }];
   }
 
   get ready(): boolean {
     return this.parts().every((p) => p.ready);
+  }
+
+  kafka(now = Date.now()): KafkaStatus {
+    const consumer = this.events.consumerState;
+    const producer = this.events.producerReady;
+    return {
+      status: consumer.joined && producer ? 'up' : 'down',
+      consumer: consumer.joined ? 'joined' : 'down',
+      producer: producer ? 'connected' : 'disconnected',
+      consumerDownSeconds: consumer.downSince === undefined ? 0 : Math.round((now - consumer.downSince) / 1000),
+      heldRecords: consumer.held,
+    };
+  }
+
+  /** undefined while alive, else why not */
+  liveness(now = Date.now()): string | undefined {
+    const { downSince } = this.events.consumerState;
+    const bound = this.config.kafkaResilience.consumerDownLivenessMs;
+    if (downSince !== undefined && now - downSince > bound) {
+      return `the Kafka consumer has been out of its group for ${Math.round((now - downSince) / 1000)} s (limit ${bound / 1000} s)`;
+    }
+    return undefined;
   }
 
   onApplicationBootstrap() {

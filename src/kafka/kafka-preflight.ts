@@ -5,11 +5,18 @@ import { createKafka } from './kafka-factory.js';
 import { explainKafkaError } from './kafka-security.js';
 import { ensureTopics } from './topic-admin.js';
 
-/** A start-up check failed: the message names the cause and the setting or ACL that fixes it. */
+/**
+ * A start-up check failed: the message names the cause and the setting or ACL that fixes it. `permanent`
+ * (the default) means an operator must act, so the start fails; a broker that is merely unreachable is
+ * not permanent, and the start is retried while the API serves.
+ */
 export class KafkaAccessError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly permanent: boolean;
+
+  constructor(message: string, options?: { cause?: unknown; permanent?: boolean }) {
     super(message, options);
     this.name = 'KafkaAccessError';
+    this.permanent = options?.permanent ?? true;
   }
 }
 
@@ -40,8 +47,10 @@ export async function preflightKafka(config: AppConfig): Promise<void> {
     },
   });
   const principal = security.sasl ? `User:${security.sasl.username}` : 'the client principal';
-  const explained = (error: unknown, doing: string) =>
-    new KafkaAccessError(explainKafkaError(error, security, brokers) ?? `Kafka ${doing} failed: ${(error as Error).message}`, { cause: error });
+  const explained = (error: unknown, doing: string) => {
+    const reason = explainKafkaError(error, security, brokers);
+    return new KafkaAccessError(reason ?? `Kafka ${doing} failed: ${(error as Error).message}`, { cause: error, permanent: reason !== undefined });
+  };
   const admin = kafka.admin();
   try {
     await admin.connect();

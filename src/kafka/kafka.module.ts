@@ -2,6 +2,7 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import type { Kafka } from 'kafkajs';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { BatchingProducer } from './batching-producer.js';
 import { createKafka } from './kafka-factory.js';
 
@@ -12,7 +13,16 @@ export const KAFKA = Symbol('KAFKA');
 @Module({
   providers: [
     { provide: KAFKA, inject: [APP_CONFIG], useFactory: (c: AppConfig) => createKafka({ brokers: c.kafka.brokers, clientId: c.kafka.clientId, security: c.kafka.security }) },
-    { provide: BatchingProducer, inject: [KAFKA], useFactory: (kafka: Kafka) => new BatchingProducer(kafka) },
+    {
+      provide: BatchingProducer,
+      inject: [KAFKA, APP_CONFIG, RiskwireMetrics],
+      useFactory: (kafka: Kafka, c: AppConfig, metrics: RiskwireMetrics) =>
+        new BatchingProducer(kafka, {
+          maxBatchBytes: c.kafkaResilience.producerMaxBatchBytes,
+          onSplit: () => metrics.producerBatchSplits.inc(),
+          onConnection: (connected) => metrics.kafkaUp.set({ client: 'producer' }, connected ? 1 : 0),
+        }),
+    },
   ],
   exports: [KAFKA, BatchingProducer],
 })

@@ -27,6 +27,12 @@ export class RiskwireMetrics {
   readonly consumerCrashes = new Counter({ name: 'riskwire_consumer_crashes_total', help: 'Consumer crashes reported by the Kafka client.', labelNames: ['restart'], registers: [this.registry] });
   readonly producerErrors = new Counter({ name: 'riskwire_producer_errors_total', help: 'Failed publishes, by topic kind (decisions|dlq).', labelNames: ['topic_kind'], registers: [this.registry] });
   readonly processingRetries = new Counter({ name: 'riskwire_processing_retries_total', help: 'Transient failures retried while processing an event.', registers: [this.registry] });
+  readonly processingErrors = new Counter({ name: 'riskwire_processing_errors_total', help: 'Exceptions while processing a Kafka record, by class: deterministic (dead-lettered at once), unexpected (dead-lettered as PROCESSING_FAILED after bounded attempts), transient (held and retried).', labelNames: ['class'], registers: [this.registry] });
+  readonly eventsHeld = new Gauge({ name: 'riskwire_events_held', help: 'Records held back by a transient fault (broker, decisions topic, Redis): consumption is paused while any is held.', registers: [this.registry] });
+  readonly kafkaUp = new Gauge({ name: 'riskwire_kafka_up', help: '1 while the Kafka consumer is in its group (client="consumer") or the producer is connected (client="producer"). Not part of readiness.', labelNames: ['client'], registers: [this.registry] });
+  readonly consumerRestarts = new Counter({ name: 'riskwire_consumer_restarts_total', help: 'Restarts of the Kafka consumer after a crash or a failed start, by result (ok, failed).', labelNames: ['result'], registers: [this.registry] });
+  readonly producerBatchSplits = new Counter({ name: 'riskwire_producer_batch_splits_total', help: 'Produce batches the broker refused as too large and that were resent record by record.', registers: [this.registry] });
+  readonly deadLettersShrunk = new Counter({ name: 'riskwire_dead_letters_shrunk_total', help: 'Dead letters cut to fit: payload or key truncated at the limit (how="truncated"), or replaced by a minimal dead letter after the broker refused it (how="minimal").', labelNames: ['how'], registers: [this.registry] });
   readonly httpRequests = new Counter({ name: 'riskwire_http_requests_total', help: 'HTTP API requests by method, route template and status code.', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
   readonly httpDuration = new Histogram({ name: 'riskwire_http_request_duration_seconds', help: 'HTTP API request duration by method, route template and status code.', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
   readonly grpcRequests = new Counter({ name: 'riskwire_grpc_requests_total', help: 'gRPC requests by method and status code name.', labelNames: ['method', 'code'], registers: [this.registry] });
@@ -41,5 +47,9 @@ export class RiskwireMetrics {
     for (const restart of ['true', 'false']) this.consumerCrashes.inc({ restart }, 0);
     for (const topic_kind of ['decisions', 'dlq']) this.producerErrors.inc({ topic_kind }, 0);
     for (const result of ['delivered', 'retried', 'failed']) this.callbacks.inc({ result }, 0);
+    for (const kind of ['deterministic', 'unexpected', 'transient']) this.processingErrors.inc({ class: kind }, 0);
+    for (const result of ['ok', 'failed']) this.consumerRestarts.inc({ result }, 0);
+    for (const how of ['truncated', 'minimal']) this.deadLettersShrunk.inc({ how }, 0);
+    for (const client of ['consumer', 'producer']) this.kafkaUp.set({ client }, 0);
   }
 }

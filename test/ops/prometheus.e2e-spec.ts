@@ -119,6 +119,7 @@ describe('Prometheus rules, config and Grafana dashboard', () => {
         'RiskwireDeadLetterSpike',
         'RiskwireDecisionLatencyHigh',
         'RiskwireDenyRateJump',
+        'RiskwireEventsHeld',
         'RiskwireNoDecisions',
         'RiskwireSignalCircuitOpen',
         'RiskwireSignalErrorRateHigh',

@@ -18,8 +18,9 @@ export class RedisServer {
 
   constructor(private readonly options: RedisServerOptions = {}) {}
 
-  async start(): Promise<this> {
-    const port = await freePort();
+  /** `port`: start again where a stopped server was, so clients reconnect to it */
+  async start(port?: number): Promise<this> {
+    port ??= await freePort();
     this.port = port;
     const { password, tls } = this.options;
     const listen = tls
