@@ -49,7 +49,7 @@ export class ApiCoreModule implements NestModule {
 
   configure(consumer: MiddlewareConsumer) {
     consumer
-      .apply(requestIdMiddleware, httpMetricsMiddleware(this.metrics), jsonBodyMiddleware(this.config.kafka.maxPayloadBytes))
+      .apply(requestIdMiddleware, httpMetricsMiddleware(this.metrics), jsonBodyMiddleware(this.config.kafka.maxPayloadBytes, this.config.kafkaResilience.maxJsonDepth))
       .forRoutes('{*path}');
   }
 }

@@ -88,6 +88,15 @@ describe('validation errors', () => {
     expect(t.engine.calls.length).toBe(before);
   });
 
+  it('rejects a body nested thousands deep (a stack overflow for recursive parsers) as VALIDATION_ERROR', async () => {
+    const before = t.engine.calls.length;
+    const res = await call(t.baseUrl, '/v1/assessments', { rawBody: JSON.stringify({ ...loginEvent(), deviceId: JSON.parse('['.repeat(1500) + ']'.repeat(1500)) as unknown }) });
+    expect(res.status).toBe(400);
+    expectErrorShape(res.body, 400, 'VALIDATION_ERROR');
+    expect(res.body.details).toEqual([{ field: '', code: 'PARAMETER_INVALID', message: 'body nests arrays or objects deeper than 32 levels' }]);
+    expect(t.engine.calls.length).toBe(before);
+  });
+
   it('rejects a body that is not declared as JSON', async () => {
     const res = await call(t.baseUrl, '/v1/assessments', { rawBody: JSON.stringify(loginEvent()), headers: { 'content-type': 'text/plain' } });
     expect(res.status).toBe(400);

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { jsonNestingExceeds } from '../events/json-depth.js';
 import { ApiError } from './api-error.js';
 
 type ParsedRequest = IncomingMessage & { body?: unknown; _body?: boolean };
@@ -7,10 +8,12 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 /**
  * Reads JSON bodies with the event size limit (MAX_PAYLOAD_BYTES, the same bound as on Kafka): 413 as soon as
- * the declared or received size passes it, 400 VALIDATION_ERROR for malformed JSON. Other content types are
- * left unread. Skips requests an earlier parser already read (`_body`, the body-parser convention).
+ * the declared or received size passes it, 400 VALIDATION_ERROR for malformed JSON or nesting deeper than
+ * maxDepth (KAFKA_MAX_JSON_DEPTH, the same bound as on Kafka: parsing and validation recurse once per level).
+ * Other content types are left unread. Skips requests an earlier parser already read (`_body`, the body-parser
+ * convention).
  */
-export function jsonBodyMiddleware(limitBytes: number) {
+export function jsonBodyMiddleware(limitBytes: number, maxDepth: number) {
   return (req: ParsedRequest, _res: ServerResponse, next: (err?: unknown) => void): void => {
     if (req._body || !JSON_TYPE.test(req.headers['content-type'] ?? '')) return next();
     const declared = Number(req.headers['content-length']);
@@ -42,6 +45,10 @@ export function jsonBodyMiddleware(limitBytes: number) {
       if (text.trim() === '') {
         req.body = undefined;
         return next();
+      }
+      if (jsonNestingExceeds(text, maxDepth)) {
+        const message = `body nests arrays or objects deeper than ${maxDepth} levels`;
+        return next(ApiError.validation([{ field: '', code: 'PARAMETER_INVALID', message }], `Request ${message}`));
       }
       try {
         req.body = JSON.parse(text);
