@@ -7,8 +7,11 @@ command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v go >/dev/null 2>&1 || need+=(golang-go)
+# kcat: the Kafka client our users have, driven by test/kcat.e2e-spec.ts; openssl: the secured broker's throwaway CA
+command -v kcat >/dev/null 2>&1 || need+=(kcat)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -eq 0 ]; then
-  echo "[system] all present: java, mvn, redis-server, promtool, go"
+  echo "[system] all present: java, mvn, redis-server, promtool, go, kcat, openssl"
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
