@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import type { FieldError } from '../common/error-codes.js';
+import type { FieldError } from '../domain/error-codes.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import type { Decision } from '../decisions/decision.js';
-import { DeterministicFailure } from '../common/deterministic-failure.js';
+import type { Decision } from '../domain/decision.js';
+import { DeterministicFailure } from '../domain/deterministic-failure.js';
 import { DecisionIds } from '../decisions/decision-id.js';
 import { DECISION_STORE, type DecisionPage, type DecisionStore } from '../decisions/decision-store.js';
 import { eventFingerprint } from '../decisions/event-fingerprint.js';
 import { RiskEngine, eventIdConflict, type DecisionSource } from '../decisions/risk-engine.js';
-import type { RiskEvent } from '../events/risk-event.js';
+import type { RiskEvent } from '../domain/risk-event.js';
 import { validateEvent } from '../events/event-validation.js';
 import { ApiError } from './api-error.js';
 import { API_STATE_STORE, type ApiStateStore } from './api-state.store.js';

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { RedisApiStateStore } from '../api/api-state.store.js';
 import { loadConfig } from '../config/app-config.js';
-import type { Decision } from './decision.js';
+import type { Decision } from '../domain/decision.js';
 import { createDecisionStore } from './decision-store.provider.js';
 import { MemoryDecisionStore } from './memory-decision-store.js';
 import { RedisDecisionStore } from './redis-decision-store.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ErrorDescription } from '../common/error-codes.js';
+import type { ErrorDescription } from '../domain/error-codes.js';
 import { maskPhoneNumbersInText } from '../common/log-redaction.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';

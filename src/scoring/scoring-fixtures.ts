@@ -1,6 +1,6 @@
 // Builders shared by the scoring specs: events, signal results and a fixed clock (UTC).
-import type { LoginEvent, TransactionEvent } from '../events/risk-event.js';
-import type { SignalResult, SignalSet } from '../signals/signal-result.js';
+import type { LoginEvent, TransactionEvent } from '../domain/risk-event.js';
+import type { SignalResult, SignalSet } from '../domain/signal-result.js';
 
 export const NOW = new Date(Date.UTC(2026, 10, 21, 12, 0, 0));
 export const PHONE = '+491701234567';

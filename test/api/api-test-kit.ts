@@ -8,13 +8,13 @@ import { grpcMicroserviceOptions } from '../../src/api/grpc/grpc-options.js';
 import { setupOpenApi } from '../../src/api/openapi.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { ConfigModule } from '../../src/config/config.module.js';
-import type { Decision, Outcome } from '../../src/decisions/decision.js';
+import type { Decision, Outcome } from '../../src/domain/decision.js';
 import { DecisionIds, decisionIdFor } from '../../src/decisions/decision-id.js';
 import { DECISION_STORE, type DecisionStore } from '../../src/decisions/decision-store.js';
 import { MemoryDecisionStore } from '../../src/decisions/memory-decision-store.js';
 import { eventFingerprint } from '../../src/decisions/event-fingerprint.js';
 import { RiskEngine, eventIdConflict, type AssessOptions, type AssessResult, type DecisionSource } from '../../src/decisions/risk-engine.js';
-import type { RiskEvent } from '../../src/events/risk-event.js';
+import type { RiskEvent } from '../../src/domain/risk-event.js';
 import { MetricsModule } from '../../src/metrics/metrics.module.js';
 import { RiskwireMetrics } from '../../src/metrics/riskwire-metrics.js';
 
