@@ -12,7 +12,7 @@ import type { Decision } from '../src/domain/decision.js';
 import type { DeadLetter } from '../src/events/dead-letter.js';
 import { createKafka } from '../src/kafka/kafka-factory.js';
 import { startSimulator } from '../src/simulator/simulator-server.js';
-import { maskPhoneNumber } from '../src/signals/mask-phone-number.js';
+import { maskPhoneNumber } from '../src/common/mask-phone-number.js';
 import { ensureLocalBroker } from './lib/local-broker.js';
 import { sampleEvent, samplePopulation } from './lib/sample-events.js';
 

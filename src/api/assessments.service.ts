@@ -9,7 +9,7 @@ import { DECISION_STORE, type DecisionPage, type DecisionStore } from '../decisi
 import { eventFingerprint } from '../decisions/event-fingerprint.js';
 import { RiskEngine, eventIdConflict, type DecisionSource } from '../decisions/risk-engine.js';
 import type { RiskEvent } from '../domain/risk-event.js';
-import { validateEvent } from '../events/event-validation.js';
+import { validateEvent } from '../contract/event-validation.js';
 import { ApiError } from './api-error.js';
 import { API_STATE_STORE, type ApiStateStore } from './api-state.store.js';
 import { CallbackDeliveryService } from './callback-delivery.service.js';
