@@ -7,7 +7,7 @@ import { SIGNAL_NAMES, type SignalName, type SignalResult, type SignalSet } from
 import { outcomeSeverity } from './outcome.js';
 import { loadPolicy } from './risk-policy.js';
 import { scoreEvent } from './score-event.js';
-import { DAY, HOUR, NOW, PHONE, forwarding, loginEvent, swap, transactionEvent } from './scoring-fixtures.js';
+import { DAY, HOUR, NOW, PHONE, forwarding, loginEvent, swap, transactionEvent } from '../../test/fixtures/scoring-fixtures.js';
 
 const policy = loadPolicy();
 

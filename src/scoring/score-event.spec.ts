@@ -4,7 +4,7 @@ import type { RiskEvent } from '../domain/risk-event.js';
 import type { SignalSet } from '../domain/signal-result.js';
 import { loadPolicy, parsePolicy } from './risk-policy.js';
 import { scoreEvent } from './score-event.js';
-import { DAY, HOUR, NOW, PHONE, forwarding, loginEvent, signalSet, swap, transactionEvent } from './scoring-fixtures.js';
+import { DAY, HOUR, NOW, PHONE, forwarding, loginEvent, signalSet, swap, transactionEvent } from '../../test/fixtures/scoring-fixtures.js';
 
 const policy = loadPolicy();
 const score = (event: RiskEvent, signals: Partial<SignalSet> = {}, now = NOW): Assessment =>

@@ -7,7 +7,7 @@ import { InMemorySignalCache, NoSignalCache, type SignalCache } from './signal-c
 import type { SignalRequest } from '../domain/signal-result.js';
 import { SignalsService } from './signals.service.js';
 import { signalsSettingsFrom, type SignalsSettings } from './signals.settings.js';
-import { UpstreamStub, defaultAnswers } from './upstream-stub.testing.js';
+import { UpstreamStub, defaultAnswers } from '../../test/doubles/upstream-stub.js';
 
 const PHONE = '+491701234567';
 const ALL: SignalRequest = { simSwap: { mode: 'date' }, deviceSwap: { mode: 'window', maxAgeMinutes: 90 }, callForwarding: true };

@@ -6,7 +6,7 @@ import { loadPolicy } from '../risk-policy.js';
 import type { RuleInput } from '../scoring-rule.js';
 import { gatherEvidence } from '../signal-evidence.js';
 import { signalsNeeded } from '../signals-needed.js';
-import { DAY, HOUR, NOW, forwarding, loginEvent, signalSet, swap, transactionEvent } from '../scoring-fixtures.js';
+import { DAY, HOUR, NOW, forwarding, loginEvent, signalSet, swap, transactionEvent } from '../../../test/fixtures/scoring-fixtures.js';
 import type { RiskEvent } from '../../domain/risk-event.js';
 import type { SignalSet } from '../../domain/signal-result.js';
 import { CallForwardingRule } from './call-forwarding.rule.js';
