@@ -13,9 +13,15 @@ const DEPTHS = [1, 2, 3]; // src/<folder>/x.ts, src/<folder>/<sub>/x.ts, and one
 const LAYERS = {
   domain: { may: [], why: 'src/domain is the shared vocabulary: it imports nothing from other src/ folders' },
   common: { may: ['domain'], why: 'src/common holds helpers for every layer: it imports only src/domain' },
-  contract: { may: ['domain', 'common'], why: 'src/contract, the event contract of every transport, imports only src/domain and src/common' },
+  contract: {
+    may: ['domain', 'common'],
+    why: 'src/contract, the event contract of every transport, imports only src/domain and src/common',
+  },
   scoring: { may: ['domain'], why: 'src/scoring is the pure scoring core: it imports only src/domain' },
-  credentials: { may: ['domain', 'common'], why: 'src/credentials (API keys, signing secrets) is read by config and api alike: it imports only src/domain and src/common' },
+  credentials: {
+    may: ['domain', 'common'],
+    why: 'src/credentials (API keys, signing secrets) is read by config and api alike: it imports only src/domain and src/common',
+  },
 };
 
 /**
@@ -35,9 +41,15 @@ const KNOWN_VIOLATIONS = [
 function restrictions({ depth, spec = false, api = false, kafkajs = false, may, why }) {
   const up = `^(?:\\.\\./){${depth}}`;
   const patterns = [];
-  if (!spec) patterns.push({ regex: '^(?:\\.\\./)+test/', message: 'src/ never imports test/: test doubles, fixtures and kits are for specs only' });
-  if (!kafkajs) patterns.push({ regex: '^kafkajs(?:/|$)', message: 'only src/kafka/ imports kafkajs (not actively maintained): use its ports (KafkaClients, BatchingProducer)' });
-  if (!api && depth > 0) patterns.push({ regex: `${up}api/`, message: 'src/api is a transport at the top: only the composition root (src/*.ts) imports it' });
+  if (!spec)
+    patterns.push({ regex: '^(?:\\.\\./)+test/', message: 'src/ never imports test/: test doubles, fixtures and kits are for specs only' });
+  if (!kafkajs)
+    patterns.push({
+      regex: '^kafkajs(?:/|$)',
+      message: 'only src/kafka/ imports kafkajs (not actively maintained): use its ports (KafkaClients, BatchingProducer)',
+    });
+  if (!api && depth > 0)
+    patterns.push({ regex: `${up}api/`, message: 'src/api is a transport at the top: only the composition root (src/*.ts) imports it' });
   if (may !== undefined) {
     const allowed = [...may.map((folder) => `${folder}/`), ...(spec ? ['\\.\\./test/'] : [])];
     patterns.push({ regex: allowed.length > 0 ? `${up}(?!${allowed.join('|')})` : up, message: why });
@@ -53,18 +65,34 @@ for (const depth of DEPTHS) {
     layerBlocks.push({ files: files('*'), ignores, rules: restrictions({ depth, spec }) });
     layerBlocks.push({ files: files('api'), ignores, rules: restrictions({ depth, spec, api: true }) });
     layerBlocks.push({ files: files('kafka'), ignores, rules: restrictions({ depth, spec, kafkajs: true }) });
-    for (const [folder, layer] of Object.entries(LAYERS)) layerBlocks.push({ files: files(folder), ignores, rules: restrictions({ depth, spec, ...layer }) });
+    for (const [folder, layer] of Object.entries(LAYERS))
+      layerBlocks.push({ files: files(folder), ignores, rules: restrictions({ depth, spec, ...layer }) });
   }
 }
 for (const { files, layer, alsoMay = [], api = false } of KNOWN_VIOLATIONS) {
   for (const file of files) {
     const rules = layer === undefined ? {} : { may: [...LAYERS[layer].may, ...alsoMay], why: LAYERS[layer].why };
-    layerBlocks.push({ files: [file], rules: restrictions({ depth: file.split('/').length - 2, spec: file.endsWith('.spec.ts'), api, ...rules }) });
+    layerBlocks.push({
+      files: [file],
+      rules: restrictions({ depth: file.split('/').length - 2, spec: file.endsWith('.spec.ts'), api, ...rules }),
+    });
   }
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.bench/**', 'helm/**', 'deploy/**', '*.config.js', 'eslint.config.js', 'scripts/**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      '.bench/**',
+      'helm/**',
+      'deploy/**',
+      '*.config.js',
+      'eslint.config.js',
+      'scripts/**/*.mjs',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
