@@ -9,15 +9,15 @@ import tseslint from 'typescript-eslint';
 // src/scoring/rules/. In flat config the last block matching a file sets the rule, so each carries its whole list.
 const DEPTHS = [1, 2, 3]; // src/<folder>/x.ts, src/<folder>/<sub>/x.ts, and one more for headroom
 
-/** The ground layers and what each may import from other src/ folders (nothing else). */
+/** The ground layers and what each may import from other src/ folders (nothing else); pure: no file, network or process I/O. */
 const LAYERS = {
-  domain: { may: [], why: 'src/domain is the shared vocabulary: it imports nothing from other src/ folders' },
+  domain: { may: [], pure: true, why: 'src/domain is the shared vocabulary: it imports nothing from other src/ folders' },
   common: { may: ['domain'], why: 'src/common holds helpers for every layer: it imports only src/domain' },
   contract: {
     may: ['domain', 'common'],
     why: 'src/contract, the event contract of every transport, imports only src/domain and src/common',
   },
-  scoring: { may: ['domain'], why: 'src/scoring is the pure scoring core: it imports only src/domain' },
+  scoring: { may: ['domain'], pure: true, why: 'src/scoring is the pure scoring core: it imports only src/domain' },
   credentials: {
     may: ['domain', 'common'],
     why: 'src/credentials (API keys, signing secrets) is read by config and api alike: it imports only src/domain and src/common',
@@ -32,13 +32,16 @@ const KNOWN_VIOLATIONS = [
   // ScoringModule reads the policy file's path from AppConfig (and its spec builds one): it goes with the
   // policy file loading out of the pure folder.
   { files: ['src/scoring/scoring.module.ts', 'src/scoring/scoring.module.spec.ts'], layer: 'scoring', alsoMay: ['config'] },
+  // loadPolicy reads the policy file (the only I/O in the folder): it goes with the policy file loading too.
+  { files: ['src/scoring/risk-policy.ts'], layer: 'scoring', io: true },
 ];
 
 /**
  * depth: folders below src/ (0 for src/*.ts); spec: specs may use the test kits and doubles in test/;
- * api / kafkajs: may import src/api / kafkajs; may + why: the folders a ground layer may import.
+ * api / kafkajs: may import src/api / kafkajs; may + why: the folders a ground layer may import;
+ * pure (unless io): no I/O modules outside specs.
  */
-function restrictions({ depth, spec = false, api = false, kafkajs = false, may, why }) {
+function restrictions({ depth, spec = false, api = false, kafkajs = false, may, why, pure = false, io = false }) {
   const up = `^(?:\\.\\./){${depth}}`;
   const patterns = [];
   if (!spec)
@@ -50,6 +53,11 @@ function restrictions({ depth, spec = false, api = false, kafkajs = false, may, 
     });
   if (!api && depth > 0)
     patterns.push({ regex: `${up}api/`, message: 'src/api is a transport at the top: only the composition root (src/*.ts) imports it' });
+  if (pure && !io && !spec)
+    patterns.push({
+      regex: '^(?:node:)?(?:fs|fs/promises|net|http|https|http2|dgram|child_process|worker_threads)$',
+      message: `${why}, and does no I/O`,
+    });
   if (may !== undefined) {
     const allowed = [...may.map((folder) => `${folder}/`), ...(spec ? ['\\.\\./test/'] : [])];
     patterns.push({ regex: allowed.length > 0 ? `${up}(?!${allowed.join('|')})` : up, message: why });
@@ -69,9 +77,9 @@ for (const depth of DEPTHS) {
       layerBlocks.push({ files: files(folder), ignores, rules: restrictions({ depth, spec, ...layer }) });
   }
 }
-for (const { files, layer, alsoMay = [], api = false } of KNOWN_VIOLATIONS) {
+for (const { files, layer, alsoMay = [], api = false, io = false } of KNOWN_VIOLATIONS) {
   for (const file of files) {
-    const rules = layer === undefined ? {} : { may: [...LAYERS[layer].may, ...alsoMay], why: LAYERS[layer].why };
+    const rules = layer === undefined ? {} : { ...LAYERS[layer], may: [...LAYERS[layer].may, ...alsoMay], io };
     layerBlocks.push({
       files: [file],
       rules: restrictions({ depth: file.split('/').length - 2, spec: file.endsWith('.spec.ts'), api, ...rules }),
