@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Prints the folder-level import graph of src/ (and src -> test reaches): one line per edge
-// "from -> to (files)". Static imports only; a quick picture, the lint config is what enforces the layers.
+// "from -> to (files)", then any folder-level loop. Static imports only; eslint.config.js enforces the layers,
+// this the absence of loops: with --check (npm run lint) it prints only the loops and fails when there is one.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-const root = resolve(process.argv[2] ?? '.');
+const root = resolve(process.argv.slice(2).find((arg) => !arg.startsWith('--')) ?? '.');
 const includeSpecs = process.argv.includes('--specs');
+const check = process.argv.includes('--check');
 
 function* walk(dir) {
   for (const name of readdirSync(dir)) {
@@ -42,7 +44,7 @@ function add(from, to, file) {
   edges.get(key).add(relative(root, file));
 }
 
-for (const key of [...edges.keys()].sort()) console.log(`${key} (${edges.get(key).size})`);
+if (!check) for (const key of [...edges.keys()].sort()) console.log(`${key} (${edges.get(key).size})`);
 
 // Folder-level loops: strongly connected groups of more than one folder (Tarjan).
 const graph = new Map();
@@ -80,4 +82,7 @@ function connect(v) {
   }
 }
 for (const v of graph.keys()) if (!indices.has(v)) connect(v);
-console.log(loops.length === 0 ? 'folder loops: none' : loops.map((g) => `folder loop: ${g.join(' <-> ')}`).join('\n'));
+if (loops.length > 0) {
+  console.error(loops.map((g) => `folder loop: ${g.join(' <-> ')} (run node scripts/dev/folder-graph.mjs . --specs for the edges)`).join('\n'));
+  if (check) process.exit(1);
+} else if (!check) console.log('folder loops: none');
