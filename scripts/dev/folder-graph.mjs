@@ -83,6 +83,8 @@ function connect(v) {
 }
 for (const v of graph.keys()) if (!indices.has(v)) connect(v);
 if (loops.length > 0) {
-  console.error(loops.map((g) => `folder loop: ${g.join(' <-> ')} (run node scripts/dev/folder-graph.mjs . --specs for the edges)`).join('\n'));
+  console.error(
+    loops.map((g) => `folder loop: ${g.join(' <-> ')} (run node scripts/dev/folder-graph.mjs . --specs for the edges)`).join('\n'),
+  );
   if (check) process.exit(1);
 } else if (!check) console.log('folder loops: none');
