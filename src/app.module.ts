@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ApiModule } from './api/api.module.js';
-import { LoggingModule } from './common/logging.module.js';
+import { LoggingModule } from './logging/logging.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DecisionsModule } from './decisions/decisions.module.js';

@@ -8,6 +8,7 @@ import { requireKeyForMetrics } from './api/metrics-auth.js';
 import { setupOpenApi } from './api/openapi.js';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
+import { GrpcHealthStatus } from './health/grpc-health-status.js';
 
 /**
  * One app, three doors: HTTP (API, health, metrics), gRPC and the Kafka consumer. Used by main.ts,
@@ -17,7 +18,7 @@ export async function startApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   if (config.api.metricsAuth === 'key') app.use('/metrics', requireKeyForMetrics(config, app.get(ApiAuthenticator)));
-  app.connectMicroservice(grpcMicroserviceOptions(config), { inheritAppConfig: true });
+  app.connectMicroservice(grpcMicroserviceOptions(config, app.get(GrpcHealthStatus)), { inheritAppConfig: true });
   setupOpenApi(app);
   await app.startAllMicroservices();
   await app.listen(config.api.httpPort, config.api.host);

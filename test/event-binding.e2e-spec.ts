@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { Kafka } from 'kafkajs';
-import type { Decision } from '../src/decisions/decision.js';
+import type { Decision } from '../src/domain/decision.js';
 import { decisionIdFor } from '../src/decisions/decision-id.js';
 import type { DeadLetter } from '../src/events/dead-letter.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/simulator-server.js';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { ConfigResourceTypes, type Kafka } from 'kafkajs';
-import type { Decision } from '../src/decisions/decision.js';
+import type { Decision } from '../src/domain/decision.js';
 import type { DeadLetter } from '../src/events/dead-letter.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/simulator-server.js';
 import { auditDelivery } from './support/delivery-audit.js';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes, type Kafka } from 'kafkajs';
-import type { Decision } from '../src/decisions/decision.js';
+import type { Decision } from '../src/domain/decision.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/simulator-server.js';
 import { loginEvent } from './support/events.js';
 import { TopicReader, produce, testKafka } from './support/kafka-io.js';

@@ -8,11 +8,11 @@ import { parseArgs } from 'node:util';
 import { Partitioners } from 'kafkajs';
 import { startApp } from '../src/bootstrap.js';
 import { loadConfig } from '../src/config/app-config.js';
-import type { Decision } from '../src/decisions/decision.js';
+import type { Decision } from '../src/domain/decision.js';
 import type { DeadLetter } from '../src/events/dead-letter.js';
 import { createKafka } from '../src/kafka/kafka-factory.js';
 import { startSimulator } from '../src/simulator/simulator-server.js';
-import { maskPhoneNumber } from '../src/signals/mask-phone-number.js';
+import { maskPhoneNumber } from '../src/common/mask-phone-number.js';
 import { ensureLocalBroker } from './lib/local-broker.js';
 import { sampleEvent, samplePopulation } from './lib/sample-events.js';
 

@@ -1,5 +1,5 @@
-import { DeterministicFailure } from '../common/deterministic-failure.js';
-import type { ErrorCode, FieldError } from '../common/error-codes.js';
+import { DeterministicFailure } from '../domain/deterministic-failure.js';
+import type { ErrorCode, FieldError } from '../domain/error-codes.js';
 import { maskDigitRuns } from '../common/log-redaction.js';
 
 /** HTTP status for every code the API can answer with; one table, read by the HTTP filter. */

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { HttpRequest as Request, HttpResponse as Response } from './http-types.js';
-import type { ErrorCode, FieldError } from '../common/error-codes.js';
+import type { ErrorCode, FieldError } from '../domain/error-codes.js';
 import { ApiError, type ErrorBody } from './api-error.js';
 import { toGrpcError } from './grpc/grpc-error.js';
 import { requestIdOf } from './request-id.middleware.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/app-config.js';
 import { ApiAuthenticator } from './api-authenticator.js';
 import { ApiError } from './api-error.js';
-import { ApiKeyConfigError, findKey, hashSecret, parseApiKeys } from './api-keys.js';
+import { ApiKeyConfigError, findKey, hashSecret, parseApiKeys } from '../credentials/api-keys.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { requireKeyForMetrics } from './metrics-auth.js';
 import { TokenBucketLimiter } from './token-bucket.js';

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { ApiTestApp, KEYS, call, decisionIdOf, loginEvent, startApiApp, transactionEvent } from '../../test/api/api-test-kit.js';
 import { Webhook } from 'standardwebhooks';
-import { parseSigningSecrets, verifyWebhook } from './callback-signature.js';
+import { parseSigningSecrets, verifyWebhook } from '../credentials/callback-signature.js';
 
 const webhookHeaders = (headers: IncomingHttpHeaders) =>
   Object.fromEntries(['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((h) => [h, String(headers[h])]));

@@ -1,8 +1,8 @@
 import { Controller, Get, Headers, Param, Post, Query, Req, Res, UseGuards, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { HttpRequest as Request, HttpResponse as Response } from './http-types.js';
-import type { FieldError } from '../common/error-codes.js';
-import type { Decision } from '../decisions/decision.js';
+import type { FieldError } from '../domain/error-codes.js';
+import type { Decision } from '../domain/decision.js';
 import { ApiError } from './api-error.js';
 import { ApiKeyGuard, RequireScope, principalOf } from './api-key.guard.js';
 import { AssessmentsService, type PendingAssessment } from './assessments.service.js';

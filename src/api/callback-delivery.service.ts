@@ -7,7 +7,7 @@ import { Agent, request } from 'undici';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
-import { newWebhookId, parseSigningSecrets, type SigningKey, signWebhook } from './callback-signature.js';
+import { newWebhookId, parseSigningSecrets, type SigningKey, signWebhook } from '../credentials/callback-signature.js';
 import { blockedAddressReason, type CallbackUrlPolicy } from './callback-url.policy.js';
 
 export const CALLBACK_DELIVERY_OPTIONS = Symbol('CALLBACK_DELIVERY_OPTIONS');

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
-import type { FieldError } from '../common/error-codes.js';
+import type { FieldError } from '../domain/error-codes.js';
 
 export interface CallbackUrlPolicy {
   allowPrivate: boolean;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { jsonNestingExceeds } from '../events/json-depth.js';
+import { jsonNestingExceeds } from '../contract/json-depth.js';
 import { ApiError } from './api-error.js';
 
 type ParsedRequest = IncomingMessage & { body?: unknown; _body?: boolean };

@@ -1,4 +1,4 @@
-import type { FieldError } from '../common/error-codes.js';
+import type { FieldError } from '../domain/error-codes.js';
 import { ApiError } from './api-error.js';
 
 export const DEFAULT_PAGE_SIZE = 20;

@@ -1,4 +1,4 @@
-import { maskPhoneNumber } from '../signals/mask-phone-number.js';
+import { maskPhoneNumber } from './mask-phone-number.js';
 import { redactRedisUrlsIn } from './redis-url.js';
 
 /**

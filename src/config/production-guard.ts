@@ -1,5 +1,5 @@
-import { ApiKeySourceError, loadApiKeys } from '../api/api-key-sources.js';
-import { MIN_SIGNING_KEY_BYTES, SigningSecretError, parseSigningSecrets } from '../api/callback-signature.js';
+import { ApiKeySourceError, loadApiKeys } from '../credentials/api-key-sources.js';
+import { MIN_SIGNING_KEY_BYTES, SigningSecretError, parseSigningSecrets } from '../credentials/callback-signature.js';
 import type { AppConfig, ConfigProblem } from './app-config.js';
 import { EnvironmentSchema } from './environment.schema.js';
 

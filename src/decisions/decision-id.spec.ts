@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { DEVELOPMENT_DECISION_ID_SECRET, DecisionIds, decisionIdFor } from './decision-id.js';
 import { eventFingerprint } from './event-fingerprint.js';
-import type { RiskEvent } from '../events/risk-event.js';
+import type { RiskEvent } from '../domain/risk-event.js';
 import { createHash } from 'node:crypto';
 
 describe('decisionIdFor', () => {

@@ -1,6 +1,6 @@
 import type { FactoryProvider } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
-import { createRedisClient, redisErrorMessage } from '../common/redis-client.js';
+import { createRedisClient, redisErrorMessage } from '../redis/redis-client.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { DECISION_STORE, type DecisionStore } from './decision-store.js';

@@ -1,4 +1,4 @@
-import type { Decision } from './decision.js';
+import type { Decision } from '../domain/decision.js';
 
 export const DECISION_STORE = Symbol('DECISION_STORE');
 

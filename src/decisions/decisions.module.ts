@@ -2,14 +2,13 @@ import { Module } from '@nestjs/common';
 import { ScoringModule } from '../scoring/scoring.module.js';
 import { SignalsModule } from '../signals/signals.module.js';
 import { DecisionIds } from './decision-id.js';
-import { DecisionPublisher } from './decision-publisher.js';
 import { decisionStoreProvider } from './decision-store.provider.js';
 import { DECISION_STORE } from './decision-store.js';
 import { RiskEngine } from './risk-engine.js';
 
 @Module({
   imports: [SignalsModule, ScoringModule],
-  providers: [RiskEngine, DecisionPublisher, DecisionIds, decisionStoreProvider],
-  exports: [RiskEngine, DecisionPublisher, DecisionIds, DECISION_STORE],
+  providers: [RiskEngine, DecisionIds, decisionStoreProvider],
+  exports: [RiskEngine, DecisionIds, DECISION_STORE],
 })
 export class DecisionsModule {}

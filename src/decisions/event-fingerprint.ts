@@ -1,5 +1,5 @@
 import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
-import type { RiskEvent } from '../events/risk-event.js';
+import type { RiskEvent } from '../domain/risk-event.js';
 
 /**
  * What makes a retained decision reusable: the SHA-256 of the validated, normalised event as canonical

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Decision } from './decision.js';
+import type { Decision } from '../domain/decision.js';
 import { MemoryDecisionStore } from './memory-decision-store.js';
 
 const decision = (n: number, accountId = 'acc-1'): Decision => ({

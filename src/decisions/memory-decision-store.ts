@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Decision } from './decision.js';
+import type { Decision } from '../domain/decision.js';
 import type { DecisionPage, DecisionStore, RetainedDecision } from './decision-store.js';
 
 interface Retained {

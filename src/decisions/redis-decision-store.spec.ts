@@ -2,9 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
-import { RedisApiStateStore } from '../api/api-state.store.js';
 import { loadConfig } from '../config/app-config.js';
-import type { Decision } from './decision.js';
+import type { Decision } from '../domain/decision.js';
 import { createDecisionStore } from './decision-store.provider.js';
 import { MemoryDecisionStore } from './memory-decision-store.js';
 import { RedisDecisionStore } from './redis-decision-store.js';
@@ -153,16 +152,5 @@ describeRedis('RedisDecisionStore (real redis-server)', () => {
     expect((await store.listByAccount(T, 'acc-r', { offset: 0, limit: 1 })).total).toBe(0); // other prefix
     expect(await viaConfig.get(T, 'dec_0042')).toMatchObject({ decision: { eventId: 'evt-42' } });
     await viaConfig.close!();
-  });
-
-  it('RedisApiStateStore (idempotency and pending records) sets with TTL and only once with setIfAbsent', async () => {
-    const state = new RedisApiStateStore(redis, 'test-api:');
-    expect(await state.get('k')).toBeUndefined();
-    expect(await state.setIfAbsent('k', 'one', 60)).toBe(true);
-    expect(await state.setIfAbsent('k', 'two', 60)).toBe(false);
-    expect(await state.get('k')).toBe('one');
-    await state.set('k', 'three', 60);
-    expect(await state.get('k')).toBe('three');
-    expect(await redis.ttl('test-api:k')).toBeGreaterThan(55);
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import type { RiskEvent } from '../events/risk-event.js';
+import type { RiskEvent } from '../domain/risk-event.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { loadPolicy } from '../scoring/risk-policy.js';
 import { ScoringService } from '../scoring/scoring.service.js';
 import type { SignalsService } from '../signals/signals.service.js';
-import type { SignalRequest, SignalSet } from '../signals/signal-result.js';
-import { DeterministicFailure } from '../common/deterministic-failure.js';
+import type { SignalRequest, SignalSet } from '../domain/signal-result.js';
+import { DeterministicFailure } from '../domain/deterministic-failure.js';
 import { DecisionIds, decisionIdFor } from './decision-id.js';
 import { MemoryDecisionStore } from './memory-decision-store.js';
 import { RiskEngine } from './risk-engine.js';

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BUILD_VERSION } from '../common/build-version.js';
-import { DeterministicFailure } from '../common/deterministic-failure.js';
+import { DeterministicFailure } from '../domain/deterministic-failure.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import type { RiskEvent } from '../events/risk-event.js';
+import type { RiskEvent } from '../domain/risk-event.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { ScoringService } from '../scoring/scoring.service.js';
 import { SignalsService } from '../signals/signals.service.js';
-import type { SignalName, SignalResult, SignalSet } from '../signals/signal-result.js';
-import type { Decision, DecisionSignal } from './decision.js';
+import type { SignalName, SignalResult, SignalSet } from '../domain/signal-result.js';
+import type { Decision, DecisionSignal } from '../domain/decision.js';
 import { DecisionIds } from './decision-id.js';
 import { DECISION_STORE, type DecisionStore, type RetainedDecision } from './decision-store.js';
 import { eventFingerprint } from './event-fingerprint.js';

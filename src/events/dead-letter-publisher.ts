@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ErrorDescription } from '../common/error-codes.js';
+import type { ErrorDescription } from '../domain/error-codes.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { BatchingProducer } from '../kafka/batching-producer.js';

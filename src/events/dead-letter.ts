@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ErrorDescription } from '../common/error-codes.js';
+import type { ErrorDescription } from '../domain/error-codes.js';
 
 /** What lands on the dead-letter topic: enough to understand, fix and replay the record. */
 export interface DeadLetter {

@@ -1,14 +1,12 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { backoffMs, WakeableSleeps } from '../kafka/backoff.js';
 import { BatchingProducer } from '../kafka/batching-producer.js';
-import { KafkaBatchConsumer, type ConsumerState } from '../kafka/kafka-batch-consumer.js';
+import type { ConsumerState, KafkaBatchConsumer } from '../kafka/kafka-batch-consumer.js';
+import { KafkaClients } from '../kafka/kafka-clients.js';
 import { isAuthFailure } from '../kafka/kafka-errors.js';
-import { KAFKA } from '../kafka/kafka.module.js';
 import { KafkaAccessError, preflightKafka } from '../kafka/kafka-preflight.js';
-import { ensureTopics } from '../kafka/topic-admin.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { EventPipeline } from './event-pipeline.js';
 
@@ -27,14 +25,13 @@ export class EventConsumerService implements OnApplicationBootstrap, BeforeAppli
   private stopping = false;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    private readonly kafka: KafkaClients,
     private readonly producer: BatchingProducer,
     private readonly pipeline: EventPipeline,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     metrics: RiskwireMetrics,
   ) {
-    this.consumer = new KafkaBatchConsumer(
-      kafka,
+    this.consumer = kafka.batchConsumer(
       {
         groupId: config.kafka.groupId,
         maxInFlight: config.kafka.maxInFlight,
@@ -74,7 +71,7 @@ export class EventConsumerService implements OnApplicationBootstrap, BeforeAppli
     const { topics } = this.config.kafka;
     await preflightKafka(this.config); // a wrong password or a missing ACL stops the start, naming the cause
     if (this.config.kafka.createTopics) {
-      await ensureTopics(this.kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], this.config.kafka.topicPartitions);
+      await this.kafka.ensureTopics([topics.login, topics.transaction, topics.decisions, topics.dlq], this.config.kafka.topicPartitions);
     }
     await this.producer.connect();
     await this.consumer.start([topics.login, topics.transaction], this.pipeline.handle);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { DeterministicFailure } from '../common/deterministic-failure.js';
-import type { ErrorDescription } from '../common/error-codes.js';
+import { DeterministicFailure } from '../domain/deterministic-failure.js';
+import type { ErrorDescription } from '../domain/error-codes.js';
 import { loadConfig } from '../config/app-config.js';
-import type { DecisionPublisher } from '../decisions/decision-publisher.js';
+import type { DecisionPublisher } from './decision-publisher.js';
 import type { RiskEngine } from '../decisions/risk-engine.js';
 import type { InboundRecord } from '../kafka/inbound-record.js';
 import { RecordTooLargeError } from '../kafka/kafka-errors.js';

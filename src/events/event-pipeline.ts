@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ErrorDescription } from '../common/error-codes.js';
+import type { ErrorDescription } from '../domain/error-codes.js';
 import { maskPhoneNumbersInText } from '../common/log-redaction.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { DecisionPublisher } from '../decisions/decision-publisher.js';
+import { DecisionPublisher } from './decision-publisher.js';
 import { RiskEngine } from '../decisions/risk-engine.js';
 import type { InboundRecord } from '../kafka/inbound-record.js';
 import { isRecordTooLarge } from '../kafka/kafka-errors.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DeterministicFailure } from '../common/deterministic-failure.js';
+import { DeterministicFailure } from '../domain/deterministic-failure.js';
 import { classifyFailure } from './failure-classification.js';
 
 class KafkaJSNumberOfRetriesExceeded extends Error {

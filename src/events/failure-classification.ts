@@ -1,5 +1,5 @@
-import { DeterministicFailure } from '../common/deterministic-failure.js';
-import type { ErrorDescription } from '../common/error-codes.js';
+import { DeterministicFailure } from '../domain/deterministic-failure.js';
+import type { ErrorDescription } from '../domain/error-codes.js';
 
 /**
  * What an exception while processing a Kafka record means for the record, decided here only:

@@ -1,8 +1,8 @@
-import type { ErrorDescription } from '../common/error-codes.js';
+import type { ErrorDescription } from '../domain/error-codes.js';
 import { maskDigitRuns } from '../common/log-redaction.js';
-import { validateEvent } from './event-validation.js';
-import { jsonNestingExceeds } from './json-depth.js';
-import type { RiskEvent } from './risk-event.js';
+import { validateEvent } from '../contract/event-validation.js';
+import { jsonNestingExceeds } from '../contract/json-depth.js';
+import type { RiskEvent } from '../domain/risk-event.js';
 
 export type DecodedRecord = { ok: true; event: RiskEvent } | { ok: false; error: ErrorDescription; eventType?: string };
 

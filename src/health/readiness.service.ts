@@ -1,9 +1,9 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { setGrpcServingStatus } from '../api/grpc/grpc-options.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { EventConsumerService } from '../events/event-consumer.service.js';
 import { RISK_POLICY } from '../scoring/risk-policy.token.js';
+import { GrpcHealthStatus } from './grpc-health-status.js';
 import type { RiskPolicy } from '../scoring/risk-policy.js';
 
 export interface ReadinessPart {
@@ -36,6 +36,7 @@ export class ReadinessService implements OnApplicationBootstrap, BeforeApplicati
     private readonly events: EventConsumerService,
     @Inject(RISK_POLICY) private readonly policy: RiskPolicy,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly grpcHealth: GrpcHealthStatus,
   ) {}
 
   parts(): ReadinessPart[] {
@@ -69,7 +70,7 @@ export class ReadinessService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   onApplicationBootstrap() {
-    const sync = () => setGrpcServingStatus(this.ready ? 'SERVING' : 'NOT_SERVING');
+    const sync = () => this.grpcHealth.set(this.ready ? 'SERVING' : 'NOT_SERVING');
     sync();
     this.timer = setInterval(sync, 1000);
     this.timer.unref();
@@ -78,6 +79,6 @@ export class ReadinessService implements OnApplicationBootstrap, BeforeApplicati
   // Load balancers stop sending gRPC traffic while the consumer drains.
   beforeApplicationShutdown() {
     clearInterval(this.timer);
-    setGrpcServingStatus('NOT_SERVING');
+    this.grpcHealth.set('NOT_SERVING');
   }
 }

@@ -4,11 +4,14 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { BatchingProducer } from './batching-producer.js';
+import { KafkaClients } from './kafka-clients.js';
 import { createKafka } from './kafka-factory.js';
+import { KAFKA } from './kafka.tokens.js';
 
-export const KAFKA = Symbol('KAFKA');
-
-/** The Kafka client and the one shared producer (decisions and dead letters share its batches). */
+/**
+ * The Kafka client and the one shared producer (decisions and dead letters share its batches). Outside
+ * src/kafka, the client is reached through KafkaClients, so no other folder needs kafkajs types.
+ */
 @Global()
 @Module({
   providers: [
@@ -23,8 +26,9 @@ export const KAFKA = Symbol('KAFKA');
           onConnection: (connected) => metrics.kafkaUp.set({ client: 'producer' }, connected ? 1 : 0),
         }),
     },
+    KafkaClients,
   ],
-  exports: [KAFKA, BatchingProducer],
+  exports: [KafkaClients, BatchingProducer],
 })
 export class KafkaModule implements OnApplicationShutdown {
   constructor(@Inject(BatchingProducer) private readonly producer: BatchingProducer) {}

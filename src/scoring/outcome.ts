@@ -1,4 +1,4 @@
-import { OUTCOMES, type Outcome } from '../decisions/decision.js';
+import { OUTCOMES, type Outcome } from '../domain/decision.js';
 import type { Thresholds } from './risk-policy.js';
 
 /** ALLOW < CHALLENGE < REVIEW < DENY */

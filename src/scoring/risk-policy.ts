@@ -25,9 +25,9 @@ import {
   validateSync,
   type ValidationError,
 } from 'class-validator';
-import { EVENT_TYPES, type EventType } from '../events/risk-event.js';
-import { SIGNAL_NAMES, type SignalName } from '../signals/signal-result.js';
-import { OUTCOMES, type Outcome } from '../decisions/decision.js';
+import { EVENT_TYPES, type EventType } from '../domain/risk-event.js';
+import { SIGNAL_NAMES, type SignalName } from '../domain/signal-result.js';
+import { OUTCOMES, type Outcome } from '../domain/decision.js';
 
 /** The OTP channels a policy may steer away from ('none' is not a channel one can avoid). */
 export type PolicyOtpChannel = 'sms' | 'voice' | 'app';

@@ -1,13 +1,13 @@
 // Property tests over the whole space of signal states: the default policy must be monotone and safe everywhere,
 // not only in the scenarios we thought of.
 import { describe, expect, it } from '@jest/globals';
-import type { Assessment } from '../decisions/decision.js';
-import type { RiskEvent } from '../events/risk-event.js';
-import { SIGNAL_NAMES, type SignalName, type SignalResult, type SignalSet } from '../signals/signal-result.js';
+import type { Assessment } from '../domain/decision.js';
+import type { RiskEvent } from '../domain/risk-event.js';
+import { SIGNAL_NAMES, type SignalName, type SignalResult, type SignalSet } from '../domain/signal-result.js';
 import { outcomeSeverity } from './outcome.js';
 import { loadPolicy } from './risk-policy.js';
 import { scoreEvent } from './score-event.js';
-import { DAY, HOUR, NOW, PHONE, forwarding, loginEvent, swap, transactionEvent } from './scoring-fixtures.js';
+import { DAY, HOUR, NOW, PHONE, forwarding, loginEvent, swap, transactionEvent } from '../../test/fixtures/scoring-fixtures.js';
 
 const policy = loadPolicy();
 

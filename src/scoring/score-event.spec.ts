@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Assessment } from '../decisions/decision.js';
-import type { RiskEvent } from '../events/risk-event.js';
-import type { SignalSet } from '../signals/signal-result.js';
+import type { Assessment } from '../domain/decision.js';
+import type { RiskEvent } from '../domain/risk-event.js';
+import type { SignalSet } from '../domain/signal-result.js';
 import { loadPolicy, parsePolicy } from './risk-policy.js';
 import { scoreEvent } from './score-event.js';
-import { DAY, HOUR, NOW, PHONE, forwarding, loginEvent, signalSet, swap, transactionEvent } from './scoring-fixtures.js';
+import { DAY, HOUR, NOW, PHONE, forwarding, loginEvent, signalSet, swap, transactionEvent } from '../../test/fixtures/scoring-fixtures.js';
 
 const policy = loadPolicy();
 const score = (event: RiskEvent, signals: Partial<SignalSet> = {}, now = NOW): Assessment =>

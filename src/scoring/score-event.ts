@@ -1,6 +1,6 @@
-import type { Assessment, Outcome, Reason } from '../decisions/decision.js';
-import type { OtpChannel, RiskEvent } from '../events/risk-event.js';
-import { SIGNAL_NAMES, type SignalSet } from '../signals/signal-result.js';
+import type { Assessment, Outcome, Reason } from '../domain/decision.js';
+import type { OtpChannel, RiskEvent } from '../domain/risk-event.js';
+import { SIGNAL_NAMES, type SignalSet } from '../domain/signal-result.js';
 import { maxOutcome, outcomeForScore } from './outcome.js';
 import type { RiskPolicy } from './risk-policy.js';
 import { CallForwardingRule } from './rules/call-forwarding.rule.js';

@@ -1,5 +1,5 @@
-import type { OtpChannel, RiskEvent } from '../events/risk-event.js';
-import type { Outcome, Reason } from '../decisions/decision.js';
+import type { OtpChannel, RiskEvent } from '../domain/risk-event.js';
+import type { Outcome, Reason } from '../domain/decision.js';
 import type { Evidence } from './signal-evidence.js';
 
 /** What every rule sees: the event and the normalised signal evidence (already aged against `now`). */

@@ -8,7 +8,7 @@ import { ConfigModule } from '../config/config.module.js';
 import { defaultPolicyFile, type RiskPolicy } from './risk-policy.js';
 import { RISK_POLICY, ScoringModule } from './scoring.module.js';
 import { ScoringService } from './scoring.service.js';
-import { HOUR, NOW, forwarding, loginEvent, signalSet, swap, transactionEvent } from './scoring-fixtures.js';
+import { HOUR, NOW, forwarding, loginEvent, signalSet, swap, transactionEvent } from '../../test/fixtures/scoring-fixtures.js';
 
 const boot = (env: Record<string, string>) =>
   Test.createTestingModule({ imports: [ConfigModule.forRoot(loadConfig(env)), ScoringModule] }).compile();

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Assessment } from '../decisions/decision.js';
-import type { RiskEvent } from '../events/risk-event.js';
-import type { SignalRequest, SignalSet } from '../signals/signal-result.js';
+import type { Assessment } from '../domain/decision.js';
+import type { RiskEvent } from '../domain/risk-event.js';
+import type { SignalRequest, SignalSet } from '../domain/signal-result.js';
 import { RISK_POLICY } from './risk-policy.token.js';
 import type { RiskPolicy } from './risk-policy.js';
 import { scoreEvent } from './score-event.js';

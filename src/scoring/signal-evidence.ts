@@ -1,4 +1,4 @@
-import type { SignalName, SignalRequest, SignalResult, SignalSet, SwapObservation } from '../signals/signal-result.js';
+import type { SignalName, SignalRequest, SignalResult, SignalSet, SwapObservation } from '../domain/signal-result.js';
 import type { RiskPolicy, SwapBand } from './risk-policy.js';
 
 export type MissingEvidence = { kind: 'missing'; status: 'UNAVAILABLE' | 'NOT_FOUND'; reason?: string };

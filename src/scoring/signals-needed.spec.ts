@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { defaultPolicyFile, loadPolicy, parsePolicy } from './risk-policy.js';
 import { signalsNeeded } from './signals-needed.js';
-import { loginEvent, transactionEvent } from './scoring-fixtures.js';
+import { loginEvent, transactionEvent } from '../../test/fixtures/scoring-fixtures.js';
 
 const policy = loadPolicy();
 

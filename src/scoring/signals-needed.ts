@@ -1,5 +1,5 @@
-import type { RiskEvent } from '../events/risk-event.js';
-import type { SignalRequest } from '../signals/signal-result.js';
+import type { RiskEvent } from '../domain/risk-event.js';
+import type { SignalRequest } from '../domain/signal-result.js';
 import type { RiskPolicy, SwapCheck } from './risk-policy.js';
 
 /** Which network checks this event type needs under the policy, and whether a swap's date or only a window answer is wanted. */

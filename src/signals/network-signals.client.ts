@@ -1,7 +1,7 @@
 import { Pool } from 'undici';
 import { parseRfc3339DateTime } from '../common/rfc3339.js';
 import type { Minutes } from './minutes.js';
-import type { CallForwardingObservation, SignalName, SignalResult, SwapObservation, UnavailableReason } from './signal-result.js';
+import type { CallForwardingObservation, SignalName, SignalResult, SwapObservation, UnavailableReason } from '../domain/signal-result.js';
 import { describeUpstreamError, redactDetail } from './upstream-error-detail.js';
 
 /** One paid upstream operation; bounded, so it doubles as a metrics label. */

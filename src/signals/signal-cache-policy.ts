@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Minutes } from './minutes.js';
-import type { SignalName, SignalResult } from './signal-result.js';
+import type { SignalName, SignalResult } from '../domain/signal-result.js';
 
 /** One question asked of the upstream: the cache key and the coalescing key are both derived from it. */
 export type SignalLookup =

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { minutes } from './minutes.js';
 import { DEFAULT_SIGNAL_CACHE_TTLS, cacheKeyFor, ttlFor, type CacheableSignalResult } from './signal-cache-policy.js';
 import { InMemorySignalCache, NoSignalCache, RedisSignalCache, createRedisForSignalCache, createSignalCache } from './signal-cache.js';
-import { closedPort } from './upstream-stub.testing.js';
+import { closedPort } from '../../test/doubles/upstream-stub.js';
 
 const PHONE = '+491701234567';
 const SWAPPED: CacheableSignalResult = { status: 'OK', value: { latestChange: '2024-09-18T07:37:53Z' } };

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { createRedisClient, redisErrorMessage, type RedisConnection } from '../common/redis-client.js';
+import { createRedisClient, redisErrorMessage, type RedisConnection } from '../redis/redis-client.js';
 import type { AppConfig } from '../config/app-config.js';
 import { LRUCache } from 'lru-cache';
 import type { CacheableSignalResult } from './signal-cache-policy.js';

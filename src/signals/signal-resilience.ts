@@ -19,7 +19,7 @@ import {
   type IRetryContext,
 } from 'cockatiel';
 import type { UpstreamResult } from './network-signals.client.js';
-import { SIGNAL_NAMES, type SignalName, type UnavailableReason } from './signal-result.js';
+import { SIGNAL_NAMES, type SignalName, type UnavailableReason } from '../domain/signal-result.js';
 
 export interface SignalResilienceSettings {
   /** Budget of one upstream attempt (config.signals.timeoutMs). */

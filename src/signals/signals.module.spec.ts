@@ -5,7 +5,7 @@ import { ConfigModule } from '../config/config.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { SignalsModule } from './signals.module.js';
 import { SignalsService } from './signals.service.js';
-import { UpstreamStub } from './upstream-stub.testing.js';
+import { UpstreamStub } from '../../test/doubles/upstream-stub.js';
 
 describe('SignalsModule', () => {
   let stub: UpstreamStub;

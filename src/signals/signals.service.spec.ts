@@ -4,10 +4,10 @@ import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { NetworkSignalsClient, type NetworkSignalsPort } from './network-signals.client.js';
 import type { CacheableSignalResult } from './signal-cache-policy.js';
 import { InMemorySignalCache, NoSignalCache, type SignalCache } from './signal-cache.js';
-import type { SignalRequest } from './signal-result.js';
+import type { SignalRequest } from '../domain/signal-result.js';
 import { SignalsService } from './signals.service.js';
 import { signalsSettingsFrom, type SignalsSettings } from './signals.settings.js';
-import { UpstreamStub, defaultAnswers } from './upstream-stub.testing.js';
+import { UpstreamStub, defaultAnswers } from '../../test/doubles/upstream-stub.js';
 
 const PHONE = '+491701234567';
 const ALL: SignalRequest = { simSwap: { mode: 'date' }, deviceSwap: { mode: 'window', maxAgeMinutes: 90 }, callForwarding: true };

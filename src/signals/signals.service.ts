@@ -5,7 +5,7 @@ import type { NetworkSignalsPort, SignalEndpoint, UpstreamResult } from './netwo
 import { cacheKeyFor, ttlFor, type CacheableSignalResult, type SignalLookup } from './signal-cache-policy.js';
 import type { SignalCache } from './signal-cache.js';
 import { SignalResilience, type CircuitStateName } from './signal-resilience.js';
-import { SIGNAL_NAMES, type SignalName, type SignalRequest, type SignalResult, type SignalSet } from './signal-result.js';
+import { SIGNAL_NAMES, type SignalName, type SignalRequest, type SignalResult, type SignalSet } from '../domain/signal-result.js';
 import type { SignalsSettings } from './signals.settings.js';
 import { NETWORK_SIGNALS_CLIENT, SIGNAL_CACHE, SIGNALS_SETTINGS } from './signals.tokens.js';
 

@@ -1,4 +1,4 @@
-import { maskPhoneNumber } from './mask-phone-number.js';
+import { maskPhoneNumber } from '../common/mask-phone-number.js';
 
 const MAX_DETAIL_LENGTH = 200;
 

@@ -1,4 +1,4 @@
-import { SIGNAL_NAMES, type SignalName } from '../signals/signal-result.js';
+import { SIGNAL_NAMES, type SignalName } from '../domain/signal-result.js';
 
 export interface LatencyRange {
   min: number;

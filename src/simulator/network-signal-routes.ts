@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SignalName } from '../signals/signal-result.js';
+import type { SignalName } from '../domain/signal-result.js';
 import { apiErrorFor, OUT_OF_RANGE_ERROR } from './api-error-catalogue.js';
 import type { FaultInjector } from './fault-injector.js';
 import type { HeldRequests } from './held-requests.js';

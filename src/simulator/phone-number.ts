@@ -4,9 +4,3 @@ const E164 = /^\+[1-9]\d{6,14}$/;
 export function isE164(value: unknown): value is string {
   return typeof value === 'string' && E164.test(value);
 }
-
-/** Keeps the country prefix and last four digits, so logs and errors carry no full phone number. */
-export function maskPhoneNumber(phoneNumber: string): string {
-  if (phoneNumber.length <= 7) return '*'.repeat(phoneNumber.length);
-  return phoneNumber.slice(0, 3) + '*'.repeat(phoneNumber.length - 7) + phoneNumber.slice(-4);
-}

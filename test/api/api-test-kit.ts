@@ -8,13 +8,14 @@ import { grpcMicroserviceOptions } from '../../src/api/grpc/grpc-options.js';
 import { setupOpenApi } from '../../src/api/openapi.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { ConfigModule } from '../../src/config/config.module.js';
-import type { Decision, Outcome } from '../../src/decisions/decision.js';
+import type { Decision, Outcome } from '../../src/domain/decision.js';
 import { DecisionIds, decisionIdFor } from '../../src/decisions/decision-id.js';
 import { DECISION_STORE, type DecisionStore } from '../../src/decisions/decision-store.js';
 import { MemoryDecisionStore } from '../../src/decisions/memory-decision-store.js';
 import { eventFingerprint } from '../../src/decisions/event-fingerprint.js';
 import { RiskEngine, eventIdConflict, type AssessOptions, type AssessResult, type DecisionSource } from '../../src/decisions/risk-engine.js';
-import type { RiskEvent } from '../../src/events/risk-event.js';
+import type { RiskEvent } from '../../src/domain/risk-event.js';
+import { GrpcHealthStatus } from '../../src/health/grpc-health-status.js';
 import { MetricsModule } from '../../src/metrics/metrics.module.js';
 import { RiskwireMetrics } from '../../src/metrics/riskwire-metrics.js';
 
@@ -136,6 +137,8 @@ export interface ApiTestApp {
   app: NestExpressApplication;
   baseUrl: string;
   grpcAddress?: string;
+  /** what the gRPC server's grpc.health.v1.Health reports (the app's HealthModule owns it in production) */
+  grpcHealth: GrpcHealthStatus;
   engine: FakeRiskEngine;
   store: DecisionStore;
   config: AppConfig;
@@ -176,9 +179,10 @@ export async function startApiApp(
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false, bodyParser: false });
   setupOpenApi(app);
   let grpcAddress: string | undefined;
+  const grpcHealth = new GrpcHealthStatus();
   if (options.grpc) {
     grpcAddress = `127.0.0.1:${await freePort()}`;
-    app.connectMicroservice(grpcMicroserviceOptions(config, { url: grpcAddress }), { inheritAppConfig: true });
+    app.connectMicroservice(grpcMicroserviceOptions(config, grpcHealth, { url: grpcAddress }), { inheritAppConfig: true });
     await app.startAllMicroservices();
   }
   app.enableShutdownHooks();
@@ -188,6 +192,7 @@ export async function startApiApp(
     app,
     baseUrl: `http://127.0.0.1:${port}`,
     grpcAddress,
+    grpcHealth,
     engine,
     store,
     config,

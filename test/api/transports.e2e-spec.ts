@@ -7,7 +7,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import type { Kafka } from 'kafkajs';
 import { RISK_PROTO_LOADER_OPTIONS, RISK_PROTO_PATH } from '../../src/api/grpc/grpc-options.js';
-import type { Decision } from '../../src/decisions/decision.js';
+import type { Decision } from '../../src/domain/decision.js';
 import { decisionIdFor } from '../../src/decisions/decision-id.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { loginEvent, transactionEvent } from '../support/events.js';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { loadApiKeys } from '../../src/api/api-key-sources.js';
+import { loadApiKeys } from '../../src/credentials/api-key-sources.js';
 import { ConfigError, loadConfig, type AppConfig } from '../../src/config/app-config.js';
 import { type Yaml, findTool, parseYaml, parseYamlStream, readRepoFile, runOk } from './ops-tools.js';
 

@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals';
-import type { Decision } from '../../src/decisions/decision.js';
+import type { Decision } from '../../src/domain/decision.js';
 import type { DeadLetter } from '../../src/events/dead-letter.js';
 import type { CollectedRecord } from './kafka-io.js';
 

@@ -1,6 +1,6 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import type { Logger } from '@nestjs/common';
-import type { ErrorCode } from '../../common/error-codes.js';
+import type { ErrorCode } from '../../domain/error-codes.js';
 import { ApiError } from '../api-error.js';
 
 export const GRPC_STATUS_BY_CODE: Record<ErrorCode, status> = {

@@ -1,4 +1,4 @@
-import type { Decision, DecisionSignal, Outcome } from '../../decisions/decision.js';
+import type { Decision, DecisionSignal, Outcome } from '../../domain/decision.js';
 
 /**
  * riskwire.v1.Outcome's value names carry the enum's prefix (buf's ENUM_VALUE_PREFIX): OUTCOME_DENY is the

@@ -2,11 +2,12 @@ import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { AppConfig } from '../../config/app-config.js';
+import { RISK_SERVICE_NAME } from '../../contract/risk-service.js';
+import type { GrpcHealthStatus } from '../../health/grpc-health-status.js';
 import { DescriptorSetReflection, REFLECTION_SERVICE_NAMES } from './descriptor-set-reflection.js';
 
-export const RISK_SERVICE_NAME = 'riskwire.v1.RiskService';
+export { RISK_SERVICE_NAME };
 const HEALTH_SERVICE_NAME = 'grpc.health.v1.Health';
 /** What reflection's list_services reports: every service the server runs. */
 export const GRPC_SERVICE_NAMES = [RISK_SERVICE_NAME, HEALTH_SERVICE_NAME, ...REFLECTION_SERVICE_NAMES];
@@ -37,17 +38,10 @@ export const RISK_DESCRIPTOR_SET_PATH = findInProtoDir(DESCRIPTOR_SET);
 export const RISK_PROTO_LOADER_OPTIONS = { keepCase: false, longs: String, enums: String, defaults: false, oneofs: true } as const;
 
 /**
- * grpc.health.v1.Health of the gRPC server: '' (the whole server) and riskwire.v1.RiskService.
- * The health module flips it with setGrpcServingStatus (e.g. NOT_SERVING while draining on shutdown).
+ * For bootstrap.ts: `app.connectMicroservice(grpcMicroserviceOptions(config, app.get(GrpcHealthStatus)), { inheritAppConfig: true })`.
+ * The health status is the application's (HealthModule's), so readiness and the server share it.
  */
-export const riskwireGrpcHealth = new HealthImplementation({ '': 'SERVING', [RISK_SERVICE_NAME]: 'SERVING' });
-
-export function setGrpcServingStatus(status: ServingStatus, service?: '' | typeof RISK_SERVICE_NAME): void {
-  for (const name of service === undefined ? ['', RISK_SERVICE_NAME] : [service]) riskwireGrpcHealth.setStatus(name, status);
-}
-
-/** For main.ts: `app.connectMicroservice(grpcMicroserviceOptions(config), { inheritAppConfig: false })`. */
-export function grpcMicroserviceOptions(config: AppConfig, overrides: { url?: string } = {}): GrpcOptions {
+export function grpcMicroserviceOptions(config: AppConfig, health: Pick<GrpcHealthStatus, 'addToServer'>, overrides: { url?: string } = {}): GrpcOptions {
   return {
     transport: Transport.GRPC,
     options: {
@@ -57,7 +51,7 @@ export function grpcMicroserviceOptions(config: AppConfig, overrides: { url?: st
       loader: { ...RISK_PROTO_LOADER_OPTIONS },
       maxReceiveMessageLength: config.kafka.maxPayloadBytes,
       onLoadPackageDefinition: (_pkg, server) => {
-        riskwireGrpcHealth.addToServer(server);
+        health.addToServer(server);
         new DescriptorSetReflection(readFileSync(RISK_DESCRIPTOR_SET_PATH), GRPC_SERVICE_NAMES).addToServer(server);
       },
     },

@@ -6,7 +6,7 @@ import { throwError, type Observable } from 'rxjs';
 import { RiskwireMetrics } from '../../metrics/riskwire-metrics.js';
 import { ApiAuthenticator, type ApiPrincipal } from '../api-authenticator.js';
 import { ApiError } from '../api-error.js';
-import type { ApiScope } from '../api-keys.js';
+import type { ApiScope } from '../../credentials/api-keys.js';
 import { AssessmentsService } from '../assessments.service.js';
 import { GRPC_STATUS_BY_CODE, toGrpcError } from './grpc-error.js';
 import { assessRequestToEventPayload, decisionToMessage, type AssessRequestMessage, type DecisionMessage } from './grpc-mapping.js';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ApiTestApp, KEYS, call, decisionIdOf, startApiApp } from '../../../test/api/api-test-kit.js';
-import { RISK_DESCRIPTOR_SET_PATH, RISK_PROTO_LOADER_OPTIONS, RISK_PROTO_PATH, setGrpcServingStatus } from './grpc-options.js';
+import { RISK_DESCRIPTOR_SET_PATH, RISK_PROTO_LOADER_OPTIONS, RISK_PROTO_PATH } from './grpc-options.js';
 
 type Callback<T> = (err: ServiceError | null, value?: T) => void;
 type Unary = (request: object, metadata: Metadata, options: { deadline?: number } | Callback<any>, callback?: Callback<any>) => void;
@@ -176,18 +176,18 @@ describe('riskwire.v1.RiskService', () => {
 });
 
 describe('standard services', () => {
-  it('grpc.health.v1.Health answers SERVING for the server and the service, and follows setGrpcServingStatus', async () => {
+  it('grpc.health.v1.Health answers SERVING for the server and the service, and follows the GrpcHealthStatus it was given', async () => {
     const health = new healthPkg.grpc.health.v1.Health(t.grpcAddress, credentials.createInsecure());
     const check = (service: string) =>
       new Promise<any>((resolve, reject) => health.Check({ service }, (err: ServiceError | null, res: any) => (err ? reject(err) : resolve(res))));
     try {
       expect(await check('')).toEqual({ status: 'SERVING' });
       expect(await check('riskwire.v1.RiskService')).toEqual({ status: 'SERVING' });
-      setGrpcServingStatus('NOT_SERVING');
+      t.grpcHealth.set('NOT_SERVING');
       expect(await check('riskwire.v1.RiskService')).toEqual({ status: 'NOT_SERVING' });
       expect((await check('')).status).toBe('NOT_SERVING');
     } finally {
-      setGrpcServingStatus('SERVING');
+      t.grpcHealth.set('SERVING');
       health.close();
     }
   });

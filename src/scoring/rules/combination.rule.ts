@@ -1,4 +1,4 @@
-import type { Outcome, Reason } from '../../decisions/decision.js';
+import type { Outcome, Reason } from '../../domain/decision.js';
 import type { CombinationRuleSettings } from '../risk-policy.js';
 import type { RuleInput, RuleResult, ScoringRule } from '../scoring-rule.js';
 import { isPositive } from '../signal-evidence.js';

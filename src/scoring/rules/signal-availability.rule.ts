@@ -1,6 +1,6 @@
-import type { OtpChannel } from '../../events/risk-event.js';
-import type { Reason } from '../../decisions/decision.js';
-import { SIGNAL_NAMES } from '../../signals/signal-result.js';
+import type { OtpChannel } from '../../domain/risk-event.js';
+import type { Reason } from '../../domain/decision.js';
+import { SIGNAL_NAMES } from '../../domain/signal-result.js';
 import type { SignalPolicies } from '../risk-policy.js';
 import type { RuleInput, RuleResult, ScoringRule } from '../scoring-rule.js';
 import { CHECK_LABELS, signalCode } from '../scoring-rule.js';

@@ -1,6 +1,6 @@
-import type { Reason } from '../../decisions/decision.js';
-import type { TransactionEvent } from '../../events/risk-event.js';
-import { SIGNAL_NAMES } from '../../signals/signal-result.js';
+import type { Reason } from '../../domain/decision.js';
+import type { TransactionEvent } from '../../domain/risk-event.js';
+import { SIGNAL_NAMES } from '../../domain/signal-result.js';
 import type { TransactionContextSettings } from '../risk-policy.js';
 import type { RuleInput, RuleResult, ScoringRule } from '../scoring-rule.js';
 import { NO_FINDINGS } from '../scoring-rule.js';

@@ -1,8 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config.js';
-import { PINO_PRIVACY_OPTIONS, maskPhoneNumbersInText } from './log-redaction.js';
-import { requestIdOf } from './request-id.js';
+import { PINO_PRIVACY_OPTIONS, maskPhoneNumbersInText } from '../common/log-redaction.js';
+import { requestIdOf } from '../common/request-id.js';
 
 @Module({})
 export class LoggingModule {

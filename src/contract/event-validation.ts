@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
-import type { ErrorDescription, FieldError, FieldErrorCode } from '../common/error-codes.js';
+import type { ErrorDescription, FieldError, FieldErrorCode } from '../domain/error-codes.js';
 import { maskDigitRuns } from '../common/log-redaction.js';
 import { LoginEventDto, TransactionEventDto } from './event-contracts.dto.js';
-import type { LoginEvent, RiskEvent, TransactionEvent } from './risk-event.js';
+import type { LoginEvent, RiskEvent, TransactionEvent } from '../domain/risk-event.js';
 
 export type EventValidationResult = { ok: true; event: RiskEvent } | { ok: false; error: ErrorDescription };
 

@@ -3,7 +3,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { BatchingProducer } from '../kafka/batching-producer.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
-import type { Decision } from './decision.js';
+import type { Decision } from '../domain/decision.js';
 
 /** Publishes decisions keyed by accountId, so one account's decisions stay on one partition. */
 @Injectable()

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { RedisSecurity } from '../config/connection-security.js';
-import { redactRedisUrl, redactRedisUrlsIn } from './redis-url.js';
+import { redactRedisUrl, redactRedisUrlsIn } from '../common/redis-url.js';
 
 /** REDIS_URL alone, or with what REDIS_PASSWORD_FILE / REDIS_TLS_CA_FILE added (AppConfig['store']). */
 export type RedisConnection = string | { redisUrl: string; redisSecurity?: RedisSecurity };

@@ -1,5 +1,5 @@
-import type { EventType, OtpChannel } from '../events/risk-event.js';
-import type { SignalName } from '../signals/signal-result.js';
+import type { EventType, OtpChannel } from './risk-event.js';
+import type { SignalName } from './signal-result.js';
 
 export type Outcome = 'ALLOW' | 'CHALLENGE' | 'REVIEW' | 'DENY';
 export const OUTCOMES: readonly Outcome[] = ['ALLOW', 'CHALLENGE', 'REVIEW', 'DENY'];

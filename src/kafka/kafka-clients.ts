@@ -1,0 +1,25 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import type { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
+import { KafkaBatchConsumer, type BatchConsumerOptions } from './kafka-batch-consumer.js';
+import { KAFKA } from './kafka.tokens.js';
+import { ensureTopics } from './topic-admin.js';
+
+/**
+ * What the rest of the service gets from Kafka, in its own terms: a batch consumer and topics that
+ * exist. The kafkajs client stays inside src/kafka (kafkajs is not actively maintained; swapping it
+ * should touch this folder only).
+ */
+@Injectable()
+export class KafkaClients {
+  constructor(@Inject(KAFKA) private readonly kafka: Kafka) {}
+
+  batchConsumer(options: BatchConsumerOptions, metrics: RiskwireMetrics): KafkaBatchConsumer {
+    return new KafkaBatchConsumer(this.kafka, options, metrics);
+  }
+
+  /** Creates the topics that are missing (idempotent). */
+  ensureTopics(topics: string[], partitions: number): Promise<void> {
+    return ensureTopics(this.kafka, topics, partitions);
+  }
+}
