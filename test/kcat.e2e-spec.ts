@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Decision } from '../src/decisions/decision.js';
+import type { Decision } from '../src/domain/decision.js';
 import type { DeadLetter } from '../src/events/dead-letter.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/simulator-server.js';
 import { loginEvent, transactionEvent } from './support/events.js';
