@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
 import type { KafkaSecurity } from '../config/connection-security.js';
+import { kafkaErrorChain, type KafkaishError } from './kafka-errors.js';
 
 /**
  * kafkajs's `ssl` and `sasl` options for our settings. TLS always verifies the broker's certificate
@@ -31,35 +32,14 @@ const UNTRUSTED_CERTIFICATE = new Set([
   'UNABLE_TO_GET_ISSUER_CERT',
 ]);
 
-interface ErrorLike {
-  name?: string;
-  message?: string;
-  code?: string;
-  type?: string;
-  cause?: unknown;
-  originalError?: unknown;
-}
-
-/** The error and everything it wraps (kafkajs nests the real cause under retries). */
-function chain(error: unknown): ErrorLike[] {
-  const seen: ErrorLike[] = [];
-  let current: unknown = error;
-  while (current && typeof current === 'object' && !seen.includes(current as ErrorLike) && seen.length < 10) {
-    const e = current as ErrorLike;
-    seen.push(e);
-    current = e.cause ?? e.originalError;
-  }
-  return seen;
-}
-
 /**
  * One sentence naming the cause of a Kafka connection failure and the setting to fix, for the
  * failures a secured cluster produces (credentials, trust, name check, listener mismatch, ACLs);
  * undefined when the error is none of them.
  */
 export function explainKafkaError(error: unknown, security: KafkaSecurity, brokers: string[]): string | undefined {
-  const errors = chain(error);
-  const find = (test: (e: ErrorLike) => boolean) => errors.find(test);
+  const errors = kafkaErrorChain(error);
+  const find = (test: (e: KafkaishError) => boolean) => errors.find(test);
   const user = security.sasl?.username;
   const saslVariables = `KAFKA_SASL_USERNAME/${security.sasl?.passwordFrom ?? 'KAFKA_SASL_PASSWORD'}`;
 
