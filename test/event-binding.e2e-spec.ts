@@ -1,27 +1,22 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- JSON response bodies are untyped */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { promisify } from 'node:util';
 import type { Kafka } from 'kafkajs';
 import type { Decision } from '../src/domain/decision.js';
 import { decisionIdFor } from '../src/decisions/decision-id.js';
 import type { DeadLetter } from '../src/events/dead-letter.js';
-import { startSimulator, type RunningSimulator } from '../src/simulator/simulator-server.js';
 import { loginEvent, transactionEvent } from './support/events.js';
-import { TopicReader, createTopics, produce, serviceEnvFor, testKafka, uniqueTopics } from './support/kafka-io.js';
-import { ServiceProcess } from './support/service-process.js';
-import { SimulatorAdmin, hoursAgo } from './support/simulator-admin.js';
+import { curl } from './support/curl.js';
+import { produce, type TopicReader } from './support/kafka-io.js';
+import { PipelineStack } from './support/pipeline-stack.js';
+import { hoursAgo } from './support/simulator-admin.js';
 
 const UPSTREAM_KEY = 'e2e-upstream-key';
 const DECISION_ID_SECRET = 'e2e-binding-decision-id-secret';
 /** acme and globex are API tenants; ops reads the Kafka tenant's decisions, as an operator's key would */
 const SECRETS = { acme: 'acme-secret', globex: 'globex-secret', ops: 'ops:reader:secret' };
 const API_KEYS = `acme-app:${SECRETS.acme}:assess|read:acme,globex-app:${SECRETS.globex}:assess|read:globex,ops:${SECRETS.ops}:read:kafka`;
-
-const execFileAsync = promisify(execFile);
 
 // the published contracts: the conflict dead letter and the decisions must match them
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -30,52 +25,35 @@ const contract = (name: string) => ajv.compile(JSON.parse(readFileSync(new URL(`
 const deadLetterSchema = contract('dead-letter.v1.schema.json');
 const decisionSchema = contract('decision.v1.schema.json');
 
-/** The API as its users call it: curl, status code on the last line. */
-async function curl(url: string, secret: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const args = ['-sS', '-H', `Authorization: Bearer ${secret}`, '-w', '\n%{http_code}'];
-  if (body !== undefined) args.push('-H', 'Content-Type: application/json', '--data-binary', JSON.stringify(body));
-  const { stdout } = await execFileAsync('curl', [...args, url]);
-  const cut = stdout.lastIndexOf('\n');
-  return { status: Number(stdout.slice(cut + 1)), body: JSON.parse(stdout.slice(0, cut)) };
-}
-
 describe('decisions bound to their event and their owner (real broker, real simulator, service as a process)', () => {
+  let stack: PipelineStack;
   let kafka: Kafka;
-  let simulator: RunningSimulator;
-  let admin: SimulatorAdmin;
-  let service: ServiceProcess;
   let decisions: TopicReader<Decision>;
   let deadLetters: TopicReader<DeadLetter>;
-  const topics = uniqueTopics('binding');
+  let topics: PipelineStack['topics'];
   const clean = '+491730000001';
   const risky = '+491730000002';
-  const api = (path: string) => `${service.httpUrl}${path}`;
+  const api = (path: string) => stack.url(path);
 
   beforeAll(async () => {
-    kafka = testKafka();
-    simulator = await startSimulator({ port: 0, apiKey: UPSTREAM_KEY });
-    admin = new SimulatorAdmin(simulator.url);
-    await admin.subscriber(clean, {});
-    await admin.subscriber(risky, { simSwappedAt: hoursAgo(2), callForwardingActive: true });
-    await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 3);
-    service = await new ServiceProcess(
-      serviceEnvFor(topics, { baseUrl: simulator.baseUrl, apiKey: UPSTREAM_KEY }, { SIGNAL_CACHE: 'off', API_KEYS, DECISION_ID_SECRET }),
-    ).start();
-    decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
-    deadLetters = await new TopicReader<DeadLetter>(kafka, topics.dlq).start();
+    stack = await PipelineStack.start({
+      prefix: 'binding',
+      upstreamKey: UPSTREAM_KEY,
+      env: { SIGNAL_CACHE: 'off', API_KEYS, DECISION_ID_SECRET },
+      beforeService: async (admin) => {
+        await admin.subscriber(clean, {});
+        await admin.subscriber(risky, { simSwappedAt: hoursAgo(2), callForwardingActive: true });
+      },
+    });
+    ({ kafka, decisions, deadLetters, topics } = stack);
   });
 
-  afterAll(async () => {
-    await decisions?.stop();
-    await deadLetters?.stop();
-    await service?.kill('SIGTERM');
-    await simulator?.close();
-  });
+  afterAll(() => stack?.stop());
 
   it('an API tenant assessing evt-x first does not decide the Kafka event evt-x: Kafka scores its own content', async () => {
     const eventId = `evt-x-${Date.now()}`;
     // the planted assessment: a clean number, a tiny amount, another account
-    const planted = await curl(api('/v1/assessments'), SECRETS.acme, transactionEvent(clean, '1.00', { eventId, accountId: 'acc-mallory' }));
+    const planted = await curl('POST', api('/v1/assessments'), { secret: SECRETS.acme, body: transactionEvent(clean, '1.00', { eventId, accountId: 'acc-mallory' }) });
     expect(planted.status).toBe(200);
     expect(planted.body).toMatchObject({ eventId, accountId: 'acc-mallory', outcome: 'ALLOW' });
     expect(planted.body.decisionId).toBe(decisionIdFor(DECISION_ID_SECRET, 'acme', eventId));
@@ -92,10 +70,10 @@ describe('decisions bound to their event and their owner (real broker, real simu
     expect(deadLetters.records.filter((r) => r.value.source.key === 'acc-victim')).toEqual([]);
 
     // each owner sees its own decision only
-    expect((await curl(api(`/v1/assessments/${decided.decisionId}`), SECRETS.ops)).body).toMatchObject({ accountId: 'acc-victim', outcome: 'DENY' });
-    expect((await curl(api(`/v1/assessments/${decided.decisionId}`), SECRETS.acme)).status).toBe(404);
-    expect((await curl(api(`/v1/assessments/${planted.body.decisionId}`), SECRETS.ops)).status).toBe(404);
-    expect((await curl(api('/v1/assessments?accountId=acc-victim'), SECRETS.acme)).body.decisions).toEqual([]);
+    expect((await curl('GET', api(`/v1/assessments/${decided.decisionId}`), { secret: SECRETS.ops })).body).toMatchObject({ accountId: 'acc-victim', outcome: 'DENY' });
+    expect((await curl('GET', api(`/v1/assessments/${decided.decisionId}`), { secret: SECRETS.acme })).status).toBe(404);
+    expect((await curl('GET', api(`/v1/assessments/${planted.body.decisionId}`), { secret: SECRETS.ops })).status).toBe(404);
+    expect((await curl('GET', api('/v1/assessments?accountId=acc-victim'), { secret: SECRETS.acme })).body.decisions).toEqual([]);
   });
 
   it('the same eventId with other content on Kafka is a dead letter EVENT_ID_CONFLICT and no second decision; a true redelivery is replayed', async () => {
@@ -134,22 +112,22 @@ describe('decisions bound to their event and their owner (real broker, real simu
 
   it("over HTTP the same eventId with other content is 409 EVENT_ID_CONFLICT, and another tenant never gets the first tenant's decision", async () => {
     const event = loginEvent(clean, { accountId: 'acc-h1' });
-    const first = await curl(api('/v1/assessments'), SECRETS.acme, event);
+    const first = await curl('POST', api('/v1/assessments'), { secret: SECRETS.acme, body: event });
     expect(first.status).toBe(200);
-    const conflict = await curl(api('/v1/assessments'), SECRETS.acme, { ...event, phoneNumber: risky });
+    const conflict = await curl('POST', api('/v1/assessments'), { secret: SECRETS.acme, body: { ...event, phoneNumber: risky } });
     expect(conflict.status).toBe(409);
     expect(conflict.body).toMatchObject({ status: 409, code: 'EVENT_ID_CONFLICT', requestId: expect.any(String) });
     expect(JSON.stringify(conflict.body)).not.toContain(risky);
 
-    const byId = await curl(api(`/v1/assessments/${first.body.decisionId}`), SECRETS.globex);
+    const byId = await curl('GET', api(`/v1/assessments/${first.body.decisionId}`), { secret: SECRETS.globex });
     expect(byId.status).toBe(404);
     expect(byId.body.code).toBe('NOT_FOUND');
-    expect((await curl(api('/v1/assessments?accountId=acc-h1'), SECRETS.globex)).body).toMatchObject({ decisions: [], meta: { count: 0 } });
+    expect((await curl('GET', api('/v1/assessments?accountId=acc-h1'), { secret: SECRETS.globex })).body).toMatchObject({ decisions: [], meta: { count: 0 } });
     // globex's event with the same id is its own: decided on its content, under its own id
-    const theirs = await curl(api('/v1/assessments'), SECRETS.globex, { ...event, phoneNumber: risky, accountId: 'acc-globex' });
+    const theirs = await curl('POST', api('/v1/assessments'), { secret: SECRETS.globex, body: { ...event, phoneNumber: risky, accountId: 'acc-globex' } });
     expect(theirs.status).toBe(200);
     expect(theirs.body).toMatchObject({ accountId: 'acc-globex', outcome: 'DENY' });
     expect(theirs.body.decisionId).not.toBe(first.body.decisionId);
-    expect((await curl(api(`/v1/assessments/${first.body.decisionId}`), SECRETS.acme)).body).toEqual(first.body);
+    expect((await curl('GET', api(`/v1/assessments/${first.body.decisionId}`), { secret: SECRETS.acme })).body).toEqual(first.body);
   });
 });

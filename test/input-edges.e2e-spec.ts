@@ -1,62 +1,36 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { Kafka } from 'kafkajs';
 import type { Decision } from '../src/domain/decision.js';
 import type { DeadLetter } from '../src/events/dead-letter.js';
-import { startSimulator, type RunningSimulator } from '../src/simulator/simulator-server.js';
 import { loginEvent, transactionEvent } from './support/events.js';
-import { TopicReader, createTopics, produce, serviceEnvFor, testKafka, uniqueTopics } from './support/kafka-io.js';
-import { ServiceProcess } from './support/service-process.js';
+import { curl } from './support/curl.js';
+import { produce, type TopicReader } from './support/kafka-io.js';
+import { PipelineStack } from './support/pipeline-stack.js';
+import type { ServiceProcess } from './support/service-process.js';
 
 const API_KEY = 'e2e-upstream-key';
 const PHONE = '+491709876543';
 /** Any 6 consecutive digits of PHONE's subscriber part, or its country code with the next digits. */
 const DIGITS_OF_PHONE = /(?:1709876|709876|098765|987654|876543|49170)/;
 
-interface CurlAnswer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-/** The real curl binary, as an operator or client would call the service. */
-async function curl(method: 'GET' | 'POST', url: string, body?: string): Promise<CurlAnswer> {
-  const args = ['-sS', '-X', method, '-w', '\n%{http_code}', '--max-time', '20'];
-  if (body !== undefined) args.push('-H', 'content-type: application/json', '--data-binary', body);
-  const { stdout } = await promisify(execFile)('curl', [...args, url]);
-  const cut = stdout.lastIndexOf('\n');
-  return { status: Number(stdout.slice(cut + 1)), body: JSON.parse(stdout.slice(0, cut)) as Record<string, unknown> };
-}
-
 describe('hostile input over HTTP (curl) and Kafka (real broker), service as a process', () => {
+  let stack: PipelineStack;
   let kafka: Kafka;
-  let simulator: RunningSimulator;
   let service: ServiceProcess;
   let decisions: TopicReader<Decision>;
   let deadLetters: TopicReader<DeadLetter>;
-  const topics = uniqueTopics('input-edges');
+  let topics: PipelineStack['topics'];
 
   beforeAll(async () => {
-    kafka = testKafka();
-    simulator = await startSimulator({ port: 0, apiKey: API_KEY });
-    await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 1);
-    service = await new ServiceProcess(
-      serviceEnvFor(topics, { baseUrl: simulator.baseUrl, apiKey: API_KEY }, { SIGNAL_CACHE: 'off', LOG_LEVEL: 'info' }),
-    ).start();
-    decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
-    deadLetters = await new TopicReader<DeadLetter>(kafka, topics.dlq).start();
+    stack = await PipelineStack.start({ prefix: 'input-edges', upstreamKey: API_KEY, partitions: 1, env: { SIGNAL_CACHE: 'off', LOG_LEVEL: 'info' } });
+    ({ kafka, service, decisions, deadLetters, topics } = stack);
   });
 
-  afterAll(async () => {
-    await decisions?.stop();
-    await deadLetters?.stop();
-    await service?.kill('SIGTERM');
-    await simulator?.close();
-  });
+  afterAll(() => stack?.stop());
 
   describe('POST /v1/assessments answers 400 with per-field details', () => {
     it('amount: [] is PARAMETER_INVALID_TYPE on amount', async () => {
-      const res = await curl('POST', `${service.httpUrl}/v1/assessments`, JSON.stringify(transactionEvent(PHONE, '1', { amount: [] })));
+      const res = await curl('POST', `${service.httpUrl}/v1/assessments`, { body: JSON.stringify(transactionEvent(PHONE, '1', { amount: [] })) });
       expect(res.status).toBe(400);
       expect(res.body).toEqual({
         status: 400,
@@ -68,7 +42,7 @@ describe('hostile input over HTTP (curl) and Kafka (real broker), service as a p
     });
 
     it('an impossible date (2026-02-30) is INVALID_DATETIME_FORMAT on occurredAt', async () => {
-      const res = await curl('POST', `${service.httpUrl}/v1/assessments`, JSON.stringify(loginEvent(PHONE, { occurredAt: '2026-02-30T10:00:00Z' })));
+      const res = await curl('POST', `${service.httpUrl}/v1/assessments`, { body: JSON.stringify(loginEvent(PHONE, { occurredAt: '2026-02-30T10:00:00Z' })) });
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({
         status: 400,
@@ -79,7 +53,7 @@ describe('hostile input over HTTP (curl) and Kafka (real broker), service as a p
 
     it('both at once, with a bad phone number, in one answer that repeats no digit of the number', async () => {
       const event = transactionEvent(PHONE.replace('+', '00'), '1', { amount: [], occurredAt: '2026-02-30T10:00:00Z' });
-      const res = await curl('POST', `${service.httpUrl}/v1/assessments`, JSON.stringify(event));
+      const res = await curl('POST', `${service.httpUrl}/v1/assessments`, { body: JSON.stringify(event) });
       expect(res.status).toBe(400);
       expect((res.body.details as { field: string; code: string }[]).map((d) => `${d.field}:${d.code}`).sort()).toEqual([
         'amount:PARAMETER_INVALID_TYPE',
@@ -90,7 +64,7 @@ describe('hostile input over HTTP (curl) and Kafka (real broker), service as a p
     });
 
     it('neither an unsupported type nor an unknown decision id echoes the number', async () => {
-      const wrongType = await curl('POST', `${service.httpUrl}/v1/assessments`, JSON.stringify(loginEvent(PHONE, { type: PHONE })));
+      const wrongType = await curl('POST', `${service.httpUrl}/v1/assessments`, { body: JSON.stringify(loginEvent(PHONE, { type: PHONE })) });
       expect(wrongType.status).toBe(400);
       // HTTP answers every event error as VALIDATION_ERROR (400); the message is the validator's
       expect(wrongType.body).toMatchObject({ code: 'VALIDATION_ERROR', message: 'Unsupported event type', details: [{ field: 'type', code: 'UNKNOWN_ENUM_VALUE' }] });

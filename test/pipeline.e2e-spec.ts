@@ -2,50 +2,34 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Kafka } from 'kafkajs';
 import type { Decision } from '../src/domain/decision.js';
 import type { DeadLetter } from '../src/events/dead-letter.js';
-import { startSimulator, type RunningSimulator } from '../src/simulator/simulator-server.js';
 import { loginEvent, transactionEvent } from './support/events.js';
-import { TopicReader, createTopics, produce, serviceEnvFor, testKafka, uniqueTopics } from './support/kafka-io.js';
-import { ServiceProcess } from './support/service-process.js';
-import { SimulatorAdmin, hoursAgo } from './support/simulator-admin.js';
+import type { TopicReader } from './support/kafka-io.js';
+import { produce } from './support/kafka-io.js';
+import { PipelineStack } from './support/pipeline-stack.js';
+import type { ServiceProcess } from './support/service-process.js';
+import { hoursAgo, type SimulatorAdmin } from './support/simulator-admin.js';
 
 const API_KEY = 'e2e-upstream-key';
 
 describe('Kafka pipeline end to end (real broker, real simulator, service as a process)', () => {
+  let stack: PipelineStack;
   let kafka: Kafka;
-  let simulator: RunningSimulator;
   let admin: SimulatorAdmin;
   let service: ServiceProcess;
   let decisions: TopicReader<Decision>;
   let deadLetters: TopicReader<DeadLetter>;
-  const topics = uniqueTopics('pipeline');
+  let topics: PipelineStack['topics'];
 
   beforeAll(async () => {
-    kafka = testKafka();
-    simulator = await startSimulator({ port: 0, apiKey: API_KEY });
-    admin = new SimulatorAdmin(simulator.url);
-    await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 3);
-    service = await new ServiceProcess(
-      serviceEnvFor(
-        topics,
-        { baseUrl: simulator.baseUrl, apiKey: API_KEY },
-        {
-          SIGNALS_TIMEOUT_MS: '400',
-          SIGNALS_RETRIES: '0',
-          MAX_PAYLOAD_BYTES: '4096',
-          SIGNAL_CACHE: 'off',
-        },
-      ),
-    ).start();
-    decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
-    deadLetters = await new TopicReader<DeadLetter>(kafka, topics.dlq).start();
+    stack = await PipelineStack.start({
+      prefix: 'pipeline',
+      upstreamKey: API_KEY,
+      env: { SIGNALS_TIMEOUT_MS: '400', SIGNALS_RETRIES: '0', MAX_PAYLOAD_BYTES: '4096', SIGNAL_CACHE: 'off' },
+    });
+    ({ kafka, admin, service, decisions, deadLetters, topics } = stack);
   });
 
-  afterAll(async () => {
-    await decisions?.stop();
-    await deadLetters?.stop();
-    await service?.kill('SIGTERM');
-    await simulator?.close();
-  });
+  afterAll(() => stack?.stop());
 
   it('turns N valid and M invalid events into exactly N decisions and M dead letters', async () => {
     const swappedAndForwarded = '+491700000001';

@@ -23,42 +23,25 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-install_helm() {
-  mkdir -p "$RISKWIRE_BIN"
-  local helm="$RISKWIRE_BIN/helm"
-  local stamp="$RISKWIRE_BIN/.helm-version"
-  # A source build does not stamp its full version into the binary; remember what we built.
-  if [ -x "$helm" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$HELM_VERSION" ]; then
-    log "helm $HELM_VERSION already at $helm"
-    return
-  fi
-  command -v go >/dev/null 2>&1 || die "go is not on PATH: helm is built with 'go install'"
-  log "building helm $HELM_VERSION with go install (takes a few minutes on 2 cores)"
-  local started=$SECONDS
-  # -buildvcs=false: the module cache has no VCS data; CGO off gives a static binary.
-  CGO_ENABLED=0 GOBIN="$RISKWIRE_BIN" go install -buildvcs=false "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
-  log "helm built in $((SECONDS - started)) s"
-  "$helm" version --short >/dev/null || die "helm at $helm does not run"
-  echo "$HELM_VERSION" >"$stamp"
-}
-
 # install_go_tool NAME MODULE_PATH VERSION: `go install MODULE_PATH@VERSION` into $RISKWIRE_BIN, once per version.
 install_go_tool() {
   local name=$1 module=$2 version=$3
   mkdir -p "$RISKWIRE_BIN"
   local bin="$RISKWIRE_BIN/$name"
   local stamp="$RISKWIRE_BIN/.$name-version"
-  # grpcurl built with go install reports "dev build": remember what we built, as for helm.
+  # A source build does not stamp its full version into the binary (grpcurl says "dev build", helm a bare
+  # major.minor): remember what we built.
   if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$version" ]; then
     log "$name $version already at $bin"
     return
   fi
   command -v go >/dev/null 2>&1 || die "go is not on PATH: $name is built with 'go install'"
-  log "building $name $version with go install (buf takes a few minutes on 2 cores)"
+  log "building $name $version with go install (helm and buf take a few minutes on 2 cores)"
   local started=$SECONDS
+  # -buildvcs=false: the module cache has no VCS data; CGO off gives a static binary.
   CGO_ENABLED=0 GOBIN="$RISKWIRE_BIN" go install -buildvcs=false "$module@$version"
   log "$name built in $((SECONDS - started)) s"
-  "$bin" --version >/dev/null 2>&1 || "$bin" -version >/dev/null 2>&1 || die "$name at $bin does not run"
+  "$bin" --version >/dev/null 2>&1 || "$bin" -version >/dev/null 2>&1 || "$bin" version >/dev/null 2>&1 || die "$name at $bin does not run"
   echo "$version" >"$stamp"
 }
 
@@ -96,7 +79,7 @@ install_promtool() {
   log "promtool installed in $((SECONDS - started)) s"
 }
 
-install_helm
+install_go_tool helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION"
 install_go_tool buf github.com/bufbuild/buf/cmd/buf "$BUF_VERSION"
 install_go_tool grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl "$GRPCURL_VERSION"
 install_promtool
