@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ScoringModule } from '../scoring/scoring.module.js';
+import { ScoringModule } from '../policy/scoring.module.js';
 import { SignalsModule } from '../signals/signals.module.js';
 import { DecisionIds } from './decision-id.js';
 import { decisionStoreProvider } from './decision-store.provider.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { RiskEvent } from '../domain/risk-event.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
-import { loadPolicy } from '../scoring/risk-policy.js';
+import { loadPolicy } from '../policy/policy-file.js';
 import { ScoringService } from '../scoring/scoring.service.js';
 import type { SignalsService } from '../signals/signals.service.js';
 import type { SignalRequest, SignalSet } from '../domain/signal-result.js';
