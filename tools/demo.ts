@@ -15,6 +15,7 @@ import { startSimulator } from '../src/simulator/simulator-server.js';
 import { maskPhoneNumber } from '../src/common/mask-phone-number.js';
 import { ensureLocalBroker } from './lib/local-broker.js';
 import { sampleEvent, samplePopulation } from './lib/sample-events.js';
+import { withinTimeout } from '../src/common/within-timeout.js';
 
 const { values: args } = parseArgs({
   options: { events: { type: 'string', default: '200' }, rate: { type: 'string', default: '50' }, quiet: { type: 'boolean', default: false } },
@@ -113,7 +114,7 @@ for (let i = 0; i < total && !stopping; i++) {
 sentAll = true;
 const decidedNow = Object.values(outcomes).reduce((a, b) => a + b, 0);
 if (decidedNow + deadLetters >= total + poisonSent) finished!();
-await Promise.race([allDone, new Promise((r) => setTimeout(r, 30000))]);
+await withinTimeout(allDone, 30000, () => undefined);
 
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;

@@ -15,6 +15,7 @@ import { API_STATE_STORE, type ApiStateStore } from './api-state.store.js';
 import { CallbackDeliveryService } from './callback-delivery.service.js';
 import { checkCallbackUrl } from './callback-url.policy.js';
 import type { PageRequest } from './paging.js';
+import { withinTimeout } from '../common/within-timeout.js';
 
 export interface PendingAssessment {
   decisionId: string;
@@ -130,7 +131,7 @@ export class AssessmentsService implements OnApplicationShutdown {
 
   /** Lets accepted assessments finish (callbacks are aborted by their own service on shutdown). */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.race([Promise.allSettled([...this.background]), new Promise((r) => setTimeout(r, 5000).unref())]);
+    await withinTimeout(Promise.allSettled([...this.background]), 5000, () => undefined, { unref: true });
   }
 
   /** Number of accepted assessments still being decided or called back. */

@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
 import type { FieldError } from '../domain/error-codes.js';
+import { withinTimeout } from '../common/within-timeout.js';
 
 export interface CallbackUrlPolicy {
   allowPrivate: boolean;
@@ -132,20 +133,12 @@ export const CALLBACK_LOOKUP_TIMEOUT_MS = 2000;
 
 type Resolution = { addresses: string[] } | { failed: 'unresolvable' | 'timeout' };
 
-async function resolveWithin(resolve: Resolver, host: string, timeoutMs: number): Promise<Resolution> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<Resolution>((done) => {
-    timer = setTimeout(() => done({ failed: 'timeout' }), timeoutMs);
-  });
+function resolveWithin(resolve: Resolver, host: string, timeoutMs: number): Promise<Resolution> {
   const lookup = resolve(host).then(
     (addresses): Resolution => ({ addresses }),
     (): Resolution => ({ failed: 'unresolvable' }),
   );
-  try {
-    return await Promise.race([lookup, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return withinTimeout(lookup, timeoutMs, (): Resolution => ({ failed: 'timeout' }));
 }
 
 /**

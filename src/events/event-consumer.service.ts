@@ -9,6 +9,7 @@ import { isAuthFailure } from '../kafka/kafka-errors.js';
 import { KafkaAccessError, preflightKafka } from '../kafka/kafka-preflight.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { EventPipeline } from './event-pipeline.js';
+import { withinTimeout } from '../common/within-timeout.js';
 
 /**
  * Owns the consumer's life: join after the app is up, drain before the producer goes away. Kafka
@@ -95,15 +96,12 @@ export class EventConsumerService implements OnApplicationBootstrap, BeforeAppli
     this.stopping = true;
     this.startSleeps.wakeAll();
     const bound = this.config.kafka.shutdownTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), bound)));
     const drain = async () => {
       await this.starting;
       await this.consumer.stop();
       return 'drained' as const;
     };
-    const outcome = await Promise.race([drain(), timedOut]);
-    clearTimeout(timer);
+    const outcome = await withinTimeout(drain(), bound, () => 'timeout' as const);
     if (outcome === 'timeout') this.logger.warn(`consumer did not drain within ${bound} ms; uncommitted events will be redelivered`);
     else this.logger.log('consumer drained and offsets committed');
   }
