@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
+import { RedisModule } from '../redis/redis.module.js';
 import { ApiAuthenticator } from './api-authenticator.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
 import { ApiKeyGuard } from './api-key.guard.js';
@@ -32,7 +33,7 @@ export class ApiCoreModule implements NestModule {
   static forRoot(options: { imports: NonNullable<ModuleMetadata['imports']> }): DynamicModule {
     return {
       module: ApiCoreModule,
-      imports: options.imports,
+      imports: [...options.imports, RedisModule],
       controllers: [AssessmentsController, RiskGrpcController],
       providers: [
         ApiAuthenticator,

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../config/app-config.js';
 import type { Decision } from '../domain/decision.js';
+import { RedisConnections } from '../redis/redis-connections.js';
 import { createDecisionStore } from './decision-store.provider.js';
 import { MemoryDecisionStore } from './memory-decision-store.js';
 import { RedisDecisionStore } from './redis-decision-store.js';
@@ -144,13 +145,15 @@ describeRedis('RedisDecisionStore (real redis-server)', () => {
   });
 
   it('the provider picks Redis when REDIS_URL is set, memory otherwise', async () => {
-    expect(createDecisionStore(loadConfig({}))).toBeInstanceOf(MemoryDecisionStore);
+    expect(createDecisionStore(loadConfig({}), new RedisConnections())).toBeInstanceOf(MemoryDecisionStore);
     const { port } = redis.options;
-    const viaConfig = createDecisionStore(loadConfig({ REDIS_URL: `redis://127.0.0.1:${port}` }));
+    const config = loadConfig({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    const connections = RedisConnections.fromConfig(config.store);
+    const viaConfig = createDecisionStore(config, connections);
     expect(viaConfig).toBeInstanceOf(RedisDecisionStore);
     await viaConfig.putIfAbsent({ tenant: T, eventFingerprint: 'fp', decision: decision(42) });
     expect((await store.listByAccount(T, 'acc-r', { offset: 0, limit: 1 })).total).toBe(0); // other prefix
     expect(await viaConfig.get(T, 'dec_0042')).toMatchObject({ decision: { eventId: 'evt-42' } });
-    await viaConfig.close!();
+    await connections.close();
   });
 });

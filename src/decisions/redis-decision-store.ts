@@ -64,15 +64,6 @@ export class RedisDecisionStore implements DecisionStore {
     return { items, total };
   }
 
-  async close(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
-  }
-
-  /** Nest calls this on the instance the factory provider made. */
-  async onApplicationShutdown(): Promise<void> {
-    await this.close();
-  }
-
   // Every key names its tenant: another tenant's decision is not just hidden, it is a different key.
   private decisionKey(tenant: string, decisionId: string) {
     return `${this.prefix}tenant:${encodeURIComponent(tenant)}:decision:${decisionId}`;
