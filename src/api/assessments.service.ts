@@ -10,11 +10,11 @@ import { eventFingerprint } from '../decisions/event-fingerprint.js';
 import { RiskEngine, eventIdConflict, type DecisionSource } from '../decisions/risk-engine.js';
 import type { RiskEvent } from '../domain/risk-event.js';
 import { validateEvent } from '../contract/event-validation.js';
-import { ApiError } from './api-error.js';
+import { ApiError } from './errors/api-error.js';
 import { API_STATE_STORE, type ApiStateStore } from './api-state.store.js';
-import { CallbackDeliveryService } from './callback-delivery.service.js';
-import { checkCallbackUrl } from './callback-url.policy.js';
-import type { PageRequest } from './paging.js';
+import { CallbackDeliveryService } from './callbacks/callback-delivery.service.js';
+import { checkCallbackUrl } from './callbacks/callback-url.policy.js';
+import type { PageRequest } from './http/paging.js';
 import { withinTimeout } from '../common/within-timeout.js';
 
 export interface PendingAssessment {

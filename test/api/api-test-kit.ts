@@ -5,7 +5,7 @@ import { Test } from '@nestjs/testing';
 import { createServer } from 'node:net';
 import { ApiCoreModule } from '../../src/api/api-core.module.js';
 import { grpcMicroserviceOptions } from '../../src/api/grpc/grpc-options.js';
-import { setupOpenApi } from '../../src/api/openapi.js';
+import { setupOpenApi } from '../../src/api/http/openapi.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { ConfigModule } from '../../src/config/config.module.js';
 import type { Decision, Outcome } from '../../src/domain/decision.js';

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../config/config.module.js';
-import { OPEN_API_TENANT } from '../common/tenant.js';
-import { ApiError } from './api-error.js';
-import { loadApiKeys } from '../credentials/api-key-sources.js';
-import { API_SCOPES, type ApiKeyEntry, type ApiScope, findKey } from '../credentials/api-keys.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import { OPEN_API_TENANT } from '../../common/tenant.js';
+import { ApiError } from '../errors/api-error.js';
+import { loadApiKeys } from '../../credentials/api-key-sources.js';
+import { API_SCOPES, type ApiKeyEntry, type ApiScope, findKey } from '../../credentials/api-keys.js';
 import { TokenBucketLimiter } from './token-bucket.js';
 
 export interface ApiPrincipal {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { jsonNestingExceeds } from '../contract/json-depth.js';
-import { ApiError } from './api-error.js';
+import { jsonNestingExceeds } from '../../contract/json-depth.js';
+import { ApiError } from '../errors/api-error.js';
 
 type ParsedRequest = IncomingMessage & { body?: unknown; _body?: boolean };
 

@@ -1,9 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { HttpRequest as Request, HttpResponse as Response } from './http-types.js';
-import type { ErrorCode, FieldError } from '../domain/error-codes.js';
+import type { HttpRequest as Request, HttpResponse as Response } from '../http/http-types.js';
+import type { ErrorCode, FieldError } from '../../domain/error-codes.js';
 import { ApiError, type ErrorBody } from './api-error.js';
-import { toGrpcError } from './grpc/grpc-error.js';
-import { requestIdOf } from './request-id.middleware.js';
+import { toGrpcError } from './grpc-error.js';
+import { requestIdOf } from '../http/request-id.middleware.js';
 import { throwError } from 'rxjs';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {

@@ -1,5 +1,5 @@
-import type { FieldError } from '../domain/error-codes.js';
-import { ApiError } from './api-error.js';
+import type { FieldError } from '../../domain/error-codes.js';
+import { ApiError } from '../errors/api-error.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;

@@ -4,10 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import { Agent, request } from 'undici';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../config/config.module.js';
-import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
-import { newWebhookId, parseSigningSecrets, type SigningKey, signWebhook } from '../credentials/callback-signature.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import { RiskwireMetrics } from '../../metrics/riskwire-metrics.js';
+import { newWebhookId, parseSigningSecrets, type SigningKey, signWebhook } from '../../credentials/callback-signature.js';
 import { blockedAddressReason, type CallbackUrlPolicy } from './callback-url.policy.js';
 
 export const CALLBACK_DELIVERY_OPTIONS = Symbol('CALLBACK_DELIVERY_OPTIONS');

@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
-import type { FieldError } from '../domain/error-codes.js';
-import { withinTimeout } from '../common/within-timeout.js';
+import type { FieldError } from '../../domain/error-codes.js';
+import { withinTimeout } from '../../common/within-timeout.js';
 
 export interface CallbackUrlPolicy {
   allowPrivate: boolean;

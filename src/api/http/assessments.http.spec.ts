@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON response bodies and gRPC clients loaded from the proto at run time are untyped */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ApiTestApp, KEYS, call, loginEvent, startApiApp, transactionEvent, decisionIdOf } from '../../test/api/api-test-kit.js';
+import { ApiTestApp, KEYS, call, loginEvent, startApiApp, transactionEvent, decisionIdOf } from '../../../test/api/api-test-kit.js';
 
 let t: ApiTestApp;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import type { Logger } from '@nestjs/common';
 import type { ErrorCode } from '../../domain/error-codes.js';
-import { ApiError } from '../api-error.js';
+import { ApiError } from './api-error.js';
 
 export const GRPC_STATUS_BY_CODE: Record<ErrorCode, status> = {
   VALIDATION_ERROR: status.INVALID_ARGUMENT,

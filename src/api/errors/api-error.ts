@@ -1,6 +1,6 @@
-import { DeterministicFailure } from '../domain/deterministic-failure.js';
-import type { ErrorCode, FieldError } from '../domain/error-codes.js';
-import { maskDigitRuns } from '../common/log-redaction.js';
+import { DeterministicFailure } from '../../domain/deterministic-failure.js';
+import type { ErrorCode, FieldError } from '../../domain/error-codes.js';
+import { maskDigitRuns } from '../../common/log-redaction.js';
 
 /** HTTP status for every code the API can answer with; one table, read by the HTTP filter. */
 export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {

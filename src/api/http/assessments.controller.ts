@@ -1,11 +1,11 @@
 import { Controller, Get, Headers, Param, Post, Query, Req, Res, UseGuards, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { HttpRequest as Request, HttpResponse as Response } from './http-types.js';
-import type { FieldError } from '../domain/error-codes.js';
-import type { Decision } from '../domain/decision.js';
-import { ApiError } from './api-error.js';
-import { ApiKeyGuard, RequireScope, principalOf } from './api-key.guard.js';
-import { AssessmentsService, type PendingAssessment } from './assessments.service.js';
+import type { FieldError } from '../../domain/error-codes.js';
+import type { Decision } from '../../domain/decision.js';
+import { ApiError } from '../errors/api-error.js';
+import { ApiKeyGuard, RequireScope, principalOf } from '../auth/api-key.guard.js';
+import { AssessmentsService, type PendingAssessment } from '../assessments.service.js';
 import {
   DecisionListSchema,
   DecisionSchema,
@@ -17,7 +17,7 @@ import {
   TRANSACTION_EXAMPLE,
   TransactionEventSchema,
 } from './assessments.dto.js';
-import { IdempotencyService, type StoredResponse } from './idempotency.service.js';
+import { IdempotencyService, type StoredResponse } from '../idempotency.service.js';
 import { pageMeta, parsePageRequest, type PageMeta } from './paging.js';
 
 export const ASSESSMENTS_PATH = '/v1/assessments';
