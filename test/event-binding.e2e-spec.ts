@@ -75,7 +75,11 @@ describe('decisions bound to their event and their owner (real broker, real simu
   it('an API tenant assessing evt-x first does not decide the Kafka event evt-x: Kafka scores its own content', async () => {
     const eventId = `evt-x-${Date.now()}`;
     // the planted assessment: a clean number, a tiny amount, another account
-    const planted = await curl(api('/v1/assessments'), SECRETS.acme, transactionEvent(clean, '1.00', { eventId, accountId: 'acc-mallory' }));
+    const planted = await curl(
+      api('/v1/assessments'),
+      SECRETS.acme,
+      transactionEvent(clean, '1.00', { eventId, accountId: 'acc-mallory' }),
+    );
     expect(planted.status).toBe(200);
     expect(planted.body).toMatchObject({ eventId, accountId: 'acc-mallory', outcome: 'ALLOW' });
     expect(planted.body.decisionId).toBe(decisionIdFor(DECISION_ID_SECRET, 'acme', eventId));
@@ -92,7 +96,10 @@ describe('decisions bound to their event and their owner (real broker, real simu
     expect(deadLetters.records.filter((r) => r.value.source.key === 'acc-victim')).toEqual([]);
 
     // each owner sees its own decision only
-    expect((await curl(api(`/v1/assessments/${decided.decisionId}`), SECRETS.ops)).body).toMatchObject({ accountId: 'acc-victim', outcome: 'DENY' });
+    expect((await curl(api(`/v1/assessments/${decided.decisionId}`), SECRETS.ops)).body).toMatchObject({
+      accountId: 'acc-victim',
+      outcome: 'DENY',
+    });
     expect((await curl(api(`/v1/assessments/${decided.decisionId}`), SECRETS.acme)).status).toBe(404);
     expect((await curl(api(`/v1/assessments/${planted.body.decisionId}`), SECRETS.ops)).status).toBe(404);
     expect((await curl(api('/v1/assessments?accountId=acc-victim'), SECRETS.acme)).body.decisions).toEqual([]);

@@ -50,7 +50,11 @@ export class ApiCoreModule implements NestModule {
 
   configure(consumer: MiddlewareConsumer) {
     consumer
-      .apply(requestIdMiddleware, httpMetricsMiddleware(this.metrics), jsonBodyMiddleware(this.config.kafka.maxPayloadBytes, this.config.kafkaResilience.maxJsonDepth))
+      .apply(
+        requestIdMiddleware,
+        httpMetricsMiddleware(this.metrics),
+        jsonBodyMiddleware(this.config.kafka.maxPayloadBytes, this.config.kafkaResilience.maxJsonDepth),
+      )
       .forRoutes('{*path}');
   }
 }

@@ -58,7 +58,6 @@ export class RedisApiStateStore implements ApiStateStore {
   async setIfAbsent(key: string, value: string, ttlSeconds: number) {
     return (await this.redis.set(this.prefix + key, value, 'EX', ttlSeconds, 'NX')) === 'OK';
   }
-
 }
 
 export const apiStateStoreProvider: FactoryProvider<ApiStateStore> = {

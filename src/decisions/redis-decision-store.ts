@@ -52,7 +52,12 @@ export class RedisDecisionStore implements DecisionStore {
     const { byTime, byExpiry } = this.indexKeys(tenant, accountId);
     const expired = await this.redis.zrangebyscore(byExpiry, '-inf', Date.now());
     if (expired.length > 0) {
-      await this.redis.multi().zrem(byTime, ...expired).zrem(byExpiry, ...expired).exec().then(failOnError);
+      await this.redis
+        .multi()
+        .zrem(byTime, ...expired)
+        .zrem(byExpiry, ...expired)
+        .exec()
+        .then(failOnError);
     }
     const [total, ids] = await Promise.all([
       this.redis.zcard(byTime),

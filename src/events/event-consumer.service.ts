@@ -63,7 +63,9 @@ export class EventConsumerService implements OnApplicationBootstrap, BeforeAppli
         if (error instanceof KafkaAccessError) throw error;
         throw new Error(`Kafka refused riskwire's credentials or permissions at start: ${(error as Error).message}`, { cause: error });
       }
-      this.logger.error(`Kafka is not available at start (${(error as Error).message}); the API serves meanwhile and the consumer keeps trying`);
+      this.logger.error(
+        `Kafka is not available at start (${(error as Error).message}); the API serves meanwhile and the consumer keeps trying`,
+      );
       this.starting = this.retryStart();
     }
   }
@@ -76,7 +78,9 @@ export class EventConsumerService implements OnApplicationBootstrap, BeforeAppli
     }
     await this.producer.connect();
     await this.consumer.start([topics.login, topics.transaction], this.pipeline.handle);
-    this.logger.log(`consuming ${topics.login}, ${topics.transaction} as group ${this.config.kafka.groupId} (max ${this.config.kafka.maxInFlight} in flight)`);
+    this.logger.log(
+      `consuming ${topics.login}, ${topics.transaction} as group ${this.config.kafka.groupId} (max ${this.config.kafka.maxInFlight} in flight)`,
+    );
   }
 
   private async retryStart(): Promise<void> {

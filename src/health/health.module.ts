@@ -6,5 +6,10 @@ import { GrpcHealthStatus } from './grpc-health-status.js';
 import { HealthController } from './health.controller.js';
 import { ReadinessService } from './readiness.service.js';
 
-@Module({ imports: [TerminusModule, EventsModule, ScoringModule], controllers: [HealthController], providers: [ReadinessService, GrpcHealthStatus], exports: [GrpcHealthStatus] })
+@Module({
+  imports: [TerminusModule, EventsModule, ScoringModule],
+  controllers: [HealthController],
+  providers: [ReadinessService, GrpcHealthStatus],
+  exports: [GrpcHealthStatus],
+})
 export class HealthModule {}

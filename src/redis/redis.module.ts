@@ -10,7 +10,9 @@ export { REDIS_CONNECTIONS } from './redis-connections.js';
  * shuts the deepest modules down last, so the connections close after every module that uses them. Needs ConfigModule.
  */
 @Module({
-  providers: [{ provide: REDIS_CONNECTIONS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => RedisConnections.fromConfig(config.store) }],
+  providers: [
+    { provide: REDIS_CONNECTIONS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => RedisConnections.fromConfig(config.store) },
+  ],
   exports: [REDIS_CONNECTIONS],
 })
 export class RedisModule implements OnApplicationShutdown {

@@ -6,7 +6,17 @@ import type { RiskEvent } from '../domain/risk-event.js';
 import { SIGNAL_NAMES, type SignalName, type SignalResult, type SignalSet } from '../domain/signal-result.js';
 import { outcomeSeverity } from './outcome.js';
 import { scoreEvent } from './score-event.js';
-import { DAY, HOUR, NOW, PHONE, defaultPolicy, forwarding, loginEvent, swap, transactionEvent } from '../../test/fixtures/scoring-fixtures.js';
+import {
+  DAY,
+  HOUR,
+  NOW,
+  PHONE,
+  defaultPolicy,
+  forwarding,
+  loginEvent,
+  swap,
+  transactionEvent,
+} from '../../test/fixtures/scoring-fixtures.js';
 
 const policy = defaultPolicy();
 

@@ -4,7 +4,18 @@ import type { RiskEvent } from '../domain/risk-event.js';
 import type { SignalSet } from '../domain/signal-result.js';
 import { parsePolicy } from './risk-policy.js';
 import { scoreEvent } from './score-event.js';
-import { DAY, HOUR, NOW, PHONE, defaultPolicy, forwarding, loginEvent, signalSet, swap, transactionEvent } from '../../test/fixtures/scoring-fixtures.js';
+import {
+  DAY,
+  HOUR,
+  NOW,
+  PHONE,
+  defaultPolicy,
+  forwarding,
+  loginEvent,
+  signalSet,
+  swap,
+  transactionEvent,
+} from '../../test/fixtures/scoring-fixtures.js';
 
 const policy = defaultPolicy();
 const score = (event: RiskEvent, signals: Partial<SignalSet> = {}, now = NOW): Assessment =>

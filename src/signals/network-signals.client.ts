@@ -197,7 +197,9 @@ function problem(field: string, body: Record<string, unknown>): BodyProblem {
 }
 
 function readSwappedWithin(body: Record<string, unknown>, maxAge: Minutes): SwapObservation | BodyProblem {
-  return typeof body.swapped === 'boolean' ? { swappedWithin: { swapped: body.swapped, maxAgeMinutes: Number(maxAge) } } : problem('swapped', body);
+  return typeof body.swapped === 'boolean'
+    ? { swappedWithin: { swapped: body.swapped, maxAgeMinutes: Number(maxAge) } }
+    : problem('swapped', body);
 }
 
 /**

@@ -141,7 +141,11 @@ export class SignalResilience {
    */
   private withinAttemptTimeout<N extends SignalName>(request: Promise<UpstreamResult<N>>): Promise<UpstreamResult<N>> {
     const ms = this.settings.attemptTimeoutMs;
-    return withinTimeout(request, ms, (): UpstreamResult<N> => ({ status: 'UNAVAILABLE', reason: 'timeout', detail: `no answer within ${ms} ms` }));
+    return withinTimeout(request, ms, (): UpstreamResult<N> => ({
+      status: 'UNAVAILABLE',
+      reason: 'timeout',
+      detail: `no answer within ${ms} ms`,
+    }));
   }
 
   private judge(result: UpstreamResult<SignalName>, deadline: number, attemptNumber: number): AttemptOutcome {

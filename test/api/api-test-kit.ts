@@ -13,7 +13,13 @@ import { DecisionIds, decisionIdFor } from '../../src/decisions/decision-id.js';
 import { DECISION_STORE, type DecisionStore } from '../../src/decisions/decision-store.js';
 import { MemoryDecisionStore } from '../../src/decisions/memory-decision-store.js';
 import { eventFingerprint } from '../../src/decisions/event-fingerprint.js';
-import { RiskEngine, eventIdConflict, type AssessOptions, type AssessResult, type DecisionSource } from '../../src/decisions/risk-engine.js';
+import {
+  RiskEngine,
+  eventIdConflict,
+  type AssessOptions,
+  type AssessResult,
+  type DecisionSource,
+} from '../../src/decisions/risk-engine.js';
 import type { RiskEvent } from '../../src/domain/risk-event.js';
 import { GrpcHealthStatus } from '../../src/health/grpc-health-status.js';
 import { MetricsModule } from '../../src/metrics/metrics.module.js';

@@ -31,7 +31,11 @@ export class ApiError extends Error {
   }
 
   static validation(details: FieldError[], message?: string): ApiError {
-    return new ApiError('VALIDATION_ERROR', message ?? `Request failed validation: ${details.map((d) => d.field || 'body').join(', ')}`, details);
+    return new ApiError(
+      'VALIDATION_ERROR',
+      message ?? `Request failed validation: ${details.map((d) => d.field || 'body').join(', ')}`,
+      details,
+    );
   }
 
   static notFound(message = 'Resource not found'): ApiError {

@@ -79,7 +79,10 @@ function bodyParserError(error: unknown): ApiError | undefined {
   const httpError = error as HttpErrorLike | null | undefined;
   if (!httpError || typeof httpError !== 'object' || httpError.expose !== true) return undefined;
   if (httpError.type === 'entity.parse.failed') {
-    return ApiError.validation([{ field: '', code: 'PARAMETER_INVALID', message: 'body is not valid JSON' }], 'Request body is not valid JSON');
+    return ApiError.validation(
+      [{ field: '', code: 'PARAMETER_INVALID', message: 'body is not valid JSON' }],
+      'Request body is not valid JSON',
+    );
   }
   if (httpError.type === 'entity.too.large') return new ApiError('PAYLOAD_TOO_LARGE', 'Request body is too large');
   const status = httpError.status ?? httpError.statusCode ?? 400;

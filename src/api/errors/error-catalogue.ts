@@ -23,7 +23,10 @@ export const ERROR_CATALOGUE: Record<ErrorCode, { http: number; grpc: status }> 
 };
 
 const column = <K extends 'http' | 'grpc'>(key: K) =>
-  Object.fromEntries(Object.entries(ERROR_CATALOGUE).map(([code, row]) => [code, row[key]])) as Record<ErrorCode, (typeof ERROR_CATALOGUE)[ErrorCode][K]>;
+  Object.fromEntries(Object.entries(ERROR_CATALOGUE).map(([code, row]) => [code, row[key]])) as Record<
+    ErrorCode,
+    (typeof ERROR_CATALOGUE)[ErrorCode][K]
+  >;
 
 /** The HTTP column of ERROR_CATALOGUE. */
 export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = column('http');

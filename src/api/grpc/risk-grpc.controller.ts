@@ -53,7 +53,8 @@ export class RiskGrpcController {
   getDecision(request: { decisionId?: string }, metadata: Metadata): Promise<DecisionMessage> {
     return this.observe('GetDecision', async () => {
       const { tenant } = this.authorize(metadata, 'read');
-      if (!request.decisionId) throw ApiError.validation([{ field: 'decision_id', code: 'PARAMETER_REQUIRED', message: 'decision_id is required' }]);
+      if (!request.decisionId)
+        throw ApiError.validation([{ field: 'decision_id', code: 'PARAMETER_REQUIRED', message: 'decision_id is required' }]);
       const found = await this.assessments.find(tenant, request.decisionId);
       if (!('outcome' in found)) throw ApiError.notFound(`Decision ${found.decisionId} is ${found.status}`);
       return decisionToMessage(found);

@@ -53,7 +53,12 @@ export function jsonBodyMiddleware(limitBytes: number, maxDepth: number) {
       try {
         req.body = JSON.parse(text);
       } catch {
-        return next(ApiError.validation([{ field: '', code: 'PARAMETER_INVALID', message: 'body is not valid JSON' }], 'Request body is not valid JSON'));
+        return next(
+          ApiError.validation(
+            [{ field: '', code: 'PARAMETER_INVALID', message: 'body is not valid JSON' }],
+            'Request body is not valid JSON',
+          ),
+        );
       }
       next();
     });

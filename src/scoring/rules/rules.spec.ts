@@ -5,7 +5,17 @@ import { fileURLToPath } from 'node:url';
 import type { RuleInput } from '../scoring-rule.js';
 import { gatherEvidence } from '../signal-evidence.js';
 import { signalsNeeded } from '../signals-needed.js';
-import { DAY, HOUR, NOW, defaultPolicy, forwarding, loginEvent, signalSet, swap, transactionEvent } from '../../../test/fixtures/scoring-fixtures.js';
+import {
+  DAY,
+  HOUR,
+  NOW,
+  defaultPolicy,
+  forwarding,
+  loginEvent,
+  signalSet,
+  swap,
+  transactionEvent,
+} from '../../../test/fixtures/scoring-fixtures.js';
 import type { RiskEvent } from '../../domain/risk-event.js';
 import type { SignalSet } from '../../domain/signal-result.js';
 import { CallForwardingRule } from './call-forwarding.rule.js';
@@ -154,7 +164,8 @@ describe('the scoring code does no I/O', () => {
     expect(files.length).toBeGreaterThanOrEqual(10);
     for (const f of files) {
       const imports = [...readFileSync(f, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
-      for (const spec of imports) expect(`${f}: ${spec}`).toMatch(/: (\.{1,2}\/|@nestjs\/common$|class-validator$|class-transformer$|reflect-metadata$)/);
+      for (const spec of imports)
+        expect(`${f}: ${spec}`).toMatch(/: (\.{1,2}\/|@nestjs\/common$|class-validator$|class-transformer$|reflect-metadata$)/);
     }
   });
 });
