@@ -29,11 +29,7 @@ const LAYERS = {
  * files and what they may import beyond their layer's rule. Remove an entry when its reason is gone.
  */
 const KNOWN_VIOLATIONS = [
-  // ScoringModule reads the policy file's path from AppConfig (and its spec builds one): it goes with the
-  // policy file loading out of the pure folder.
-  { files: ['src/scoring/scoring.module.ts', 'src/scoring/scoring.module.spec.ts'], layer: 'scoring', alsoMay: ['config'] },
-  // loadPolicy reads the policy file (the only I/O in the folder): it goes with the policy file loading too.
-  { files: ['src/scoring/risk-policy.ts'], layer: 'scoring', io: true },
+  // (none: the last two, src/scoring reading the policy file and its path, went when the loading moved to src/policy)
 ];
 
 /**

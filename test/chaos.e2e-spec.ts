@@ -122,7 +122,12 @@ describe('fault tolerance (real broker, real simulator, real process)', () => {
     r.service = await new ServiceProcess(serviceEnv(r.topics)).start();
     await r.decisions.waitFor((d) => new Set(d.map((x) => x.value.eventId)).size >= valid.length, 120000, 'all decisions after restart');
     await r.deadLetters.waitFor((d) => d.length >= poisonKeys.length, 30000, 'dead letters');
-    const { duplicates } = auditDelivery(valid.map((v) => v.eventId), poisonKeys, r.decisions.records, r.deadLetters.records);
+    const { duplicates } = auditDelivery(
+      valid.map((v) => v.eventId),
+      poisonKeys,
+      r.decisions.records,
+      r.deadLetters.records,
+    );
     // everything finished before the exit was committed: nothing is decided twice
     expect(duplicates).toBe(0);
   });

@@ -53,7 +53,10 @@ describe('decisions bound to their event and their owner (real broker, real simu
   it('an API tenant assessing evt-x first does not decide the Kafka event evt-x: Kafka scores its own content', async () => {
     const eventId = `evt-x-${Date.now()}`;
     // the planted assessment: a clean number, a tiny amount, another account
-    const planted = await curl('POST', api('/v1/assessments'), { secret: SECRETS.acme, body: transactionEvent(clean, '1.00', { eventId, accountId: 'acc-mallory' }) });
+    const planted = await curl('POST', api('/v1/assessments'), {
+      secret: SECRETS.acme,
+      body: transactionEvent(clean, '1.00', { eventId, accountId: 'acc-mallory' }),
+    });
     expect(planted.status).toBe(200);
     expect(planted.body).toMatchObject({ eventId, accountId: 'acc-mallory', outcome: 'ALLOW' });
     expect(planted.body.decisionId).toBe(decisionIdFor(DECISION_ID_SECRET, 'acme', eventId));
@@ -70,7 +73,10 @@ describe('decisions bound to their event and their owner (real broker, real simu
     expect(deadLetters.records.filter((r) => r.value.source.key === 'acc-victim')).toEqual([]);
 
     // each owner sees its own decision only
-    expect((await curl('GET', api(`/v1/assessments/${decided.decisionId}`), { secret: SECRETS.ops })).body).toMatchObject({ accountId: 'acc-victim', outcome: 'DENY' });
+    expect((await curl('GET', api(`/v1/assessments/${decided.decisionId}`), { secret: SECRETS.ops })).body).toMatchObject({
+      accountId: 'acc-victim',
+      outcome: 'DENY',
+    });
     expect((await curl('GET', api(`/v1/assessments/${decided.decisionId}`), { secret: SECRETS.acme })).status).toBe(404);
     expect((await curl('GET', api(`/v1/assessments/${planted.body.decisionId}`), { secret: SECRETS.ops })).status).toBe(404);
     expect((await curl('GET', api('/v1/assessments?accountId=acc-victim'), { secret: SECRETS.acme })).body.decisions).toEqual([]);
@@ -122,9 +128,15 @@ describe('decisions bound to their event and their owner (real broker, real simu
     const byId = await curl('GET', api(`/v1/assessments/${first.body.decisionId}`), { secret: SECRETS.globex });
     expect(byId.status).toBe(404);
     expect(byId.body.code).toBe('NOT_FOUND');
-    expect((await curl('GET', api('/v1/assessments?accountId=acc-h1'), { secret: SECRETS.globex })).body).toMatchObject({ decisions: [], meta: { count: 0 } });
+    expect((await curl('GET', api('/v1/assessments?accountId=acc-h1'), { secret: SECRETS.globex })).body).toMatchObject({
+      decisions: [],
+      meta: { count: 0 },
+    });
     // globex's event with the same id is its own: decided on its content, under its own id
-    const theirs = await curl('POST', api('/v1/assessments'), { secret: SECRETS.globex, body: { ...event, phoneNumber: risky, accountId: 'acc-globex' } });
+    const theirs = await curl('POST', api('/v1/assessments'), {
+      secret: SECRETS.globex,
+      body: { ...event, phoneNumber: risky, accountId: 'acc-globex' },
+    });
     expect(theirs.status).toBe(200);
     expect(theirs.body).toMatchObject({ accountId: 'acc-globex', outcome: 'DENY' });
     expect(theirs.body.decisionId).not.toBe(first.body.decisionId);

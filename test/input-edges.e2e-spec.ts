@@ -22,7 +22,12 @@ describe('hostile input over HTTP (curl) and Kafka (real broker), service as a p
   let topics: PipelineStack['topics'];
 
   beforeAll(async () => {
-    stack = await PipelineStack.start({ prefix: 'input-edges', upstreamKey: API_KEY, partitions: 1, env: { SIGNAL_CACHE: 'off', LOG_LEVEL: 'info' } });
+    stack = await PipelineStack.start({
+      prefix: 'input-edges',
+      upstreamKey: API_KEY,
+      partitions: 1,
+      env: { SIGNAL_CACHE: 'off', LOG_LEVEL: 'info' },
+    });
     ({ kafka, service, decisions, deadLetters, topics } = stack);
   });
 
@@ -30,7 +35,9 @@ describe('hostile input over HTTP (curl) and Kafka (real broker), service as a p
 
   describe('POST /v1/assessments answers 400 with per-field details', () => {
     it('amount: [] is PARAMETER_INVALID_TYPE on amount', async () => {
-      const res = await curl('POST', `${service.httpUrl}/v1/assessments`, { body: JSON.stringify(transactionEvent(PHONE, '1', { amount: [] })) });
+      const res = await curl('POST', `${service.httpUrl}/v1/assessments`, {
+        body: JSON.stringify(transactionEvent(PHONE, '1', { amount: [] })),
+      });
       expect(res.status).toBe(400);
       expect(res.body).toEqual({
         status: 400,
@@ -42,12 +49,20 @@ describe('hostile input over HTTP (curl) and Kafka (real broker), service as a p
     });
 
     it('an impossible date (2026-02-30) is INVALID_DATETIME_FORMAT on occurredAt', async () => {
-      const res = await curl('POST', `${service.httpUrl}/v1/assessments`, { body: JSON.stringify(loginEvent(PHONE, { occurredAt: '2026-02-30T10:00:00Z' })) });
+      const res = await curl('POST', `${service.httpUrl}/v1/assessments`, {
+        body: JSON.stringify(loginEvent(PHONE, { occurredAt: '2026-02-30T10:00:00Z' })),
+      });
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({
         status: 400,
         code: 'VALIDATION_ERROR',
-        details: [{ field: 'occurredAt', code: 'INVALID_DATETIME_FORMAT', message: expect.stringMatching(/^occurredAt must be an existing RFC 3339 date-time/) }],
+        details: [
+          {
+            field: 'occurredAt',
+            code: 'INVALID_DATETIME_FORMAT',
+            message: expect.stringMatching(/^occurredAt must be an existing RFC 3339 date-time/),
+          },
+        ],
       });
     });
 
@@ -64,10 +79,16 @@ describe('hostile input over HTTP (curl) and Kafka (real broker), service as a p
     });
 
     it('neither an unsupported type nor an unknown decision id echoes the number', async () => {
-      const wrongType = await curl('POST', `${service.httpUrl}/v1/assessments`, { body: JSON.stringify(loginEvent(PHONE, { type: PHONE })) });
+      const wrongType = await curl('POST', `${service.httpUrl}/v1/assessments`, {
+        body: JSON.stringify(loginEvent(PHONE, { type: PHONE })),
+      });
       expect(wrongType.status).toBe(400);
       // HTTP answers every event error as VALIDATION_ERROR (400); the message is the validator's
-      expect(wrongType.body).toMatchObject({ code: 'VALIDATION_ERROR', message: 'Unsupported event type', details: [{ field: 'type', code: 'UNKNOWN_ENUM_VALUE' }] });
+      expect(wrongType.body).toMatchObject({
+        code: 'VALIDATION_ERROR',
+        message: 'Unsupported event type',
+        details: [{ field: 'type', code: 'UNKNOWN_ENUM_VALUE' }],
+      });
       expect(JSON.stringify(wrongType.body)).not.toMatch(DIGITS_OF_PHONE);
       const unknown = await curl('GET', `${service.httpUrl}/v1/assessments/${encodeURIComponent(PHONE)}`);
       expect(unknown.status).toBe(404);
@@ -85,7 +106,11 @@ describe('hostile input over HTTP (curl) and Kafka (real broker), service as a p
       transactionEvent(PHONE, '1', { amount: { value: PHONE, currency: PHONE.slice(1, 4) } }),
     ];
     const valid = loginEvent(PHONE);
-    await produce(kafka, topics.login, [...hostile, valid].map((e) => ({ key: 'acc-edge', value: JSON.stringify(e) })));
+    await produce(
+      kafka,
+      topics.login,
+      [...hostile, valid].map((e) => ({ key: 'acc-edge', value: JSON.stringify(e) })),
+    );
 
     await deadLetters.waitFor((r) => r.length >= hostile.length, 60_000, `${hostile.length} dead letters`);
     await decisions.waitFor((r) => r.some((d) => d.value.eventId === valid.eventId), 60_000, 'the valid event’s decision');

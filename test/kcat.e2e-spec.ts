@@ -20,7 +20,13 @@ describe('kcat against the running service (real broker, service as a process)',
   const kcat = new Kcat(testBrokers().join(','));
 
   beforeAll(async () => {
-    stack = await PipelineStack.start({ prefix: 'kcat', upstreamKey: API_KEY, partitions: 1, readers: false, env: { SIGNAL_CACHE: 'off' } });
+    stack = await PipelineStack.start({
+      prefix: 'kcat',
+      upstreamKey: API_KEY,
+      partitions: 1,
+      readers: false,
+      env: { SIGNAL_CACHE: 'off' },
+    });
   });
 
   afterAll(() => stack?.stop());
@@ -38,7 +44,11 @@ describe('kcat against the running service (real broker, service as a process)',
       { key: 'acc-p4', value: '{"eventId":"e","phoneNumber": +491700009915}' },
     ];
     const started = Date.now();
-    await kcat.produce(stack.topics.login, [...poison, { key: login.accountId, value: JSON.stringify(login) }, { key: tx.accountId, value: JSON.stringify(tx) }]);
+    await kcat.produce(stack.topics.login, [
+      ...poison,
+      { key: login.accountId, value: JSON.stringify(login) },
+      { key: tx.accountId, value: JSON.stringify(tx) },
+    ]);
 
     const decisions = await kcat.waitFor(stack.topics.decisions, (r) => r.length >= 2, 20_000);
     expect(Date.now() - started).toBeLessThan(15_000);
@@ -49,11 +59,20 @@ describe('kcat against the running service (real broker, service as a process)',
     expect(decisions.find((r) => r.payload!.includes(login.eventId))?.key).toBe(login.accountId);
 
     const letters = await kcat.waitFor(stack.topics.dlq, (r) => r.length >= poison.length, 20_000);
-    const bySourceOffset = new Map(letters.map((r) => [Number((JSON.parse(r.payload!) as DeadLetter).source.offset), JSON.parse(r.payload!) as DeadLetter]));
-    expect([0, 1, 2, 3].map((o) => bySourceOffset.get(o)?.error.code)).toEqual(['MALFORMED_JSON', 'MALFORMED_JSON', 'VALIDATION_ERROR', 'MALFORMED_JSON']);
+    const bySourceOffset = new Map(
+      letters.map((r) => [Number((JSON.parse(r.payload!) as DeadLetter).source.offset), JSON.parse(r.payload!) as DeadLetter]),
+    );
+    expect([0, 1, 2, 3].map((o) => bySourceOffset.get(o)?.error.code)).toEqual([
+      'MALFORMED_JSON',
+      'MALFORMED_JSON',
+      'VALIDATION_ERROR',
+      'MALFORMED_JSON',
+    ]);
     expect(bySourceOffset.get(0)?.error.message).toMatch(/deeper than 32 levels/);
     expect(bySourceOffset.get(1)?.error.message).toMatch(/byte order mark/);
-    expect(bySourceOffset.get(2)?.error.details).toEqual([expect.objectContaining({ field: 'occurredAt', code: 'INVALID_DATETIME_FORMAT' })]);
+    expect(bySourceOffset.get(2)?.error.details).toEqual([
+      expect.objectContaining({ field: 'occurredAt', code: 'INVALID_DATETIME_FORMAT' }),
+    ]);
     expect(bySourceOffset.get(3)?.source).toMatchObject({ topic: stack.topics.login, partition: 0, key: 'acc-p4' });
     // the error never repeats digits of the number the malformed record carried (its payload keeps the record for replay)
     expect(JSON.stringify(letters.map((r) => (JSON.parse(r.payload!) as DeadLetter).error))).not.toMatch(/1700009/);

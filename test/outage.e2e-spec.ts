@@ -21,7 +21,10 @@ function events(count: number, from = 0) {
 async function setTopicConfig(kafka: Kafka, topic: string, name: string, value: string) {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name, value }] }] });
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name, value }] }],
+  });
   await admin.disconnect();
 }
 
@@ -60,14 +63,22 @@ describe('transient faults on the Kafka path (real broker, service as a process)
     await createTopics(kafka, [topics.login, topics.transaction, topics.dlq], 1);
     await createTopics(kafka, [topics.decisions], 3);
     service = await new ServiceProcess(
-      serviceEnvFor(topics, { baseUrl: simulator.baseUrl, apiKey: API_KEY }, { KAFKA_RETRY_MAX_BACKOFF_MS: '3000', SIGNALS_TIMEOUT_MS: '500' }),
+      serviceEnvFor(
+        topics,
+        { baseUrl: simulator.baseUrl, apiKey: API_KEY },
+        { KAFKA_RETRY_MAX_BACKOFF_MS: '3000', SIGNALS_TIMEOUT_MS: '500' },
+      ),
     ).start();
     const decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
     const deadLetters = await new TopicReader<DeadLetter>(kafka, topics.dlq).start();
     readers.push(decisions, deadLetters);
 
     const before = events(10);
-    await produce(kafka, topics.login, before.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })));
+    await produce(
+      kafka,
+      topics.login,
+      before.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })),
+    );
     await decisions.waitFor((d) => d.length >= before.length, 20_000, 'decisions before the fault');
     await until(async () => (await committed(kafka, topics.group, topics.login))[0] === 10, 10_000, 'offset 10 committed');
 
@@ -97,7 +108,9 @@ describe('transient faults on the Kafka path (real broker, service as a process)
     expect(commitWhileHeld).toBeLessThan(51);
     const decided = new Set(decisions.records.map((r) => r.value.eventId));
     const lettered = new Set(deadLetters.records.map((r) => r.value.source.offset));
-    const unacknowledgedBelowCommit = inOrder.slice(0, commitWhileHeld - 10).filter((r, i) => (r.eventId ? !decided.has(r.eventId) : !lettered.has(String(10 + i))));
+    const unacknowledgedBelowCommit = inOrder
+      .slice(0, commitWhileHeld - 10)
+      .filter((r, i) => (r.eventId ? !decided.has(r.eventId) : !lettered.has(String(10 + i))));
     expect(unacknowledgedBelowCommit).toEqual([]);
     expect(decided.size).toBeLessThan(50);
     expect(await metricValue(service.httpUrl, 'riskwire_events_held')).toBeGreaterThan(0);
@@ -121,26 +134,42 @@ describe('transient faults on the Kafka path (real broker, service as a process)
       const topics = uniqueTopics('redis-down');
       await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 1);
       service = await new ServiceProcess(
-        serviceEnvFor(topics, { baseUrl: simulator.baseUrl, apiKey: API_KEY }, { REDIS_URL: redis.url, KAFKA_RETRY_MAX_BACKOFF_MS: '2000', SIGNALS_TIMEOUT_MS: '500' }),
+        serviceEnvFor(
+          topics,
+          { baseUrl: simulator.baseUrl, apiKey: API_KEY },
+          { REDIS_URL: redis.url, KAFKA_RETRY_MAX_BACKOFF_MS: '2000', SIGNALS_TIMEOUT_MS: '500' },
+        ),
       ).start();
       const decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
       const deadLetters = await new TopicReader<DeadLetter>(kafka, topics.dlq).start();
       readers.push(decisions, deadLetters);
 
       const before = events(5, 500);
-      await produce(kafka, topics.login, before.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })));
+      await produce(
+        kafka,
+        topics.login,
+        before.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })),
+      );
       await decisions.waitFor((d) => d.length >= before.length, 20_000, 'decisions before Redis goes');
 
       await redis.stop();
       const during = events(20, 600);
-      await produce(kafka, topics.login, during.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })));
+      await produce(
+        kafka,
+        topics.login,
+        during.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })),
+      );
       await until(async () => (await readiness(service!.httpUrl)).kafka.heldRecords > 0, 30_000, 'records held while Redis is down');
       await new Promise((r) => setTimeout(r, 3000));
       expect((await committed(kafka, topics.group, topics.login))[0]).toBeLessThan(25);
 
       await redis.start(redis.port);
       const ids = [...before, ...during].map((e) => e.eventId);
-      await decisions.waitFor((d) => new Set(d.map((r) => r.value.eventId)).size >= ids.length, 60_000, 'every decision once Redis is back');
+      await decisions.waitFor(
+        (d) => new Set(d.map((r) => r.value.eventId)).size >= ids.length,
+        60_000,
+        'every decision once Redis is back',
+      );
       auditDelivery(ids, [], decisions.records, deadLetters.records);
       expect(deadLetters.records).toEqual([]);
       await until(async () => (await committed(kafka, topics.group, topics.login))[0] === 25, 10_000, 'every offset committed');
@@ -156,14 +185,22 @@ describe('transient faults on the Kafka path (real broker, service as a process)
     const topics = uniqueTopics('outage');
     await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 3);
     service = await new ServiceProcess(
-      serviceEnvFor(topics, { baseUrl: simulator.baseUrl, apiKey: API_KEY }, { KAFKA_RETRY_MAX_BACKOFF_MS: '5000', KAFKA_CONSUMER_DOWN_LIVENESS_MS: '20000', SIGNALS_TIMEOUT_MS: '500' }),
+      serviceEnvFor(
+        topics,
+        { baseUrl: simulator.baseUrl, apiKey: API_KEY },
+        { KAFKA_RETRY_MAX_BACKOFF_MS: '5000', KAFKA_CONSUMER_DOWN_LIVENESS_MS: '20000', SIGNALS_TIMEOUT_MS: '500' },
+      ),
     ).start();
     const pid = service.pid;
     let decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
     readers.push(decisions);
 
     const first = events(200);
-    await produce(kafka, topics.login, first.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })));
+    await produce(
+      kafka,
+      topics.login,
+      first.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })),
+    );
     await decisions.waitFor((d) => d.length >= 20, 30_000, 'first decisions');
     // test clients leave before the broker goes: they would only retry against it meanwhile
     await Promise.all(readers.splice(0).map((r) => r.stop()));
@@ -178,7 +215,11 @@ describe('transient faults on the Kafka path (real broker, service as a process)
       if (ready.status !== 200) apiAlwaysReady = false;
       if ((await fetch(`${service.httpUrl}/health/live`)).status === 503) sawLivenessFail = true;
       if (httpDecision === 0) {
-        const res = await fetch(`${service.httpUrl}/v1/assessments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(loginEvent(phone(999))) });
+        const res = await fetch(`${service.httpUrl}/v1/assessments`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(loginEvent(phone(999))),
+        });
         httpDecision = res.status;
       }
       await new Promise((r) => setTimeout(r, 1000));
@@ -197,7 +238,11 @@ describe('transient faults on the Kafka path (real broker, service as a process)
     readers.push(decisions, deadLetters);
 
     const second = events(100, 300);
-    await produce(kafka, topics.transaction, second.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })));
+    await produce(
+      kafka,
+      topics.transaction,
+      second.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })),
+    );
     const ids = [...first, ...second].map((e) => e.eventId);
     await decisions.waitFor((d) => new Set(d.map((r) => r.value.eventId)).size >= ids.length, 90_000, 'every decision after the outage');
     auditDelivery(ids, [], decisions.records, deadLetters.records);

@@ -29,26 +29,77 @@ function hostileRecords(): Hostile[] {
   const manyHeaders: IHeaders = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`h-${i}`, Buffer.from([i % 256, 0xff, 0x00])]));
   return [
     { name: '3,000 levels of nested arrays (6 KB)', value: '['.repeat(3000) + ']'.repeat(3000), expect: 'MALFORMED_JSON' },
-    { name: 'an event with 5,000 nested arrays in a field', value: JSON.stringify(loginEvent(phone(3))).replace('}', `,"x":${'['.repeat(5000)}${']'.repeat(5000)}}`), expect: 'MALFORMED_JSON' },
+    {
+      name: 'an event with 5,000 nested arrays in a field',
+      value: JSON.stringify(loginEvent(phone(3))).replace('}', `,"x":${'['.repeat(5000)}${']'.repeat(5000)}}`),
+      expect: 'MALFORMED_JSON',
+    },
     { name: '4,000 nested objects', value: '{"a":'.repeat(4000) + '1' + '}'.repeat(4000), expect: 'MALFORMED_JSON' },
     { name: '900 KB of control characters (5.4 MB once escaped)', value: Buffer.alloc(900_000, 0x01), expect: 'MALFORMED_JSON' },
     { name: '900 KB that is not UTF-8 (1.2 MB as base64)', value: Buffer.alloc(900_000, 0xff), expect: 'MALFORMED_JSON' },
-    { name: 'a valid event behind a byte order mark', value: Buffer.concat([BOM, Buffer.from(JSON.stringify(loginEvent(phone(4))))]), expect: 'MALFORMED_JSON' },
-    { name: 'invalid UTF-8 inside a JSON string', value: Buffer.concat([Buffer.from('{"type":"login","eventId":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]), expect: 'MALFORMED_JSON' },
-    { name: 'a 10 KB key on a valid event', key: 'k'.repeat(10_000), value: JSON.stringify(loginEvent(phone(5))), expect: 'PAYLOAD_TOO_LARGE' },
-    { name: 'an amount that overflows to Infinity', value: JSON.stringify(transactionEvent(phone(6))).replace(/"value":"[^"]+"/, '"value":1e400'), expect: 'VALIDATION_ERROR' },
-    { name: 'an amount of 400 digits', value: JSON.stringify(transactionEvent(phone(7))).replace(/"value":"[^"]+"/, `"value":1${'0'.repeat(400)}`), expect: 'VALIDATION_ERROR' },
-    { name: 'an amount that is an array of 20,000 numbers', value: JSON.stringify({ ...transactionEvent(phone(8)), amount: Array.from({ length: 20_000 }, () => 1) }), expect: 'VALIDATION_ERROR' },
-    { name: 'a NUL character in the eventId', value: JSON.stringify({ ...loginEvent(phone(9)), eventId: 'a\u0000b' }), expect: 'VALIDATION_ERROR' },
-    { name: '__proto__ and constructor keys', value: '{"__proto__":{"eventId":"x","type":"login"},"constructor":{"prototype":{"a":1}},"type":"login"}', expect: 'VALIDATION_ERROR' },
+    {
+      name: 'a valid event behind a byte order mark',
+      value: Buffer.concat([BOM, Buffer.from(JSON.stringify(loginEvent(phone(4))))]),
+      expect: 'MALFORMED_JSON',
+    },
+    {
+      name: 'invalid UTF-8 inside a JSON string',
+      value: Buffer.concat([Buffer.from('{"type":"login","eventId":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]),
+      expect: 'MALFORMED_JSON',
+    },
+    {
+      name: 'a 10 KB key on a valid event',
+      key: 'k'.repeat(10_000),
+      value: JSON.stringify(loginEvent(phone(5))),
+      expect: 'PAYLOAD_TOO_LARGE',
+    },
+    {
+      name: 'an amount that overflows to Infinity',
+      value: JSON.stringify(transactionEvent(phone(6))).replace(/"value":"[^"]+"/, '"value":1e400'),
+      expect: 'VALIDATION_ERROR',
+    },
+    {
+      name: 'an amount of 400 digits',
+      value: JSON.stringify(transactionEvent(phone(7))).replace(/"value":"[^"]+"/, `"value":1${'0'.repeat(400)}`),
+      expect: 'VALIDATION_ERROR',
+    },
+    {
+      name: 'an amount that is an array of 20,000 numbers',
+      value: JSON.stringify({ ...transactionEvent(phone(8)), amount: Array.from({ length: 20_000 }, () => 1) }),
+      expect: 'VALIDATION_ERROR',
+    },
+    {
+      name: 'a NUL character in the eventId',
+      value: JSON.stringify({ ...loginEvent(phone(9)), eventId: 'a\u0000b' }),
+      expect: 'VALIDATION_ERROR',
+    },
+    {
+      name: '__proto__ and constructor keys',
+      value: '{"__proto__":{"eventId":"x","type":"login"},"constructor":{"prototype":{"a":1}},"type":"login"}',
+      expect: 'VALIDATION_ERROR',
+    },
     { name: 'a tombstone', value: null, expect: 'MALFORMED_JSON' },
     { name: 'an empty value', value: '', expect: 'MALFORMED_JSON' },
-    { name: 'a valid login with a binary key', key: Buffer.from([0xff, 0xfe, 0x00, 0x01]), value: JSON.stringify(login), expect: 'decision' },
-    { name: 'a valid transaction with 200 binary headers and a 100 KB header', value: JSON.stringify(tx), headers: { ...manyHeaders, big: 'h'.repeat(100_000) }, expect: 'decision' },
+    {
+      name: 'a valid login with a binary key',
+      key: Buffer.from([0xff, 0xfe, 0x00, 0x01]),
+      value: JSON.stringify(login),
+      expect: 'decision',
+    },
+    {
+      name: 'a valid transaction with 200 binary headers and a 100 KB header',
+      value: JSON.stringify(tx),
+      headers: { ...manyHeaders, big: 'h'.repeat(100_000) },
+      expect: 'decision',
+    },
   ];
 }
 
-async function produceRecords(kafka: Kafka, topic: string, records: { key?: string | Buffer | null; value: string | Buffer | null; headers?: IHeaders }[]) {
+async function produceRecords(
+  kafka: Kafka,
+  topic: string,
+  records: { key?: string | Buffer | null; value: string | Buffer | null; headers?: IHeaders }[],
+) {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   for (const r of records) await producer.send({ topic, acks: -1, messages: [{ key: r.key ?? null, value: r.value, headers: r.headers }] });
@@ -112,10 +163,18 @@ describe('poison records on the Kafka path (real broker, service as a process)',
     await produceRecords(kafka, topics.login, hostile);
     const valid = Array.from({ length: 30 }, (_, i) => (i % 2 ? loginEvent(phone(100 + i)) : transactionEvent(phone(100 + i))));
     const producedAt = Date.now();
-    await produceRecords(kafka, topics.login, valid.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })));
+    await produceRecords(
+      kafka,
+      topics.login,
+      valid.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })),
+    );
 
     const wanted = new Set(valid.map((e) => e.eventId));
-    await decisions.waitFor((d) => d.filter((r) => wanted.has(r.value.eventId)).length >= valid.length, 20_000, 'the valid events behind the poison');
+    await decisions.waitFor(
+      (d) => d.filter((r) => wanted.has(r.value.eventId)).length >= valid.length,
+      20_000,
+      'the valid events behind the poison',
+    );
     const decidedWithin = Date.now() - producedAt;
     expect(decidedWithin).toBeLessThan(10_000);
 
@@ -162,7 +221,9 @@ describe('poison records on the Kafka path (real broker, service as a process)',
       // a full dead letter of the 20 KB records below is refused; a minimal one fits
       { topic: topics.dlq, partitions: 1, config: { 'max.message.bytes': '3000' } },
     ]);
-    service = await new ServiceProcess(serviceEnvFor(topics, { baseUrl: simulator.baseUrl, apiKey: API_KEY }, { SIGNALS_TIMEOUT_MS: '500' })).start();
+    service = await new ServiceProcess(
+      serviceEnvFor(topics, { baseUrl: simulator.baseUrl, apiKey: API_KEY }, { SIGNALS_TIMEOUT_MS: '500' }),
+    ).start();
     const decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
     const deadLetters = await new TopicReader<DeadLetter>(kafka, topics.dlq).start();
     readers.push(decisions, deadLetters);
@@ -187,7 +248,12 @@ describe('poison records on the Kafka path (real broker, service as a process)',
     // them: at-least-once, so a letter may appear twice; each source record has exactly one kind of letter.
     expect(new Set(deadLetters.records.map((r) => r.value.source.offset)).size).toBe(3);
     for (const { value: letter } of deadLetters.records) {
-      expect(letter).toMatchObject({ error: { code: 'MALFORMED_JSON' }, payload: null, payloadTruncated: true, payloadBytes: Buffer.byteLength(bigValue) });
+      expect(letter).toMatchObject({
+        error: { code: 'MALFORMED_JSON' },
+        payload: null,
+        payloadTruncated: true,
+        payloadBytes: Buffer.byteLength(bigValue),
+      });
       expect(letter.error.message).toContain('refused by the broker as too large');
       expect(letter.source.key).toMatch(/^big-\d+$/);
     }

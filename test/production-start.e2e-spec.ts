@@ -78,7 +78,8 @@ describe('starting with RISKWIRE_ENV=production', () => {
   it('with nothing set lists every refusal in one message', async () => {
     const result = await runToExit({ ...ports, RISKWIRE_ENV: 'production', KAFKA_BROKERS: `127.0.0.1:${broker.port}` });
     expect(result.code).toBe(2);
-    for (const variable of ['API_KEYS', 'SIGNALS_API_KEY', 'CALLBACK_SIGNING_SECRET', 'DECISION_ID_SECRET']) expect(result.stderr).toContain(`${variable}: `);
+    for (const variable of ['API_KEYS', 'SIGNALS_API_KEY', 'CALLBACK_SIGNING_SECRET', 'DECISION_ID_SECRET'])
+      expect(result.stderr).toContain(`${variable}: `);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(broker.connections()).toBe(0);
   });
@@ -92,12 +93,16 @@ describe('a complete production configuration', () => {
   beforeAll(async () => {
     simulator = await startSimulator({ port: 0, apiKey: upstreamKey });
     service = await new ServiceProcess(
-      serviceEnvFor(uniqueTopics('prod-start'), { baseUrl: simulator.baseUrl, apiKey: upstreamKey }, {
-        RISKWIRE_ENV: 'production',
-        API_KEYS: `e2e:${apiSecret}:assess|read`,
-        CALLBACK_SIGNING_SECRET: `whsec_${Buffer.alloc(32, 9).toString('base64')}`,
-        DECISION_ID_SECRET: 'decision-id-secret-of-at-least-32-bytes',
-      }),
+      serviceEnvFor(
+        uniqueTopics('prod-start'),
+        { baseUrl: simulator.baseUrl, apiKey: upstreamKey },
+        {
+          RISKWIRE_ENV: 'production',
+          API_KEYS: `e2e:${apiSecret}:assess|read`,
+          CALLBACK_SIGNING_SECRET: `whsec_${Buffer.alloc(32, 9).toString('base64')}`,
+          DECISION_ID_SECRET: 'decision-id-secret-of-at-least-32-bytes',
+        },
+      ),
     ).start();
   });
   afterAll(async () => {
@@ -106,8 +111,18 @@ describe('a complete production configuration', () => {
   });
 
   it('starts, and its API answers only with a key', async () => {
-    const event = { eventId: 'evt-prod-start', type: 'login', occurredAt: new Date().toISOString(), accountId: 'acc-1', phoneNumber: '+491701234567' };
-    const open = await fetch(`${service.httpUrl}/v1/assessments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+    const event = {
+      eventId: 'evt-prod-start',
+      type: 'login',
+      occurredAt: new Date().toISOString(),
+      accountId: 'acc-1',
+      phoneNumber: '+491701234567',
+    };
+    const open = await fetch(`${service.httpUrl}/v1/assessments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(event),
+    });
     expect(open.status).toBe(401);
     const keyed = await fetch(`${service.httpUrl}/v1/assessments`, {
       method: 'POST',

@@ -34,7 +34,11 @@ describe('Redis with TLS (rediss://) and a password (real redis-server, service 
 
   const serviceWith = (redis: Record<string, string>) =>
     new ServiceProcess(
-      serviceEnvFor(uniqueTopics('redis-security'), { baseUrl: simulator.baseUrl, apiKey: UPSTREAM_KEY }, { LOG_LEVEL: 'info', SIGNAL_CACHE: 'redis', ...redis }),
+      serviceEnvFor(
+        uniqueTopics('redis-security'),
+        { baseUrl: simulator.baseUrl, apiKey: UPSTREAM_KEY },
+        { LOG_LEVEL: 'info', SIGNAL_CACHE: 'redis', ...redis },
+      ),
     );
 
   async function assessAndReadBack(service: ServiceProcess): Promise<{ assessed: number; readBack: number; decisionId: string }> {
@@ -83,7 +87,10 @@ describe('Redis with TLS (rediss://) and a password (real redis-server, service 
 
   it('a wrong password fails the request, and neither password is printed', async () => {
     const wrong = 'wrong-pw-77aa';
-    const service = await serviceWith({ REDIS_URL: `rediss://:${wrong}@127.0.0.1:${tlsRedis.port}`, REDIS_TLS_CA_FILE: certs.caFile }).start();
+    const service = await serviceWith({
+      REDIS_URL: `rediss://:${wrong}@127.0.0.1:${tlsRedis.port}`,
+      REDIS_TLS_CA_FILE: certs.caFile,
+    }).start();
     try {
       const { assessed } = await assessAndReadBack(service);
       expect(assessed).toBeGreaterThanOrEqual(500);

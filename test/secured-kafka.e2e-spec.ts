@@ -101,7 +101,11 @@ describe('secured Kafka: SASL_SSL with SCRAM-SHA-512 and ACLs (project broker sc
     try {
       const event = loginEvent(phone);
       await produce(adminKafka, 'risk.login.v1', [{ key: event.accountId, value: JSON.stringify(event) }]);
-      await decisions.waitFor((records) => records.some((r) => r.value.eventId === event.eventId), 30_000, `the decision for ${event.eventId}`);
+      await decisions.waitFor(
+        (records) => records.some((r) => r.value.eventId === event.eventId),
+        30_000,
+        `the decision for ${event.eventId}`,
+      );
       const decision = decisions.records.find((r) => r.value.eventId === event.eventId)!.value;
       expect(decision.outcome).toBe('DENY');
       expect(decision.reasons.map((r) => r.code)).toContain('COMBO_SIM_SWAP_CALL_FORWARDING');

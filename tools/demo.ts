@@ -15,9 +15,14 @@ import { startSimulator } from '../src/simulator/simulator-server.js';
 import { maskPhoneNumber } from '../src/common/mask-phone-number.js';
 import { ensureLocalBroker } from './lib/local-broker.js';
 import { sampleEvent, samplePopulation } from './lib/sample-events.js';
+import { withinTimeout } from '../src/common/within-timeout.js';
 
 const { values: args } = parseArgs({
-  options: { events: { type: 'string', default: '200' }, rate: { type: 'string', default: '50' }, quiet: { type: 'boolean', default: false } },
+  options: {
+    events: { type: 'string', default: '200' },
+    rate: { type: 'string', default: '50' },
+    quiet: { type: 'boolean', default: false },
+  },
 });
 const total = Number(args.events);
 const rate = Number(args.rate);
@@ -38,7 +43,9 @@ say(`Network Signals simulator on ${simulator.baseUrl} (20-80 ms latency)`);
 process.env.SIGNALS_BASE_URL ??= simulator.baseUrl;
 const config = loadConfig();
 const app = await startApp(config);
-say(`riskwire up: HTTP ${config.api.httpPort}, gRPC ${config.api.grpcPort}, topics ${config.kafka.topics.login} / ${config.kafka.topics.transaction} -> ${config.kafka.topics.decisions}`);
+say(
+  `riskwire up: HTTP ${config.api.httpPort}, gRPC ${config.api.grpcPort}, topics ${config.kafka.topics.login} / ${config.kafka.topics.transaction} -> ${config.kafka.topics.decisions}`,
+);
 
 const { phones, states } = samplePopulation(120);
 for (const [phone, state] of Object.entries(states)) simulator.registry.set(phone, state);
@@ -68,7 +75,9 @@ await reader.run({
       const letter = body as DeadLetter;
       if (!letter.source.key?.startsWith('demo-poison')) return;
       deadLetters += 1;
-      say(`DEAD-LETTER ${letter.error.code.padEnd(22)} from ${letter.source.topic}/${letter.source.partition}@${letter.source.offset}: ${letter.error.message}`);
+      say(
+        `DEAD-LETTER ${letter.error.code.padEnd(22)} from ${letter.source.topic}/${letter.source.partition}@${letter.source.offset}: ${letter.error.message}`,
+      );
     } else {
       const d = body as Decision;
       const origin = sent.get(d.eventId);
@@ -81,7 +90,9 @@ await reader.run({
         const tag = useColour ? `${colour[d.outcome]}${d.outcome.padEnd(9)}\x1b[0m` : d.outcome.padEnd(9);
         const reasons = d.reasons.map((r) => `${r.code}(+${r.points})`).join(' ') || '-';
         const avoid = d.avoidOtpChannels.length ? ` avoid=${d.avoidOtpChannels.join(',')}` : '';
-        say(`${tag} score=${String(d.score).padStart(3)} ${d.eventType.padEnd(11)} ${d.accountId.padEnd(8)} ${maskPhoneNumber(origin.phone)} ${reasons}${avoid}${d.degraded ? ' [degraded]' : ''}`);
+        say(
+          `${tag} score=${String(d.score).padStart(3)} ${d.eventType.padEnd(11)} ${d.accountId.padEnd(8)} ${maskPhoneNumber(origin.phone)} ${reasons}${avoid}${d.degraded ? ' [degraded]' : ''}`,
+        );
       }
     }
     const decided = Object.values(outcomes).reduce((a, b) => a + b, 0);
@@ -105,7 +116,10 @@ for (let i = 0; i < total && !stopping; i++) {
   const messages = [{ key: event.accountId as string, value: JSON.stringify(event) }];
   if (i % poisonEvery === poisonEvery - 1) {
     poisonSent += 1;
-    messages.push({ key: `demo-poison-${i}`, value: i % 2 ? '{"eventId": "cut-off' : JSON.stringify({ ...event, eventId: `bad-${i}`, phoneNumber: '0170-NOT-E164' }) });
+    messages.push({
+      key: `demo-poison-${i}`,
+      value: i % 2 ? '{"eventId": "cut-off' : JSON.stringify({ ...event, eventId: `bad-${i}`, phoneNumber: '0170-NOT-E164' }),
+    });
   }
   await producer.send({ topic, acks: -1, messages });
   await new Promise((r) => setTimeout(r, interval));
@@ -113,13 +127,17 @@ for (let i = 0; i < total && !stopping; i++) {
 sentAll = true;
 const decidedNow = Object.values(outcomes).reduce((a, b) => a + b, 0);
 if (decidedNow + deadLetters >= total + poisonSent) finished!();
-await Promise.race([allDone, new Promise((r) => setTimeout(r, 30000))]);
+await withinTimeout(allDone, 30000, () => undefined);
 
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
 const decided = Object.values(outcomes).reduce((a, b) => a + b, 0);
 say('──────── summary ────────');
-say(`events sent ${total}, decisions ${decided} (${Object.entries(outcomes).map(([k, v]) => `${k} ${v}`).join(', ')}), degraded ${degraded}`);
+say(
+  `events sent ${total}, decisions ${decided} (${Object.entries(outcomes)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}), degraded ${degraded}`,
+);
 say(`dead letters ${deadLetters} of ${poisonSent} poison messages`);
 say(`produce-to-decision latency p50 ${pct(50)} ms, p95 ${pct(95)} ms, p99 ${pct(99)} ms`);
 say(`wall time ${((Date.now() - t0) / 1000).toFixed(1)} s (including broker start)`);

@@ -3,18 +3,19 @@ import { APP_FILTER } from '@nestjs/core';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
-import { ApiAuthenticator } from './api-authenticator.js';
-import { ApiExceptionFilter } from './api-exception.filter.js';
-import { ApiKeyGuard } from './api-key.guard.js';
+import { RedisModule } from '../redis/redis.module.js';
+import { ApiAuthenticator } from './auth/api-authenticator.js';
+import { ApiExceptionFilter } from './errors/api-exception.filter.js';
+import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { apiStateStoreProvider } from './api-state.store.js';
-import { AssessmentsController } from './assessments.controller.js';
+import { AssessmentsController } from './http/assessments.controller.js';
 import { AssessmentsService } from './assessments.service.js';
-import { CallbackDeliveryService } from './callback-delivery.service.js';
+import { CallbackDeliveryService } from './callbacks/callback-delivery.service.js';
 import { RiskGrpcController } from './grpc/risk-grpc.controller.js';
-import { httpMetricsMiddleware } from './http-metrics.middleware.js';
+import { httpMetricsMiddleware } from './http/http-metrics.middleware.js';
 import { IdempotencyService } from './idempotency.service.js';
-import { jsonBodyMiddleware } from './json-body.middleware.js';
-import { requestIdMiddleware } from './request-id.middleware.js';
+import { jsonBodyMiddleware } from './http/json-body.middleware.js';
+import { requestIdMiddleware } from './http/request-id.middleware.js';
 
 /**
  * Everything of the API except where RiskEngine and DECISION_STORE come from: `imports` supplies them
@@ -32,7 +33,7 @@ export class ApiCoreModule implements NestModule {
   static forRoot(options: { imports: NonNullable<ModuleMetadata['imports']> }): DynamicModule {
     return {
       module: ApiCoreModule,
-      imports: options.imports,
+      imports: [...options.imports, RedisModule],
       controllers: [AssessmentsController, RiskGrpcController],
       providers: [
         ApiAuthenticator,
@@ -49,7 +50,11 @@ export class ApiCoreModule implements NestModule {
 
   configure(consumer: MiddlewareConsumer) {
     consumer
-      .apply(requestIdMiddleware, httpMetricsMiddleware(this.metrics), jsonBodyMiddleware(this.config.kafka.maxPayloadBytes, this.config.kafkaResilience.maxJsonDepth))
+      .apply(
+        requestIdMiddleware,
+        httpMetricsMiddleware(this.metrics),
+        jsonBodyMiddleware(this.config.kafka.maxPayloadBytes, this.config.kafkaResilience.maxJsonDepth),
+      )
       .forRoutes('{*path}');
   }
 }

@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { Redis } from 'ioredis';
+import { Test } from '@nestjs/testing';
 import { RedisServer } from '../../test/support/redis-server.js';
-import { RedisApiStateStore } from './api-state.store.js';
+import { loadConfig } from '../config/app-config.js';
+import { ConfigModule } from '../config/config.module.js';
+import { decisionStoreProvider } from '../decisions/decision-store.provider.js';
+import { DECISION_STORE, type DecisionStore } from '../decisions/decision-store.js';
+import { RedisModule } from '../redis/redis.module.js';
+import { API_STATE_STORE, apiStateStoreProvider, RedisApiStateStore, type ApiStateStore } from './api-state.store.js';
 
 /* Runs against a real redis-server on a random port. In CI a missing redis-server is a failure, elsewhere a loud skip. */
 const haveRedis = spawnSync('redis-server', ['--version']).status === 0;
@@ -36,5 +42,20 @@ describeRedis('RedisApiStateStore (real redis-server)', () => {
     await state.set('k', 'three', 60);
     expect(await state.get('k')).toBe('three');
     expect(await redis.ttl('test-api:k')).toBeGreaterThan(55);
+  });
+
+  it('shares one Redis connection with the decision store, closed when the app closes', async () => {
+    const others = async () => ((await redis.client('LIST')) as string).trim().split('\n').length - 1; // without this spec's own client
+    const app = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot(loadConfig({ REDIS_URL: server.url })), RedisModule],
+      providers: [apiStateStoreProvider, decisionStoreProvider],
+    }).compile();
+    await app.get<ApiStateStore>(API_STATE_STORE).set('shared', 'v', 60);
+    expect(await app.get<DecisionStore>(DECISION_STORE).get('acme', 'dec_none')).toBeUndefined();
+    expect(await others()).toBe(1);
+    await app.close();
+    const until = Date.now() + 5_000;
+    while ((await others()) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(await others()).toBe(0);
   });
 });

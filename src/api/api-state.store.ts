@@ -1,7 +1,7 @@
 import type { FactoryProvider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import { createRedisClient } from '../redis/redis-client.js';
+import { REDIS_CONNECTIONS, type RedisConnections } from '../redis/redis-connections.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 
@@ -58,24 +58,14 @@ export class RedisApiStateStore implements ApiStateStore {
   async setIfAbsent(key: string, value: string, ttlSeconds: number) {
     return (await this.redis.set(this.prefix + key, value, 'EX', ttlSeconds, 'NX')) === 'OK';
   }
-
-  async close() {
-    await this.redis.quit().catch(() => this.redis.disconnect());
-  }
-
-  async onApplicationShutdown() {
-    await this.close();
-  }
 }
 
 export const apiStateStoreProvider: FactoryProvider<ApiStateStore> = {
   provide: API_STATE_STORE,
-  inject: [APP_CONFIG],
-  useFactory: (config: AppConfig) => {
-    if (!config.store.redisUrl) return new MemoryApiStateStore(config.store.maxEntries);
-    const redis = createRedisClient({ ...config.store, redisUrl: config.store.redisUrl }, 'API state', { maxRetriesPerRequest: 2 });
-    // ioredis reconnects by itself; without a listener an 'error' event would crash the process.
-    redis.on('error', () => undefined);
-    return new RedisApiStateStore(redis);
+  inject: [APP_CONFIG, REDIS_CONNECTIONS],
+  // Redis when REDIS_URL is set, on the decision store's connection (RedisConnections owns and closes it).
+  useFactory: (config: AppConfig, connections: RedisConnections) => {
+    const redis = connections.forStores();
+    return redis ? new RedisApiStateStore(redis) : new MemoryApiStateStore(config.store.maxEntries);
   },
 };

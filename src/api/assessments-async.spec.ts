@@ -112,7 +112,9 @@ describe('asynchronous assessment with callbackUrl', () => {
     const given = (headers['webhook-signature'] as string).split(' ').map((entry) => Buffer.from(entry.slice('v1,'.length), 'base64'));
     expect(given.some((g) => g.length === expected.length && timingSafeEqual(g, expected))).toBe(true);
     // a raw (non-whsec_) secret is the key bytes themselves: the library's "raw" format
-    expect(new Webhook('test-signing-secret', { format: 'raw' }).verify(body, webhookHeaders(headers))).toMatchObject({ eventId: 'evt-async-hmac' });
+    expect(new Webhook('test-signing-secret', { format: 'raw' }).verify(body, webhookHeaders(headers))).toMatchObject({
+      eventId: 'evt-async-hmac',
+    });
     expect(() => new Webhook('another-secret', { format: 'raw' }).verify(body, webhookHeaders(headers))).toThrow('No matching signature');
   });
 
@@ -159,7 +161,9 @@ describe('asynchronous assessment with callbackUrl', () => {
 
   it('reports FAILED when the background assessment fails', async () => {
     t.engine.failWith = new Error('scoring exploded');
-    const res = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-fail', callbackUrl: 'http://127.0.0.1:9/never' }) });
+    const res = await call(t.baseUrl, '/v1/assessments', {
+      body: loginEvent({ eventId: 'evt-async-fail', callbackUrl: 'http://127.0.0.1:9/never' }),
+    });
     expect(res.status).toBe(202);
     const decisionId = res.body.decisionId;
     let state: any;
@@ -176,19 +180,30 @@ describe('asynchronous assessment with callbackUrl', () => {
     const receiver = await startReceiver();
     receivers.push(receiver);
     t.engine.delayMs = 300;
-    const accepted = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-conflict', callbackUrl: receiver.url }) });
+    const accepted = await call(t.baseUrl, '/v1/assessments', {
+      body: loginEvent({ eventId: 'evt-async-conflict', callbackUrl: receiver.url }),
+    });
     expect(accepted.status).toBe(202);
     const calls = t.engine.calls.length;
-    const whilePending = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-conflict', accountId: 'acc-other', callbackUrl: receiver.url }) });
+    const whilePending = await call(t.baseUrl, '/v1/assessments', {
+      body: loginEvent({ eventId: 'evt-async-conflict', accountId: 'acc-other', callbackUrl: receiver.url }),
+    });
     expect(whilePending.status).toBe(409);
     expect(whilePending.body.code).toBe('EVENT_ID_CONFLICT');
-    expect((await call(t.baseUrl, `/v1/assessments/${accepted.body.decisionId}`)).body).toEqual({ decisionId: accepted.body.decisionId, status: 'PENDING' });
+    expect((await call(t.baseUrl, `/v1/assessments/${accepted.body.decisionId}`)).body).toEqual({
+      decisionId: accepted.body.decisionId,
+      status: 'PENDING',
+    });
     await receiver.waitFor(1);
-    const afterwards = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-conflict', accountId: 'acc-other', callbackUrl: receiver.url }) });
+    const afterwards = await call(t.baseUrl, '/v1/assessments', {
+      body: loginEvent({ eventId: 'evt-async-conflict', accountId: 'acc-other', callbackUrl: receiver.url }),
+    });
     expect(afterwards.status).toBe(409);
     expect(t.engine.calls.length).toBe(calls);
     // the same content again is fine: accepted, and the retained decision is called back
-    const same = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-conflict', callbackUrl: receiver.url }) });
+    const same = await call(t.baseUrl, '/v1/assessments', {
+      body: loginEvent({ eventId: 'evt-async-conflict', callbackUrl: receiver.url }),
+    });
     expect(same.status).toBe(202);
     await receiver.waitFor(2);
     expect(JSON.parse(receiver.received[1]!.body)).toEqual(JSON.parse(receiver.received[0]!.body));
@@ -198,7 +213,9 @@ describe('asynchronous assessment with callbackUrl', () => {
     const receiver = await startReceiver();
     receivers.push(receiver);
     t.engine.delayMs = 300;
-    const accepted = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-async-tenant', callbackUrl: receiver.url }) });
+    const accepted = await call(t.baseUrl, '/v1/assessments', {
+      body: loginEvent({ eventId: 'evt-async-tenant', callbackUrl: receiver.url }),
+    });
     expect(accepted.body.decisionId).toBe(decisionIdOf('evt-async-tenant', 'ops'));
     expect((await call(t.baseUrl, `/v1/assessments/${accepted.body.decisionId}`, { key: KEYS.globex })).status).toBe(404);
     await receiver.waitFor(1);
@@ -280,10 +297,14 @@ describe('with CALLBACKS=disabled', () => {
     const receiver = await startReceiver();
     receivers.push(receiver);
     const before = noCallbacks.engine.calls.length;
-    const res = await call(noCallbacks.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-no-callbacks', callbackUrl: receiver.url }) });
+    const res = await call(noCallbacks.baseUrl, '/v1/assessments', {
+      body: loginEvent({ eventId: 'evt-no-callbacks', callbackUrl: receiver.url }),
+    });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ status: 400, code: 'VALIDATION_ERROR', requestId: expect.any(String) });
-    expect(res.body.details).toEqual([{ field: 'callbackUrl', code: 'PARAMETER_INVALID', message: expect.stringMatching(/callback.*disabled/i) }]);
+    expect(res.body.details).toEqual([
+      { field: 'callbackUrl', code: 'PARAMETER_INVALID', message: expect.stringMatching(/callback.*disabled/i) },
+    ]);
     await new Promise((r) => setTimeout(r, 200));
     expect(receiver.received).toHaveLength(0);
     expect(noCallbacks.engine.calls.length).toBe(before);

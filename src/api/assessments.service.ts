@@ -10,11 +10,12 @@ import { eventFingerprint } from '../decisions/event-fingerprint.js';
 import { RiskEngine, eventIdConflict, type DecisionSource } from '../decisions/risk-engine.js';
 import type { RiskEvent } from '../domain/risk-event.js';
 import { validateEvent } from '../contract/event-validation.js';
-import { ApiError } from './api-error.js';
+import { ApiError } from './errors/api-error.js';
 import { API_STATE_STORE, type ApiStateStore } from './api-state.store.js';
-import { CallbackDeliveryService } from './callback-delivery.service.js';
-import { checkCallbackUrl } from './callback-url.policy.js';
-import type { PageRequest } from './paging.js';
+import { CallbackDeliveryService } from './callbacks/callback-delivery.service.js';
+import { checkCallbackUrl } from './callbacks/callback-url.policy.js';
+import type { PageRequest } from './http/paging.js';
+import { withinTimeout } from '../common/within-timeout.js';
 
 export interface PendingAssessment {
   decisionId: string;
@@ -73,7 +74,8 @@ export class AssessmentsService implements OnApplicationShutdown {
       details.push({
         field: 'callbackUrl',
         code: 'PARAMETER_INVALID',
-        message: 'Asynchronous assessments with a callback are disabled on this deployment; omit callbackUrl to get the decision in the response',
+        message:
+          'Asynchronous assessments with a callback are disabled on this deployment; omit callbackUrl to get the decision in the response',
       });
     } else if (rawCallback !== undefined) {
       const checked = await checkCallbackUrl(rawCallback, { allowPrivate: this.config.api.callbackAllowPrivate });
@@ -104,12 +106,17 @@ export class AssessmentsService implements OnApplicationShutdown {
   async accept(event: RiskEvent, callbackUrl: URL, context: AssessContext): Promise<PendingAssessment> {
     const decisionId = this.ids.idFor(context.tenant, event.eventId);
     const fingerprint = eventFingerprint(event);
-    const [retained, pendingJson] = await Promise.all([this.store.get(context.tenant, decisionId), this.state.get(this.pendingKey(context.tenant, decisionId))]);
+    const [retained, pendingJson] = await Promise.all([
+      this.store.get(context.tenant, decisionId),
+      this.state.get(this.pendingKey(context.tenant, decisionId)),
+    ]);
     const earlier = retained?.eventFingerprint ?? (pendingJson && (JSON.parse(pendingJson) as PendingRecord).eventFingerprint);
     if (earlier && earlier !== fingerprint) throw eventIdConflict(event.eventId);
     const pending: PendingAssessment = { decisionId, status: 'PENDING' };
     await this.savePending(context.tenant, { pending, eventFingerprint: fingerprint });
-    const task = this.decideAndCallBack(event, callbackUrl, context, { decisionId, fingerprint }).finally(() => this.background.delete(task));
+    const task = this.decideAndCallBack(event, callbackUrl, context, { decisionId, fingerprint }).finally(() =>
+      this.background.delete(task),
+    );
     this.background.add(task);
     return pending;
   }
@@ -130,7 +137,7 @@ export class AssessmentsService implements OnApplicationShutdown {
 
   /** Lets accepted assessments finish (callbacks are aborted by their own service on shutdown). */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.race([Promise.allSettled([...this.background]), new Promise((r) => setTimeout(r, 5000).unref())]);
+    await withinTimeout(Promise.allSettled([...this.background]), 5000, () => undefined, { unref: true });
   }
 
   /** Number of accepted assessments still being decided or called back. */
@@ -138,7 +145,12 @@ export class AssessmentsService implements OnApplicationShutdown {
     return this.background.size;
   }
 
-  private async decideAndCallBack(event: RiskEvent, callbackUrl: URL, context: AssessContext, accepted: { decisionId: string; fingerprint: string }): Promise<void> {
+  private async decideAndCallBack(
+    event: RiskEvent,
+    callbackUrl: URL,
+    context: AssessContext,
+    accepted: { decisionId: string; fingerprint: string },
+  ): Promise<void> {
     const { decisionId } = accepted;
     let decision: Decision;
     try {
@@ -150,7 +162,11 @@ export class AssessmentsService implements OnApplicationShutdown {
         return;
       }
       this.logger.error({ err, decisionId }, 'asynchronous assessment failed');
-      const failed: PendingAssessment = { decisionId, status: 'FAILED', error: { code: 'INTERNAL_ERROR', message: 'The assessment failed; submit it again' } };
+      const failed: PendingAssessment = {
+        decisionId,
+        status: 'FAILED',
+        error: { code: 'INTERNAL_ERROR', message: 'The assessment failed; submit it again' },
+      };
       await this.savePending(context.tenant, { pending: failed, eventFingerprint: accepted.fingerprint }).catch(() => undefined);
       return;
     }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { ApiError } from './api-error.js';
+import { ApiError } from './errors/api-error.js';
 import { API_STATE_STORE, type ApiStateStore } from './api-state.store.js';
 import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
 

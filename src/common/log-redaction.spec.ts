@@ -82,15 +82,22 @@ describe('the real pino logger with the service’s privacy options', () => {
 
   it('removes secrets and keeps what is not personal', () => {
     const line = logLine((logger) =>
-      logger.info({ req: { headers: { authorization: 'Bearer s3cret', apikey: 'k3y' } }, apiKey: 'k3y', offset: '123456789', count: 3 }, 'ok'),
+      logger.info(
+        { req: { headers: { authorization: 'Bearer s3cret', apikey: 'k3y' } }, apiKey: 'k3y', offset: '123456789', count: 3 },
+        'ok',
+      ),
     );
     expect(line).not.toMatch(/s3cret|k3y/);
     expect(JSON.parse(line)).toMatchObject({ offset: '123456789', count: 3 });
   });
 
   it('hides a failed Redis command’s arguments and the password of a Redis URL in any string', () => {
-    const err = Object.assign(new Error('WRONGPASS for rediss://:hunter2pw@cache:6380/0.'), { command: { name: 'auth', args: ['hunter2pw'] } });
-    const line = logLine((logger) => logger.error({ err, target: 'redis://:hunter2pw@cache:6379' }, 'cannot reach redis://:hunter2pw@cache:6379'));
+    const err = Object.assign(new Error('WRONGPASS for rediss://:hunter2pw@cache:6380/0.'), {
+      command: { name: 'auth', args: ['hunter2pw'] },
+    });
+    const line = logLine((logger) =>
+      logger.error({ err, target: 'redis://:hunter2pw@cache:6379' }, 'cannot reach redis://:hunter2pw@cache:6379'),
+    );
     expect(line).not.toContain('hunter2pw');
     const parsed = JSON.parse(line) as LogLine;
     expect(parsed.err.command.args).toBe('[redacted]');

@@ -96,7 +96,10 @@ export const PINO_PRIVACY_OPTIONS = {
   formatters: { log: (object: Record<string, unknown>) => maskLogObject(object) },
   hooks: {
     logMethod(this: unknown, args: unknown[], method: (...args: unknown[]) => void) {
-      method.apply(this, args.map((a) => (typeof a === 'string' ? redactRedisUrlsIn(maskPhoneNumbersInText(a)) : a)));
+      method.apply(
+        this,
+        args.map((a) => (typeof a === 'string' ? redactRedisUrlsIn(maskPhoneNumbersInText(a)) : a)),
+      );
     },
   },
 };

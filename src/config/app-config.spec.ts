@@ -5,7 +5,12 @@ describe('loadConfig', () => {
   it('builds working defaults from an empty environment', () => {
     const c = loadConfig({});
     expect(c.kafka.brokers).toEqual(['127.0.0.1:9092']);
-    expect(c.kafka.topics).toEqual({ login: 'risk.login.v1', transaction: 'risk.transaction.v1', decisions: 'risk.decisions.v1', dlq: 'risk.dlq.v1' });
+    expect(c.kafka.topics).toEqual({
+      login: 'risk.login.v1',
+      transaction: 'risk.transaction.v1',
+      decisions: 'risk.decisions.v1',
+      dlq: 'risk.dlq.v1',
+    });
     expect(c.signals.timeoutMs).toBe(1500);
     expect(c.kafka.maxPayloadBytes).toBe(65536);
   });

@@ -2,7 +2,13 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { redactRedisUrl } from '../common/redis-url.js';
-import { resolveKafkaSecurity, resolveRedisSecurity, type KafkaSecurity, type RedisSecurity, type SecurityProblem } from './connection-security.js';
+import {
+  resolveKafkaSecurity,
+  resolveRedisSecurity,
+  type KafkaSecurity,
+  type RedisSecurity,
+  type SecurityProblem,
+} from './connection-security.js';
 import { EnvironmentSchema } from './environment.schema.js';
 import { startupProblems } from './production-guard.js';
 
@@ -96,7 +102,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const config = parseEnvironment(env);
   const problems = startupProblems(config);
   if (problems.length > 0) {
-    throw new ConfigError(problems, config.env === 'production' ? 'Refusing to start with RISKWIRE_ENV=production' : 'Invalid configuration');
+    throw new ConfigError(
+      problems,
+      config.env === 'production' ? 'Refusing to start with RISKWIRE_ENV=production' : 'Invalid configuration',
+    );
   }
   return config;
 }
@@ -104,9 +113,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
   const known = Object.keys(new EnvironmentSchema());
   const relevant: Record<string, string> = {};
-  const optional = ['POLICY_FILE', 'HIGH_VALUE_THRESHOLD', 'API_KEYS', 'API_KEYS_FILE', 'REDIS_URL', 'CALLBACK_SIGNING_SECRET', 'DECISION_ID_SECRET'];
+  const optional = [
+    'POLICY_FILE',
+    'HIGH_VALUE_THRESHOLD',
+    'API_KEYS',
+    'API_KEYS_FILE',
+    'REDIS_URL',
+    'CALLBACK_SIGNING_SECRET',
+    'DECISION_ID_SECRET',
+  ];
   // --- Kafka and Redis connection security
-  optional.push('KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_SASL_PASSWORD_FILE');
+  optional.push(
+    'KAFKA_SSL_CA_FILE',
+    'KAFKA_SSL_CERT_FILE',
+    'KAFKA_SSL_KEY_FILE',
+    'KAFKA_SASL_USERNAME',
+    'KAFKA_SASL_PASSWORD',
+    'KAFKA_SASL_PASSWORD_FILE',
+  );
   optional.push('REDIS_PASSWORD_FILE', 'REDIS_TLS_CA_FILE');
   for (const key of [...known, ...optional]) {
     const value = env[key];
@@ -175,7 +199,12 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
       auth: e.API_AUTH as AppConfig['api']['auth'],
       callbacks: e.CALLBACKS as AppConfig['api']['callbacks'],
     },
-    store: { redisUrl: e.REDIS_URL, retentionSeconds: e.DECISION_RETENTION_SECONDS, maxEntries: e.DECISION_STORE_MAX_ENTRIES, redisSecurity },
+    store: {
+      redisUrl: e.REDIS_URL,
+      retentionSeconds: e.DECISION_RETENTION_SECONDS,
+      maxEntries: e.DECISION_STORE_MAX_ENTRIES,
+      redisSecurity,
+    },
     decisions: { idSecret: e.DECISION_ID_SECRET },
     tenancy: { kafkaTenant: e.KAFKA_TENANT },
     log: { level: e.LOG_LEVEL },

@@ -53,7 +53,12 @@ describe('Kafka TLS and SASL settings', () => {
 
   it('reads the password from KAFKA_SASL_PASSWORD_FILE, without the trailing newline of a mounted Secret', () => {
     const c = loadConfig({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD_FILE: file('pw', 's3cret\n') });
-    expect(c.kafka.security.sasl).toEqual({ mechanism: 'plain', username: 'u', password: 's3cret', passwordFrom: 'KAFKA_SASL_PASSWORD_FILE' });
+    expect(c.kafka.security.sasl).toEqual({
+      mechanism: 'plain',
+      username: 'u',
+      password: 's3cret',
+      passwordFrom: 'KAFKA_SASL_PASSWORD_FILE',
+    });
   });
 
   it('TLS without a CA file trusts the system store (the name check stays on either way)', () => {
@@ -66,12 +71,32 @@ describe('Kafka TLS and SASL settings', () => {
     [{ KAFKA_SSL: 'true', KAFKA_SSL_CERT_FILE: '/x.crt' }, 'KAFKA_SSL_KEY_FILE', /needs both/],
     [{ KAFKA_SSL: 'maybe' }, 'KAFKA_SSL', /boolean/],
     [{ KAFKA_SASL_MECHANISM: 'gssapi' }, 'KAFKA_SASL_MECHANISM', /one of the following values/],
-    [{ KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_PASSWORD: 'pw' }, 'KAFKA_SASL_USERNAME', /required with KAFKA_SASL_MECHANISM=scram-sha-256/],
-    [{ KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_USERNAME: 'u' }, 'KAFKA_SASL_PASSWORD', /KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE is required/],
+    [
+      { KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_PASSWORD: 'pw' },
+      'KAFKA_SASL_USERNAME',
+      /required with KAFKA_SASL_MECHANISM=scram-sha-256/,
+    ],
+    [
+      { KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_USERNAME: 'u' },
+      'KAFKA_SASL_PASSWORD',
+      /KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE is required/,
+    ],
     [{ KAFKA_SASL_USERNAME: 'u' }, 'KAFKA_SASL_USERNAME', /KAFKA_SASL_MECHANISM is none/],
-    [{ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'a', KAFKA_SASL_PASSWORD_FILE: '/pw' }, 'KAFKA_SASL_PASSWORD_FILE', /not both/],
-    [{ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD_FILE: '/nonexistent/pw' }, 'KAFKA_SASL_PASSWORD_FILE', /cannot read/],
-    [{ RISKWIRE_ENV: 'production', KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' }, 'KAFKA_SASL_MECHANISM', /clear text/],
+    [
+      { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'a', KAFKA_SASL_PASSWORD_FILE: '/pw' },
+      'KAFKA_SASL_PASSWORD_FILE',
+      /not both/,
+    ],
+    [
+      { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD_FILE: '/nonexistent/pw' },
+      'KAFKA_SASL_PASSWORD_FILE',
+      /cannot read/,
+    ],
+    [
+      { RISKWIRE_ENV: 'production', KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' },
+      'KAFKA_SASL_MECHANISM',
+      /clear text/,
+    ],
   ])('refuses %j naming %s', (env, variable, message) => {
     const found = problems(env as Record<string, string>);
     expect(found.map((p) => p.variable)).toContain(variable);
@@ -80,7 +105,9 @@ describe('Kafka TLS and SASL settings', () => {
 
   it('refuses a CA file that holds no certificate', () => {
     const found = problems({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: key });
-    expect(found).toEqual([{ variable: 'KAFKA_SSL_CA_FILE', message: `${key} does not hold a PEM certificate (-----BEGIN CERTIFICATE-----)` }]);
+    expect(found).toEqual([
+      { variable: 'KAFKA_SSL_CA_FILE', message: `${key} does not hold a PEM certificate (-----BEGIN CERTIFICATE-----)` },
+    ]);
   });
 
   it.each([
@@ -101,7 +128,11 @@ describe('Kafka TLS and SASL settings', () => {
 
 describe('Redis connection settings', () => {
   it('keeps a password file and a CA for rediss://', () => {
-    const c = loadConfig({ REDIS_URL: 'rediss://redis.internal:6380', REDIS_PASSWORD_FILE: file('redis-pw', 'pw\n'), REDIS_TLS_CA_FILE: ca });
+    const c = loadConfig({
+      REDIS_URL: 'rediss://redis.internal:6380',
+      REDIS_PASSWORD_FILE: file('redis-pw', 'pw\n'),
+      REDIS_TLS_CA_FILE: ca,
+    });
     expect(c.store.redisSecurity).toEqual({ password: 'pw', tlsCaFile: ca });
   });
 

@@ -7,7 +7,12 @@ export type KafkaSaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
 export interface KafkaSecurity {
   /** false: PLAINTEXT. Otherwise TLS with the server name check on; no CA file means the system's trust store. */
   tls: false | { caFile?: string; certFile?: string; keyFile?: string };
-  sasl?: { mechanism: KafkaSaslMechanism; username: string; password: string; passwordFrom: 'KAFKA_SASL_PASSWORD' | 'KAFKA_SASL_PASSWORD_FILE' };
+  sasl?: {
+    mechanism: KafkaSaslMechanism;
+    username: string;
+    password: string;
+    passwordFrom: 'KAFKA_SASL_PASSWORD' | 'KAFKA_SASL_PASSWORD_FILE';
+  };
 }
 
 export interface RedisSecurity {
@@ -38,7 +43,12 @@ type Env = Pick<
 >;
 
 /** Reads a file the service needs at start-up; a problem naming the variable when it cannot, or it holds the wrong thing. */
-function readSetting(variable: string, path: string, problems: SecurityProblem[], mustContain?: { text: RegExp; what: string }): string | undefined {
+function readSetting(
+  variable: string,
+  path: string,
+  problems: SecurityProblem[],
+  mustContain?: { text: RegExp; what: string },
+): string | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -57,9 +67,14 @@ const PEM_CERTIFICATE = { text: /-----BEGIN CERTIFICATE-----/, what: 'a PEM cert
 const PEM_PRIVATE_KEY = { text: /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/, what: 'a PEM private key' };
 
 export function resolveKafkaSecurity(e: Env, problems: SecurityProblem[]): KafkaSecurity {
-  const files = { KAFKA_SSL_CA_FILE: e.KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE: e.KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE: e.KAFKA_SSL_KEY_FILE };
+  const files = {
+    KAFKA_SSL_CA_FILE: e.KAFKA_SSL_CA_FILE,
+    KAFKA_SSL_CERT_FILE: e.KAFKA_SSL_CERT_FILE,
+    KAFKA_SSL_KEY_FILE: e.KAFKA_SSL_KEY_FILE,
+  };
   for (const [variable, value] of Object.entries(files)) {
-    if (value !== undefined && !e.KAFKA_SSL) problems.push({ variable, message: 'is set but KAFKA_SSL is off: set KAFKA_SSL=true to use TLS' });
+    if (value !== undefined && !e.KAFKA_SSL)
+      problems.push({ variable, message: 'is set but KAFKA_SSL is off: set KAFKA_SSL=true to use TLS' });
   }
   if ((e.KAFKA_SSL_CERT_FILE === undefined) !== (e.KAFKA_SSL_KEY_FILE === undefined)) {
     const missing = e.KAFKA_SSL_CERT_FILE === undefined ? 'KAFKA_SSL_CERT_FILE' : 'KAFKA_SSL_KEY_FILE';
@@ -70,20 +85,27 @@ export function resolveKafkaSecurity(e: Env, problems: SecurityProblem[]): Kafka
     if (e.KAFKA_SSL_CERT_FILE !== undefined) readSetting('KAFKA_SSL_CERT_FILE', e.KAFKA_SSL_CERT_FILE, problems, PEM_CERTIFICATE);
     if (e.KAFKA_SSL_KEY_FILE !== undefined) readSetting('KAFKA_SSL_KEY_FILE', e.KAFKA_SSL_KEY_FILE, problems, PEM_PRIVATE_KEY);
   }
-  const tls: KafkaSecurity['tls'] = e.KAFKA_SSL ? { caFile: e.KAFKA_SSL_CA_FILE, certFile: e.KAFKA_SSL_CERT_FILE, keyFile: e.KAFKA_SSL_KEY_FILE } : false;
+  const tls: KafkaSecurity['tls'] = e.KAFKA_SSL
+    ? { caFile: e.KAFKA_SSL_CA_FILE, certFile: e.KAFKA_SSL_CERT_FILE, keyFile: e.KAFKA_SSL_KEY_FILE }
+    : false;
 
   const mechanism = e.KAFKA_SASL_MECHANISM as 'none' | KafkaSaslMechanism;
   if (mechanism === 'none') {
     for (const variable of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_SASL_PASSWORD_FILE'] as const) {
-      if (e[variable] !== undefined) problems.push({ variable, message: 'is set but KAFKA_SASL_MECHANISM is none: set it to plain, scram-sha-256 or scram-sha-512' });
+      if (e[variable] !== undefined)
+        problems.push({ variable, message: 'is set but KAFKA_SASL_MECHANISM is none: set it to plain, scram-sha-256 or scram-sha-512' });
     }
     return { tls };
   }
-  if (e.KAFKA_SASL_USERNAME === undefined) problems.push({ variable: 'KAFKA_SASL_USERNAME', message: `is required with KAFKA_SASL_MECHANISM=${mechanism}` });
+  if (e.KAFKA_SASL_USERNAME === undefined)
+    problems.push({ variable: 'KAFKA_SASL_USERNAME', message: `is required with KAFKA_SASL_MECHANISM=${mechanism}` });
   let password: string | undefined;
   let passwordFrom: 'KAFKA_SASL_PASSWORD' | 'KAFKA_SASL_PASSWORD_FILE' = 'KAFKA_SASL_PASSWORD';
   if (e.KAFKA_SASL_PASSWORD !== undefined && e.KAFKA_SASL_PASSWORD_FILE !== undefined) {
-    problems.push({ variable: 'KAFKA_SASL_PASSWORD_FILE', message: 'set either KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE, not both' });
+    problems.push({
+      variable: 'KAFKA_SASL_PASSWORD_FILE',
+      message: 'set either KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE, not both',
+    });
   } else if (e.KAFKA_SASL_PASSWORD_FILE !== undefined) {
     passwordFrom = 'KAFKA_SASL_PASSWORD_FILE';
     // a Secret mounted as a file often ends with a newline that is not part of the password
@@ -92,10 +114,16 @@ export function resolveKafkaSecurity(e: Env, problems: SecurityProblem[]): Kafka
   } else if (e.KAFKA_SASL_PASSWORD !== undefined) {
     password = e.KAFKA_SASL_PASSWORD;
   } else {
-    problems.push({ variable: 'KAFKA_SASL_PASSWORD', message: `KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE is required with KAFKA_SASL_MECHANISM=${mechanism}` });
+    problems.push({
+      variable: 'KAFKA_SASL_PASSWORD',
+      message: `KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE is required with KAFKA_SASL_MECHANISM=${mechanism}`,
+    });
   }
   if (mechanism === 'plain' && !e.KAFKA_SSL && e.RISKWIRE_ENV === 'production') {
-    problems.push({ variable: 'KAFKA_SASL_MECHANISM', message: 'plain without KAFKA_SSL sends the password in clear text; turn KAFKA_SSL on in production' });
+    problems.push({
+      variable: 'KAFKA_SASL_MECHANISM',
+      message: 'plain without KAFKA_SSL sends the password in clear text; turn KAFKA_SSL on in production',
+    });
   }
   if (e.KAFKA_SASL_USERNAME === undefined || !password) return { tls };
   return { tls, sasl: { mechanism, username: e.KAFKA_SASL_USERNAME, password, passwordFrom } };
@@ -110,8 +138,10 @@ export function resolveRedisSecurity(e: Env, problems: SecurityProblem[]): Redis
     security.password = readSetting('REDIS_PASSWORD_FILE', e.REDIS_PASSWORD_FILE, problems)?.replace(/\r?\n$/, '');
   }
   if (e.REDIS_TLS_CA_FILE !== undefined) {
-    if (!e.REDIS_URL?.startsWith('rediss://')) problems.push({ variable: 'REDIS_TLS_CA_FILE', message: 'is set but REDIS_URL is not a rediss:// (TLS) URL' });
-    else if (readSetting('REDIS_TLS_CA_FILE', e.REDIS_TLS_CA_FILE, problems, PEM_CERTIFICATE) !== undefined) security.tlsCaFile = e.REDIS_TLS_CA_FILE;
+    if (!e.REDIS_URL?.startsWith('rediss://'))
+      problems.push({ variable: 'REDIS_TLS_CA_FILE', message: 'is set but REDIS_URL is not a rediss:// (TLS) URL' });
+    else if (readSetting('REDIS_TLS_CA_FILE', e.REDIS_TLS_CA_FILE, problems, PEM_CERTIFICATE) !== undefined)
+      security.tlsCaFile = e.REDIS_TLS_CA_FILE;
   }
   return security;
 }

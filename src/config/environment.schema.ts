@@ -18,7 +18,8 @@ const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
  */
 export class EnvironmentSchema {
   // --- Kafka
-  @IsString() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'must be a comma-separated list of host:port' })
+  @IsString()
+  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'must be a comma-separated list of host:port' })
   KAFKA_BROKERS = '127.0.0.1:9092';
   @IsString() @MinLength(1) KAFKA_CLIENT_ID = 'riskwire';
   @IsString() @MinLength(1) KAFKA_GROUP_ID = 'riskwire';

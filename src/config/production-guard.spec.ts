@@ -84,7 +84,9 @@ describe('RISKWIRE_ENV=production', () => {
       'CALLBACK_SIGNING_SECRET',
     ]);
     const rotating = refusal({ ...PRODUCTION, CALLBACK_SIGNING_SECRET: `${'n'.repeat(32)} short-old-secret` });
-    expect(rotating.problems).toEqual([{ variable: 'CALLBACK_SIGNING_SECRET', message: expect.stringContaining('previous secret has 16 bytes') }]);
+    expect(rotating.problems).toEqual([
+      { variable: 'CALLBACK_SIGNING_SECRET', message: expect.stringContaining('previous secret has 16 bytes') },
+    ]);
     expect(loadConfig({ ...PRODUCTION, CALLBACK_SIGNING_SECRET: `${'n'.repeat(32)} ${'o'.repeat(32)}` }).env).toBe('production');
   });
 
@@ -130,7 +132,9 @@ describe('in every environment', () => {
     expect(missing.problems).toEqual([{ variable: 'API_KEYS_FILE', message: 'cannot read the file: ENOENT' }]);
     const file = join(dir, 'bad-keys');
     writeFileSync(file, 'ops:secret:admin\n');
-    expect(refusal({ API_KEYS_FILE: file }).problems).toEqual([{ variable: 'API_KEYS_FILE', message: expect.stringContaining('unknown scope admin') }]);
+    expect(refusal({ API_KEYS_FILE: file }).problems).toEqual([
+      { variable: 'API_KEYS_FILE', message: expect.stringContaining('unknown scope admin') },
+    ]);
   });
 
   it('a malformed signing secret stops the start naming CALLBACK_SIGNING_SECRET', () => {

@@ -18,7 +18,11 @@ const DEVELOPMENT_SIGNALS_API_KEY = new EnvironmentSchema().SIGNALS_API_KEY;
  */
 export function startupProblems(config: AppConfig): ConfigProblem[] {
   const production = config.env === 'production';
-  return [...apiKeyProblems(config, production), ...callbackProblems(config, production), ...(production ? productionOnlyProblems(config) : [])];
+  return [
+    ...apiKeyProblems(config, production),
+    ...callbackProblems(config, production),
+    ...(production ? productionOnlyProblems(config) : []),
+  ];
 }
 
 function apiKeyProblems(config: AppConfig, production: boolean): ConfigProblem[] {
@@ -30,13 +34,16 @@ function apiKeyProblems(config: AppConfig, production: boolean): ConfigProblem[]
     throw err;
   }
   if (config.api.auth === 'disabled' && keyCount > 0) {
-    return [{ variable: 'API_AUTH', message: 'is disabled, yet API_KEYS / API_KEYS_FILE hold keys: remove the keys or drop API_AUTH=disabled' }];
+    return [
+      { variable: 'API_AUTH', message: 'is disabled, yet API_KEYS / API_KEYS_FILE hold keys: remove the keys or drop API_AUTH=disabled' },
+    ];
   }
   if (production && config.api.auth === 'keys' && keyCount === 0) {
     return [
       {
         variable: 'API_KEYS',
-        message: 'no API key is configured (API_KEYS or API_KEYS_FILE): set at least one id:secret:scope key, or API_AUTH=disabled to run the API open on purpose',
+        message:
+          'no API key is configured (API_KEYS or API_KEYS_FILE): set at least one id:secret:scope key, or API_AUTH=disabled to run the API open on purpose',
       },
     ];
   }
@@ -49,7 +56,12 @@ function callbackProblems(config: AppConfig, production: boolean): ConfigProblem
   const enabled = config.api.callbacks === 'enabled';
   if (spec === undefined) {
     if (production && enabled) {
-      return [{ variable, message: `is required when CALLBACKS=enabled (at least ${MIN_PRODUCTION_SECRET_BYTES} bytes, so receivers can verify callbacks), or set CALLBACKS=disabled` }];
+      return [
+        {
+          variable,
+          message: `is required when CALLBACKS=enabled (at least ${MIN_PRODUCTION_SECRET_BYTES} bytes, so receivers can verify callbacks), or set CALLBACKS=disabled`,
+        },
+      ];
     }
     return [];
   }
@@ -57,7 +69,10 @@ function callbackProblems(config: AppConfig, production: boolean): ConfigProblem
     const keys = parseSigningSecrets(spec);
     if (!production || !enabled) return [];
     const short = keys.filter((k) => k.bytes.length < MIN_PRODUCTION_SECRET_BYTES);
-    return short.map((k) => ({ variable, message: `the ${k.label} secret has ${k.bytes.length} bytes; production needs at least ${MIN_PRODUCTION_SECRET_BYTES}` }));
+    return short.map((k) => ({
+      variable,
+      message: `the ${k.label} secret has ${k.bytes.length} bytes; production needs at least ${MIN_PRODUCTION_SECRET_BYTES}`,
+    }));
   } catch (err) {
     if (err instanceof SigningSecretError) return [{ variable, message: err.message }];
     throw err;
@@ -71,9 +86,15 @@ function productionOnlyProblems(config: AppConfig): ConfigProblem[] {
   }
   const idSecret = config.decisions.idSecret;
   if (idSecret === undefined) {
-    problems.push({ variable: 'DECISION_ID_SECRET', message: `is required (at least ${MIN_PRODUCTION_SECRET_BYTES} bytes): it keys the decision ids` });
+    problems.push({
+      variable: 'DECISION_ID_SECRET',
+      message: `is required (at least ${MIN_PRODUCTION_SECRET_BYTES} bytes): it keys the decision ids`,
+    });
   } else if (Buffer.byteLength(idSecret, 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
-    problems.push({ variable: 'DECISION_ID_SECRET', message: `has ${Buffer.byteLength(idSecret, 'utf8')} bytes; production needs at least ${MIN_PRODUCTION_SECRET_BYTES}` });
+    problems.push({
+      variable: 'DECISION_ID_SECRET',
+      message: `has ${Buffer.byteLength(idSecret, 'utf8')} bytes; production needs at least ${MIN_PRODUCTION_SECRET_BYTES}`,
+    });
   }
   return problems;
 }

@@ -40,7 +40,8 @@ function IsNonNegativeDecimal(options?: ValidationOptions) {
       validator: {
         validate: (v: unknown) =>
           (typeof v === 'string' && DECIMAL.test(v)) || (typeof v === 'number' && Number.isFinite(v) && v >= 0 && DECIMAL.test(String(v))),
-        defaultMessage: () => 'must be a non-negative decimal with at most 15 integer and 6 fractional digits, as a string (e.g. "1250.00") or number',
+        defaultMessage: () =>
+          'must be a non-negative decimal with at most 15 integer and 6 fractional digits, as a string (e.g. "1250.00") or number',
       },
     },
     options,
@@ -72,7 +73,11 @@ export class AmountDto {
 }
 
 abstract class RiskEventDto {
-  @IsDefined() @IsString() @MinLength(1) @MaxLength(128) @Matches(EVENT_ID, { message: 'may contain only letters, digits and . _ : -' })
+  @IsDefined()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  @Matches(EVENT_ID, { message: 'may contain only letters, digits and . _ : -' })
   eventId!: string;
   @IsDefined() @IsIn(['login', 'transaction']) type!: string;
   @IsDefined() @IsString() @IsStrictDateTime() occurredAt!: string;

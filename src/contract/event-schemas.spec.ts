@@ -7,7 +7,8 @@ import { validateEvent } from './event-validation.js';
 
 // The JSON Schema files are the contract published to producers; this keeps them honest against
 // the class-validator contract the consumer enforces: same verdict on every sample.
-const schema = (name: string) => JSON.parse(readFileSync(fileURLToPath(new URL(`../../schemas/${name}`, import.meta.url)), 'utf8')) as object;
+const schema = (name: string) =>
+  JSON.parse(readFileSync(fileURLToPath(new URL(`../../schemas/${name}`, import.meta.url)), 'utf8')) as object;
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 const ajv = addFormats(new Ajv2020({ allErrors: true, strict: false }));
 const login = ajv.compile(schema('login-event.v1.schema.json'));

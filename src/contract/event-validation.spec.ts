@@ -78,7 +78,9 @@ describe('event contract edge cases', () => {
       ['true', true],
     ])('amount as %s is PARAMETER_INVALID_TYPE with a message that does not talk about arrays', (_case, amount) => {
       const error = detailsOf({ ...tx, amount });
-      expect(error.details).toEqual([{ field: 'amount', code: 'PARAMETER_INVALID_TYPE', message: 'amount must be an object {value, currency}' }]);
+      expect(error.details).toEqual([
+        { field: 'amount', code: 'PARAMETER_INVALID_TYPE', message: 'amount must be an object {value, currency}' },
+      ]);
     });
 
     it('amount: null is required', () => {
@@ -197,10 +199,13 @@ describe('event contract edge cases', () => {
       expect(fieldCodes({ ...tx, beneficiaryId: 'b\t1' })).toEqual([['beneficiaryId', 'PARAMETER_INVALID']]);
     });
 
-    it.each([['счёт-42'], ['客户-1'], ['acc 42'], ['🦊-1']])('accountId %j (letters of any script, spaces, emoji) is accepted', (accountId) => {
-      const r = validateEvent({ ...login, accountId });
-      expect(r.ok && r.event.accountId).toBe(accountId);
-    });
+    it.each([['счёт-42'], ['客户-1'], ['acc 42'], ['🦊-1']])(
+      'accountId %j (letters of any script, spaces, emoji) is accepted',
+      (accountId) => {
+        const r = validateEvent({ ...login, accountId });
+        expect(r.ok && r.event.accountId).toBe(accountId);
+      },
+    );
   });
 
   describe('phoneNumber is strict E.164, and never repeated in a message', () => {
@@ -277,7 +282,15 @@ describe('event contract edge cases', () => {
         otpChannel: '+491701234567',
       };
       const error = detailsOf(loginWrong);
-      expect(error.details.map((d) => d.field).sort()).toEqual(['accountId', 'channel', 'deviceId', 'eventId', 'ipAddress', 'otpChannel', 'phoneNumber']);
+      expect(error.details.map((d) => d.field).sort()).toEqual([
+        'accountId',
+        'channel',
+        'deviceId',
+        'eventId',
+        'ipAddress',
+        'otpChannel',
+        'phoneNumber',
+      ]);
       expect(JSON.stringify(error)).not.toMatch(PHONE_DIGITS);
     });
   });
@@ -295,7 +308,11 @@ describe('event contract edge cases', () => {
     });
 
     it('__proto__ inside amount does not supply value or currency', () => {
-      const payload = JSON.parse(`{${JSON.stringify(tx).slice(1, -1).replace(/"amount":\{[^}]*\}/, '"amount":{"__proto__":{"value":"1","currency":"EUR"}}')}}`) as unknown;
+      const payload = JSON.parse(
+        `{${JSON.stringify(tx)
+          .slice(1, -1)
+          .replace(/"amount":\{[^}]*\}/, '"amount":{"__proto__":{"value":"1","currency":"EUR"}}')}}`,
+      ) as unknown;
       expect(fieldCodes(payload)).toEqual([
         ['amount.value', 'PARAMETER_REQUIRED'],
         ['amount.currency', 'PARAMETER_REQUIRED'],
@@ -303,7 +320,9 @@ describe('event contract edge cases', () => {
     });
 
     it('constructor / prototype keys and unknown fields are ignored and left out of the event', () => {
-      const payload = JSON.parse(`{${JSON.stringify(login).slice(1, -1)},"constructor":{"prototype":{"polluted":true}},"prototype":{"x":1},"+491701234567":true}`) as unknown;
+      const payload = JSON.parse(
+        `{${JSON.stringify(login).slice(1, -1)},"constructor":{"prototype":{"polluted":true}},"prototype":{"x":1},"+491701234567":true}`,
+      ) as unknown;
       const r = validateEvent(payload);
       expect(r).toEqual({ ok: true, event: login });
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();

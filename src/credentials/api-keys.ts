@@ -39,8 +39,18 @@ function splitEntry(item: string): { id: string; secret: string; scopes: string;
   if (first <= 0 || last === first) return undefined;
   const beforeLast = item.lastIndexOf(':', last - 1);
   const lastPart = item.slice(last + 1);
-  if (beforeLast > first && isTenantId(lastPart) && !API_SCOPES.includes(lastPart as ApiScope) && isScopeList(item.slice(beforeLast + 1, last))) {
-    return { id: item.slice(0, first), secret: item.slice(first + 1, beforeLast), scopes: item.slice(beforeLast + 1, last), tenant: lastPart };
+  if (
+    beforeLast > first &&
+    isTenantId(lastPart) &&
+    !API_SCOPES.includes(lastPart as ApiScope) &&
+    isScopeList(item.slice(beforeLast + 1, last))
+  ) {
+    return {
+      id: item.slice(0, first),
+      secret: item.slice(first + 1, beforeLast),
+      scopes: item.slice(beforeLast + 1, last),
+      tenant: lastPart,
+    };
   }
   return { id: item.slice(0, first), secret: item.slice(first + 1, last), scopes: lastPart };
 }
@@ -66,7 +76,10 @@ export function parseApiKeys(spec: string, source = 'API_KEYS'): ApiKeyEntry[] {
     const { id, secret } = parts;
     // the id names the key in logs and, by default, its tenant: printable text only
     if ([...id].some((c) => c < ' ' || c === '\x7f')) throw new ApiKeyConfigError(`${where}: the key id has control characters`);
-    const scopes = parts.scopes.split('|').map((s) => s.trim()).filter(Boolean);
+    const scopes = parts.scopes
+      .split('|')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (secret.length === 0) throw new ApiKeyConfigError(`${where} (${id}): empty secret`);
     if (scopes.length === 0) throw new ApiKeyConfigError(`${where} (${id}): no scope (use assess, read or assess|read)`);
     const unknown = scopes.filter((s) => !API_SCOPES.includes(s as ApiScope));

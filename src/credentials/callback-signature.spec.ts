@@ -49,7 +49,9 @@ describe('Standard Webhooks signatures', () => {
     expect(verifyWebhook(keys, BODY, headers, 300, NOW + 301)).toBe(false);
     expect(verifyWebhook(keys, BODY, headers, 300, NOW - 301)).toBe(false);
     expect(verifyWebhook(keys, BODY, { 'webhook-id': 'msg_1', 'webhook-timestamp': String(NOW) }, 300, NOW)).toBe(false);
-    expect(verifyWebhook(keys, BODY, { ...headers, 'webhook-signature': 'v2,' + headers['webhook-signature']!.slice(3) }, 300, NOW)).toBe(false);
+    expect(verifyWebhook(keys, BODY, { ...headers, 'webhook-signature': 'v2,' + headers['webhook-signature']!.slice(3) }, 300, NOW)).toBe(
+      false,
+    );
     const upperCase = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toUpperCase(), v]));
     expect(verifyWebhook(keys, BODY, upperCase, 300, NOW)).toBe(true);
   });

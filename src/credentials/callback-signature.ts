@@ -38,12 +38,14 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 export function parseSigningSecrets(spec: string): SigningKey[] {
   const parts = spec.split(/[\s,]+/).filter((p) => p.length > 0);
   if (parts.length === 0) throw new SigningSecretError('is empty');
-  if (parts.length > 2) throw new SigningSecretError(`holds ${parts.length} secrets; at most two (the current one and the one being rotated out)`);
+  if (parts.length > 2)
+    throw new SigningSecretError(`holds ${parts.length} secrets; at most two (the current one and the one being rotated out)`);
   return parts.map((part, index) => {
     const label = index === 0 ? 'current' : 'previous';
     if (part.startsWith(WHSEC_PREFIX)) {
       const encoded = part.slice(WHSEC_PREFIX.length);
-      if (!BASE64.test(encoded) || encoded.length % 4 !== 0) throw new SigningSecretError(`the ${label} secret starts with ${WHSEC_PREFIX} but the rest is not base64`);
+      if (!BASE64.test(encoded) || encoded.length % 4 !== 0)
+        throw new SigningSecretError(`the ${label} secret starts with ${WHSEC_PREFIX} but the rest is not base64`);
       return { bytes: Buffer.from(encoded, 'base64'), label };
     }
     if (!RAW_SECRET.test(part)) throw new SigningSecretError(`the ${label} secret has characters outside printable ASCII`);
@@ -61,7 +63,12 @@ function signature(key: Buffer, id: string, timestamp: number, body: string): st
 }
 
 /** The three headers of one delivery attempt, signed with every key (space-separated `v1,<sig>` entries). */
-export function signWebhook(keys: readonly SigningKey[], id: string, body: string, nowSeconds = Math.floor(Date.now() / 1000)): Record<string, string> {
+export function signWebhook(
+  keys: readonly SigningKey[],
+  id: string,
+  body: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Record<string, string> {
   if (keys.length === 0) throw new SigningSecretError('no signing key');
   return {
     [WEBHOOK_ID_HEADER]: id,

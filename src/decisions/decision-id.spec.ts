@@ -30,7 +30,14 @@ describe('decisionIdFor', () => {
 });
 
 describe('eventFingerprint', () => {
-  const event: RiskEvent = { eventId: 'e', type: 'transaction', occurredAt: '2026-11-21T10:00:00Z', accountId: 'a', phoneNumber: '+491701234567', amount: { value: '10.00', currency: 'EUR' } };
+  const event: RiskEvent = {
+    eventId: 'e',
+    type: 'transaction',
+    occurredAt: '2026-11-21T10:00:00Z',
+    accountId: 'a',
+    phoneNumber: '+491701234567',
+    amount: { value: '10.00', currency: 'EUR' },
+  };
 
   it('is the same whatever the key order, and differs when any field differs', () => {
     const reordered = Object.fromEntries(Object.entries(event).reverse()) as unknown as RiskEvent;

@@ -35,7 +35,9 @@ export class DecisionIds {
       this.secret = DEVELOPMENT_DECISION_ID_SECRET;
       if (warnedDevelopmentKey) return;
       warnedDevelopmentKey = true;
-      new Logger('DecisionIds').warn('DECISION_ID_SECRET is not set: decision ids use the public development key and can be computed offline. Development only!');
+      new Logger('DecisionIds').warn(
+        'DECISION_ID_SECRET is not set: decision ids use the public development key and can be computed offline. Development only!',
+      );
     }
   }
 

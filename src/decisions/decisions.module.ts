@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ScoringModule } from '../scoring/scoring.module.js';
+import { ScoringModule } from '../policy/scoring.module.js';
+import { RedisModule } from '../redis/redis.module.js';
 import { SignalsModule } from '../signals/signals.module.js';
 import { DecisionIds } from './decision-id.js';
 import { decisionStoreProvider } from './decision-store.provider.js';
@@ -7,7 +8,7 @@ import { DECISION_STORE } from './decision-store.js';
 import { RiskEngine } from './risk-engine.js';
 
 @Module({
-  imports: [SignalsModule, ScoringModule],
+  imports: [SignalsModule, ScoringModule, RedisModule],
   providers: [RiskEngine, DecisionIds, decisionStoreProvider],
   exports: [RiskEngine, DecisionIds, DECISION_STORE],
 })

@@ -11,7 +11,11 @@ const decision = (n: number, accountId = 'acc-1'): Decision => ({
   outcome: 'ALLOW',
   reasons: [],
   avoidOtpChannels: [],
-  signals: { simSwap: { status: 'OK', value: { latestChange: null } }, deviceSwap: { status: 'SKIPPED' }, callForwarding: { status: 'OK', value: { active: false } } },
+  signals: {
+    simSwap: { status: 'OK', value: { latestChange: null } },
+    deviceSwap: { status: 'SKIPPED' },
+    callForwarding: { status: 'OK', value: { active: false } },
+  },
   degraded: false,
   policyVersion: 'p1',
   decidedAt: new Date(Date.UTC(2026, 10, 21, 10, 0, n)).toISOString(),
@@ -19,7 +23,8 @@ const decision = (n: number, accountId = 'acc-1'): Decision => ({
 });
 
 const T = 'acme';
-const put = (store: MemoryDecisionStore, d: Decision, tenant = T, eventFingerprint = `fp-${d.eventId}`) => store.putIfAbsent({ tenant, eventFingerprint, decision: d });
+const put = (store: MemoryDecisionStore, d: Decision, tenant = T, eventFingerprint = `fp-${d.eventId}`) =>
+  store.putIfAbsent({ tenant, eventFingerprint, decision: d });
 
 describe('MemoryDecisionStore', () => {
   it('returns what was put, as an equal copy, with its tenant and event fingerprint', async () => {

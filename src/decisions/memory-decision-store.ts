@@ -40,7 +40,13 @@ export class MemoryDecisionStore implements DecisionStore {
     const key = scoped(tenant, decision.decisionId);
     const earlier = this.byId.get(key);
     if (earlier) return toRecord(earlier);
-    this.byId.set(key, { json: JSON.stringify(decision), tenant, eventFingerprint, accountId: decision.accountId, decidedAt: decision.decidedAt });
+    this.byId.set(key, {
+      json: JSON.stringify(decision),
+      tenant,
+      eventFingerprint,
+      accountId: decision.accountId,
+      decidedAt: decision.decidedAt,
+    });
     const accountKey = scoped(tenant, decision.accountId);
     const ids = this.byAccount.get(accountKey) ?? [];
     ids.push(key);

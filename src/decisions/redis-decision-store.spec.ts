@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../config/app-config.js';
 import type { Decision } from '../domain/decision.js';
+import { RedisConnections } from '../redis/redis-connections.js';
 import { createDecisionStore } from './decision-store.provider.js';
 import { MemoryDecisionStore } from './memory-decision-store.js';
 import { RedisDecisionStore } from './redis-decision-store.js';
@@ -39,7 +40,11 @@ function decision(n: number, overrides: Partial<Decision> = {}): Decision {
     avoidOtpChannels: [],
     degraded: false,
     policyVersion: 'p1',
-    signals: { simSwap: { status: 'OK', value: { latestChange: null } }, deviceSwap: { status: 'SKIPPED' }, callForwarding: { status: 'UNAVAILABLE', reason: 'timeout' } },
+    signals: {
+      simSwap: { status: 'OK', value: { latestChange: null } },
+      deviceSwap: { status: 'SKIPPED' },
+      callForwarding: { status: 'UNAVAILABLE', reason: 'timeout' },
+    },
     decidedAt: new Date(Date.UTC(2026, 10, 1) + n * 1000).toISOString(),
     latencyMs: 5,
     ...overrides,
@@ -47,7 +52,8 @@ function decision(n: number, overrides: Partial<Decision> = {}): Decision {
 }
 
 const T = 'acme';
-const put = (store: RedisDecisionStore, d: Decision, tenant = T, eventFingerprint = `fp-${d.eventId}`) => store.putIfAbsent({ tenant, eventFingerprint, decision: d });
+const put = (store: RedisDecisionStore, d: Decision, tenant = T, eventFingerprint = `fp-${d.eventId}`) =>
+  store.putIfAbsent({ tenant, eventFingerprint, decision: d });
 
 describeRedis('RedisDecisionStore (real redis-server)', () => {
   let server: ChildProcess;
@@ -56,7 +62,9 @@ describeRedis('RedisDecisionStore (real redis-server)', () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     redis = new Redis({ host: '127.0.0.1', port, retryStrategy: (times) => (times > 100 ? null : 50) });
     redis.on('error', () => undefined); // refused until the server listens; ioredis retries
     await redis.ping();
@@ -85,7 +93,11 @@ describeRedis('RedisDecisionStore (real redis-server)', () => {
     expect(await store.listByAccount('globex', 'acc-r', { offset: 0, limit: 10 })).toEqual({ items: [], total: 0 });
     await put(store, decision(1, { score: 99 }), 'globex', 'fp-other');
     expect((await store.get(T, 'dec_0001'))?.decision.score).toBe(1);
-    expect(await store.get('globex', 'dec_0001')).toMatchObject({ tenant: 'globex', eventFingerprint: 'fp-other', decision: { score: 99 } });
+    expect(await store.get('globex', 'dec_0001')).toMatchObject({
+      tenant: 'globex',
+      eventFingerprint: 'fp-other',
+      decision: { score: 99 },
+    });
     expect((await store.listByAccount(T, 'acc-r', { offset: 0, limit: 10 })).total).toBe(1);
     expect((await store.listByAccount('globex', 'acc-r', { offset: 0, limit: 10 })).total).toBe(1);
   });
@@ -144,13 +156,15 @@ describeRedis('RedisDecisionStore (real redis-server)', () => {
   });
 
   it('the provider picks Redis when REDIS_URL is set, memory otherwise', async () => {
-    expect(createDecisionStore(loadConfig({}))).toBeInstanceOf(MemoryDecisionStore);
+    expect(createDecisionStore(loadConfig({}), new RedisConnections())).toBeInstanceOf(MemoryDecisionStore);
     const { port } = redis.options;
-    const viaConfig = createDecisionStore(loadConfig({ REDIS_URL: `redis://127.0.0.1:${port}` }));
+    const config = loadConfig({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    const connections = RedisConnections.fromConfig(config.store);
+    const viaConfig = createDecisionStore(config, connections);
     expect(viaConfig).toBeInstanceOf(RedisDecisionStore);
     await viaConfig.putIfAbsent({ tenant: T, eventFingerprint: 'fp', decision: decision(42) });
     expect((await store.listByAccount(T, 'acc-r', { offset: 0, limit: 1 })).total).toBe(0); // other prefix
     expect(await viaConfig.get(T, 'dec_0042')).toMatchObject({ decision: { eventId: 'evt-42' } });
-    await viaConfig.close!();
+    await connections.close();
   });
 });

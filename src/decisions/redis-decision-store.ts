@@ -52,7 +52,12 @@ export class RedisDecisionStore implements DecisionStore {
     const { byTime, byExpiry } = this.indexKeys(tenant, accountId);
     const expired = await this.redis.zrangebyscore(byExpiry, '-inf', Date.now());
     if (expired.length > 0) {
-      await this.redis.multi().zrem(byTime, ...expired).zrem(byExpiry, ...expired).exec().then(failOnError);
+      await this.redis
+        .multi()
+        .zrem(byTime, ...expired)
+        .zrem(byExpiry, ...expired)
+        .exec()
+        .then(failOnError);
     }
     const [total, ids] = await Promise.all([
       this.redis.zcard(byTime),
@@ -62,15 +67,6 @@ export class RedisDecisionStore implements DecisionStore {
     const jsons = await this.redis.mget(ids.map((id) => this.decisionKey(tenant, id)));
     const items = jsons.filter((j): j is string => j !== null).map((j) => fromJson(j).decision);
     return { items, total };
-  }
-
-  async close(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
-  }
-
-  /** Nest calls this on the instance the factory provider made. */
-  async onApplicationShutdown(): Promise<void> {
-    await this.close();
   }
 
   // Every key names its tenant: another tenant's decision is not just hidden, it is a different key.

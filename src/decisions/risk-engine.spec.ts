@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { RiskEvent } from '../domain/risk-event.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
-import { loadPolicy } from '../scoring/risk-policy.js';
+import { loadPolicy } from '../policy/policy-file.js';
 import { ScoringService } from '../scoring/scoring.service.js';
 import type { SignalsService } from '../signals/signals.service.js';
 import type { SignalRequest, SignalSet } from '../domain/signal-result.js';
@@ -11,7 +11,13 @@ import { MemoryDecisionStore } from './memory-decision-store.js';
 import { RiskEngine } from './risk-engine.js';
 
 const SECRET = 'engine-spec-secret';
-const event: RiskEvent = { eventId: 'evt-1', type: 'login', occurredAt: '2026-11-21T10:00:00Z', accountId: 'acc-1', phoneNumber: '+491701234567' };
+const event: RiskEvent = {
+  eventId: 'evt-1',
+  type: 'login',
+  occurredAt: '2026-11-21T10:00:00Z',
+  accountId: 'acc-1',
+  phoneNumber: '+491701234567',
+};
 
 function engineWith(signals: SignalSet) {
   const asked: SignalRequest[] = [];
@@ -42,7 +48,14 @@ describe('RiskEngine', () => {
     expect(replayed).toBe(false);
     expect(asked).toHaveLength(1);
     expect(asked[0].callForwarding).toBe(true);
-    expect(decision).toMatchObject({ decisionId: decisionIdFor(SECRET, 'acme', 'evt-1'), eventId: 'evt-1', eventType: 'login', accountId: 'acc-1', outcome: 'CHALLENGE', avoidOtpChannels: ['voice'] });
+    expect(decision).toMatchObject({
+      decisionId: decisionIdFor(SECRET, 'acme', 'evt-1'),
+      eventId: 'evt-1',
+      eventType: 'login',
+      accountId: 'acc-1',
+      outcome: 'CHALLENGE',
+      avoidOtpChannels: ['voice'],
+    });
     expect(decision.signals.callForwarding).toEqual({ status: 'OK', value: { active: true } });
     expect(decision.reasons.map((r) => r.code)).toContain('CALL_FORWARDING_ACTIVE');
   });
@@ -71,7 +84,9 @@ describe('RiskEngine', () => {
     expect(asked).toHaveLength(1);
     expect((await store.get('kafka', first.decision.decisionId))?.decision).toEqual(first.decision);
     // a transaction with the same id as a login, or one field changed, is other content too
-    await expect(engine.assess({ ...event, occurredAt: '2026-11-21T10:00:01Z' }, { source: 'kafka' })).rejects.toMatchObject({ code: 'EVENT_ID_CONFLICT' });
+    await expect(engine.assess({ ...event, occurredAt: '2026-11-21T10:00:01Z' }, { source: 'kafka' })).rejects.toMatchObject({
+      code: 'EVENT_ID_CONFLICT',
+    });
   });
 
   it('keeps tenants apart: the same eventId in another tenant is another decision, scored on its own content', async () => {
@@ -91,7 +106,10 @@ describe('RiskEngine', () => {
     expect(same[1].decision).toEqual(same[0].decision);
     expect(same.map((r) => r.replayed).sort()).toEqual([false, true]);
     const other = { ...event, eventId: 'evt-race' };
-    const results = await Promise.allSettled([engine.assess(other, { source: 'kafka' }), engine.assess({ ...other, accountId: 'acc-9' }, { source: 'kafka' })]);
+    const results = await Promise.allSettled([
+      engine.assess(other, { source: 'kafka' }),
+      engine.assess({ ...other, accountId: 'acc-9' }, { source: 'kafka' }),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'EVENT_ID_CONFLICT' } });
   });

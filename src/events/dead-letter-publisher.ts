@@ -25,7 +25,10 @@ export class DeadLetterPublisher {
   ) {}
 
   async publish(record: InboundRecord, error: ErrorDescription): Promise<void> {
-    const limits = { maxPayloadBytes: this.config.kafkaResilience.deadLetterMaxPayloadBytes, maxKeyBytes: this.config.kafkaResilience.maxKeyBytes };
+    const limits = {
+      maxPayloadBytes: this.config.kafkaResilience.deadLetterMaxPayloadBytes,
+      maxKeyBytes: this.config.kafkaResilience.maxKeyBytes,
+    };
     const receivedAt = new Date();
     const letter = buildDeadLetter(record, error, limits, receivedAt);
     try {
@@ -33,8 +36,13 @@ export class DeadLetterPublisher {
       if (letter.payloadTruncated || letter.source.keyTruncated) this.metrics.deadLettersShrunk.inc({ how: 'truncated' });
     } catch (failure) {
       if (!isRecordTooLarge(failure)) throw failure;
-      this.logger.warn(`dead letter of ${record.topic}/${record.partition}@${record.offset} refused by the broker as too large; publishing a minimal one`);
-      await this.send(record, minimalDeadLetter(record, error, 'dead letter refused by the broker as too large; payload omitted', receivedAt));
+      this.logger.warn(
+        `dead letter of ${record.topic}/${record.partition}@${record.offset} refused by the broker as too large; publishing a minimal one`,
+      );
+      await this.send(
+        record,
+        minimalDeadLetter(record, error, 'dead letter refused by the broker as too large; payload omitted', receivedAt),
+      );
       this.metrics.deadLettersShrunk.inc({ how: 'minimal' });
     }
     this.metrics.deadLetters.inc({ code: error.code, topic: record.topic });

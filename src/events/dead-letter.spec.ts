@@ -20,13 +20,19 @@ const jsonBytes = (s: string | null) => Buffer.byteLength(JSON.stringify(s));
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 const schemaFile = fileURLToPath(new URL('../../schemas/dead-letter.v1.schema.json', import.meta.url));
-const matchesSchema = addFormats(new Ajv2020({ allErrors: true, strict: false })).compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object);
+const matchesSchema = addFormats(new Ajv2020({ allErrors: true, strict: false })).compile(
+  JSON.parse(readFileSync(schemaFile, 'utf8')) as object,
+);
 
 describe('dead letters', () => {
   it('agree with schemas/dead-letter.v1.schema.json in every shape', () => {
     const shapes = [
       buildDeadLetter(record('{"eventId": '), error, limits),
-      buildDeadLetter(record(Buffer.alloc(100_000, 0xff), Buffer.alloc(3000, 0xfe)), { code: 'PROCESSING_FAILED', message: 'TypeError', details: [] }, limits),
+      buildDeadLetter(
+        record(Buffer.alloc(100_000, 0xff), Buffer.alloc(3000, 0xfe)),
+        { code: 'PROCESSING_FAILED', message: 'TypeError', details: [] },
+        limits,
+      ),
       buildDeadLetter(record(null, null), error, limits),
       minimalDeadLetter(record('x'.repeat(100), 'k'.repeat(3000)), { code: 'EVENT_ID_CONFLICT', message: 'm', details: [] }, 'refused'),
     ];
@@ -35,13 +41,23 @@ describe('dead letters', () => {
 
   it('keeps malformed JSON as utf8 text, whole, with its size and digest', () => {
     const letter = buildDeadLetter(record('{"eventId": '), error, limits);
-    expect(letter).toMatchObject({ payload: '{"eventId": ', payloadEncoding: 'utf8', payloadTruncated: false, payloadBytes: 12, payloadSha256: sha(Buffer.from('{"eventId": ')) });
+    expect(letter).toMatchObject({
+      payload: '{"eventId": ',
+      payloadEncoding: 'utf8',
+      payloadTruncated: false,
+      payloadBytes: 12,
+      payloadSha256: sha(Buffer.from('{"eventId": ')),
+    });
     expect(letter.source).toEqual({ topic: 't', partition: 2, offset: '17', key: 'acc-1', keyEncoding: 'utf8', keyTruncated: false });
   });
 
   it('keeps bytes that are not UTF-8 as base64', () => {
     const bytes = Buffer.from([0xff, 0xfe, 0x00, 0x41]);
-    expect(buildDeadLetter(record(bytes), error, limits)).toMatchObject({ payloadEncoding: 'base64', payload: bytes.toString('base64'), payloadTruncated: false });
+    expect(buildDeadLetter(record(bytes), error, limits)).toMatchObject({
+      payloadEncoding: 'base64',
+      payload: bytes.toString('base64'),
+      payloadTruncated: false,
+    });
   });
 
   it('cuts control characters by their escaped size: the letter stays within the limit', () => {
@@ -84,7 +100,15 @@ describe('dead letters', () => {
   });
 
   it('bounds the error text and the number of field errors', () => {
-    const many = { code: 'VALIDATION_ERROR' as const, message: 'm'.repeat(5000), details: Array.from({ length: 10000 }, (_, i) => ({ field: `amount.${i}`, code: 'PARAMETER_INVALID' as const, message: 'x'.repeat(1000) })) };
+    const many = {
+      code: 'VALIDATION_ERROR' as const,
+      message: 'm'.repeat(5000),
+      details: Array.from({ length: 10000 }, (_, i) => ({
+        field: `amount.${i}`,
+        code: 'PARAMETER_INVALID' as const,
+        message: 'x'.repeat(1000),
+      })),
+    };
     const letter = buildDeadLetter(record('x'), many, limits);
     expect(letter.error.details).toHaveLength(20);
     expect(letter.error.message).toContain('9980 more field errors not listed');
@@ -94,12 +118,24 @@ describe('dead letters', () => {
   it('a minimal letter has no payload but says what it was', () => {
     const value = Buffer.alloc(60000, 0x01);
     const letter = minimalDeadLetter(record(value, 'k'.repeat(2000)), error, 'refused');
-    expect(letter).toMatchObject({ payload: null, payloadTruncated: true, payloadBytes: 60000, payloadSha256: sha(value), error: { code: 'MALFORMED_JSON', message: 'bad [refused]' } });
+    expect(letter).toMatchObject({
+      payload: null,
+      payloadTruncated: true,
+      payloadBytes: 60000,
+      payloadSha256: sha(value),
+      error: { code: 'MALFORMED_JSON', message: 'bad [refused]' },
+    });
     expect(letter.source).toMatchObject({ keyTruncated: true, keyBytes: 2000 });
     expect(Buffer.byteLength(JSON.stringify(letter))).toBeLessThan(1024);
   });
 
   it('a tombstone has no payload and no digest', () => {
-    expect(buildDeadLetter(record(null, null), error, limits)).toMatchObject({ payload: null, payloadTruncated: false, payloadBytes: 0, payloadSha256: null, source: { key: null } });
+    expect(buildDeadLetter(record(null, null), error, limits)).toMatchObject({
+      payload: null,
+      payloadTruncated: false,
+      payloadBytes: 0,
+      payloadSha256: null,
+      source: { key: null },
+    });
   });
 });

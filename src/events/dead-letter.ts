@@ -104,7 +104,12 @@ function sourceOf(record: DeadLetterSource, maxKeyBytes: number): DeadLetter['so
 }
 
 /** The dead letter of a record: its payload and key kept as far as the limits allow, sized and hashed. */
-export function buildDeadLetter(record: DeadLetterSource, error: ErrorDescription, limits: DeadLetterLimits, receivedAt = new Date()): DeadLetter {
+export function buildDeadLetter(
+  record: DeadLetterSource,
+  error: ErrorDescription,
+  limits: DeadLetterLimits,
+  receivedAt = new Date(),
+): DeadLetter {
   const value = record.value;
   const payload = value === null ? null : keep(value, limits.maxPayloadBytes);
   return {
@@ -124,6 +129,11 @@ export function buildDeadLetter(record: DeadLetterSource, error: ErrorDescriptio
  * max.message.bytes): where the record was, why, and how to recognise it; no payload, a short key.
  */
 export function minimalDeadLetter(record: DeadLetterSource, error: ErrorDescription, why: string, receivedAt = new Date()): DeadLetter {
-  const letter = buildDeadLetter(record, { code: error.code, message: `${error.message.slice(0, 200)} [${why}]`, details: [] }, { maxPayloadBytes: 0, maxKeyBytes: 256 }, receivedAt);
+  const letter = buildDeadLetter(
+    record,
+    { code: error.code, message: `${error.message.slice(0, 200)} [${why}]`, details: [] },
+    { maxPayloadBytes: 0, maxKeyBytes: 256 },
+    receivedAt,
+  );
   return { ...letter, payload: null, payloadTruncated: letter.payloadBytes > 0 };
 }

@@ -9,6 +9,7 @@ import { isAuthFailure } from '../kafka/kafka-errors.js';
 import { KafkaAccessError, preflightKafka } from '../kafka/kafka-preflight.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { EventPipeline } from './event-pipeline.js';
+import { withinTimeout } from '../common/within-timeout.js';
 
 /**
  * Owns the consumer's life: join after the app is up, drain before the producer goes away. Kafka
@@ -62,7 +63,9 @@ export class EventConsumerService implements OnApplicationBootstrap, BeforeAppli
         if (error instanceof KafkaAccessError) throw error;
         throw new Error(`Kafka refused riskwire's credentials or permissions at start: ${(error as Error).message}`, { cause: error });
       }
-      this.logger.error(`Kafka is not available at start (${(error as Error).message}); the API serves meanwhile and the consumer keeps trying`);
+      this.logger.error(
+        `Kafka is not available at start (${(error as Error).message}); the API serves meanwhile and the consumer keeps trying`,
+      );
       this.starting = this.retryStart();
     }
   }
@@ -75,7 +78,9 @@ export class EventConsumerService implements OnApplicationBootstrap, BeforeAppli
     }
     await this.producer.connect();
     await this.consumer.start([topics.login, topics.transaction], this.pipeline.handle);
-    this.logger.log(`consuming ${topics.login}, ${topics.transaction} as group ${this.config.kafka.groupId} (max ${this.config.kafka.maxInFlight} in flight)`);
+    this.logger.log(
+      `consuming ${topics.login}, ${topics.transaction} as group ${this.config.kafka.groupId} (max ${this.config.kafka.maxInFlight} in flight)`,
+    );
   }
 
   private async retryStart(): Promise<void> {
@@ -95,15 +100,12 @@ export class EventConsumerService implements OnApplicationBootstrap, BeforeAppli
     this.stopping = true;
     this.startSleeps.wakeAll();
     const bound = this.config.kafka.shutdownTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), bound)));
     const drain = async () => {
       await this.starting;
       await this.consumer.stop();
       return 'drained' as const;
     };
-    const outcome = await Promise.race([drain(), timedOut]);
-    clearTimeout(timer);
+    const outcome = await withinTimeout(drain(), bound, () => 'timeout' as const);
     if (outcome === 'timeout') this.logger.warn(`consumer did not drain within ${bound} ms; uncommitted events will be redelivered`);
     else this.logger.log('consumer drained and offsets committed');
   }

@@ -11,7 +11,14 @@ import type { DeadLetterPublisher } from './dead-letter-publisher.js';
 import { EventPipeline } from './event-pipeline.js';
 
 const event = { eventId: 'e1', type: 'login', occurredAt: '2026-11-21T10:00:00Z', accountId: 'a1', phoneNumber: '+491701234567' };
-const record = (value: string): InboundRecord => ({ topic: 't', partition: 0, offset: '5', key: null, value: Buffer.from(value), timestamp: '0' });
+const record = (value: string): InboundRecord => ({
+  topic: 't',
+  partition: 0,
+  offset: '5',
+  key: null,
+  value: Buffer.from(value),
+  timestamp: '0',
+});
 
 function pipeline(assess: () => Promise<unknown>, publish: () => Promise<void> = () => Promise.resolve()) {
   const letters: ErrorDescription[] = [];
@@ -24,7 +31,9 @@ function pipeline(assess: () => Promise<unknown>, publish: () => Promise<void> =
     recordDelivered: () => undefined,
   } as unknown as RiskEngine;
   const decisions = { publish } as unknown as DecisionPublisher;
-  const deadLetters = { publish: (_r: InboundRecord, e: ErrorDescription) => Promise.resolve(void letters.push(e)) } as unknown as DeadLetterPublisher;
+  const deadLetters = {
+    publish: (_r: InboundRecord, e: ErrorDescription) => Promise.resolve(void letters.push(e)),
+  } as unknown as DeadLetterPublisher;
   const metrics = new RiskwireMetrics({ defaultMetrics: false });
   const p = new EventPipeline(engine, decisions, deadLetters, metrics, loadConfig({ PROCESSING_RETRIES: '2' }));
   return { p, letters, calls: () => assessCalls };
@@ -34,14 +43,18 @@ const decision = { decision: { decisionId: 'dec_1', accountId: 'a1', eventType: 
 
 describe('EventPipeline failure handling', () => {
   it('dead-letters a deterministic failure at once, with its own code', async () => {
-    const { p, letters, calls } = pipeline(() => Promise.reject(new DeterministicFailure('EVENT_ID_CONFLICT', 'e1 was decided for other content')));
+    const { p, letters, calls } = pipeline(() =>
+      Promise.reject(new DeterministicFailure('EVENT_ID_CONFLICT', 'e1 was decided for other content')),
+    );
     await p.handle(record(JSON.stringify(event)));
     expect(letters).toEqual([{ code: 'EVENT_ID_CONFLICT', message: 'e1 was decided for other content', details: [] }]);
     expect(calls()).toBe(1);
   });
 
   it('dead-letters an unexpected exception as PROCESSING_FAILED after the bounded attempts', async () => {
-    const { p, letters, calls } = pipeline(() => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'x') for +491701234567")));
+    const { p, letters, calls } = pipeline(() =>
+      Promise.reject(new TypeError("Cannot read properties of undefined (reading 'x') for +491701234567")),
+    );
     await p.handle(record(JSON.stringify(event)));
     expect(calls()).toBe(3);
     expect(letters).toHaveLength(1);
@@ -69,7 +82,9 @@ describe('EventPipeline failure handling', () => {
       () => Promise.reject(new RecordTooLargeError('risk.decisions.v1', 5000)),
     );
     await p.handle(record(JSON.stringify(event)));
-    expect(letters).toEqual([expect.objectContaining({ code: 'PROCESSING_FAILED', message: expect.stringContaining('refused by the broker as too large') })]);
+    expect(letters).toEqual([
+      expect.objectContaining({ code: 'PROCESSING_FAILED', message: expect.stringContaining('refused by the broker as too large') }),
+    ]);
   });
 
   it('dead-letters bad input without calling the engine', async () => {

@@ -23,7 +23,10 @@ describe('decodeRecord', () => {
   });
 
   it('rejects bytes that are not UTF-8', () => {
-    expect(decode(Buffer.from([0xff, 0xfe, 0x00, 0x41]))).toMatchObject({ ok: false, error: { code: 'MALFORMED_JSON', message: 'Payload is not valid UTF-8' } });
+    expect(decode(Buffer.from([0xff, 0xfe, 0x00, 0x41]))).toMatchObject({
+      ok: false,
+      error: { code: 'MALFORMED_JSON', message: 'Payload is not valid UTF-8' },
+    });
     // an overlong encoding and a lone surrogate encoded in UTF-8 are not UTF-8 either
     expect(decode(Buffer.from([0x7b, 0xc0, 0xaf, 0x7d]))).toMatchObject({ ok: false, error: { code: 'MALFORMED_JSON' } });
     expect(decode(Buffer.from([0x22, 0xed, 0xa0, 0x80, 0x22]))).toMatchObject({ ok: false, error: { code: 'MALFORMED_JSON' } });
@@ -37,7 +40,11 @@ describe('decodeRecord', () => {
   it('classifies unknown types and invalid fields', () => {
     expect(decode(JSON.stringify({ ...valid, type: 'refund' }))).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED_EVENT_TYPE' } });
     const r = decode(JSON.stringify({ ...valid, phoneNumber: '12' }));
-    expect(r).toMatchObject({ ok: false, eventType: 'login', error: { code: 'VALIDATION_ERROR', details: [{ field: 'phoneNumber', code: 'INVALID_PHONENUMBER_FORMAT' }] } });
+    expect(r).toMatchObject({
+      ok: false,
+      eventType: 'login',
+      error: { code: 'VALIDATION_ERROR', details: [{ field: 'phoneNumber', code: 'INVALID_PHONENUMBER_FORMAT' }] },
+    });
   });
 
   it('treats a tombstone as malformed', () => {
@@ -47,7 +54,10 @@ describe('decodeRecord', () => {
   it('rejects nesting deeper than the limit without recursing into it', () => {
     // 3,000 levels overflowed the stack in class-transformer before the depth bound
     for (const poison of ['['.repeat(3000) + ']'.repeat(3000), `{"type":"login","a":${'['.repeat(10000)}`, '{"a":'.repeat(5000)]) {
-      expect(decode(poison)).toMatchObject({ ok: false, error: { code: 'MALFORMED_JSON', message: 'Payload nests arrays or objects deeper than 32 levels' } });
+      expect(decode(poison)).toMatchObject({
+        ok: false,
+        error: { code: 'MALFORMED_JSON', message: 'Payload nests arrays or objects deeper than 32 levels' },
+      });
     }
     const atLimit = { ...valid, extra: JSON.parse('['.repeat(31) + ']'.repeat(31)) as unknown };
     expect(decode(JSON.stringify(atLimit))).toMatchObject({ ok: true });
@@ -61,14 +71,20 @@ describe('decodeRecord', () => {
   });
 
   it('rejects a key over the limit, and accepts a binary key within it', () => {
-    expect(decode(JSON.stringify(valid), 'k'.repeat(1025))).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('key of 1025 bytes') } });
+    expect(decode(JSON.stringify(valid), 'k'.repeat(1025))).toMatchObject({
+      ok: false,
+      error: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('key of 1025 bytes') },
+    });
     expect(decode(JSON.stringify(valid), Buffer.from([0xff, 0x00, 0xfe]))).toMatchObject({ ok: true });
   });
 
   it('codes numbers that overflow or lose precision as field errors', () => {
     for (const value of ['1e400', '-1e400', '123456789012345678901234567890', '1' + '0'.repeat(400), '1e15']) {
       const text = JSON.stringify(tx).replace('"10.00"', value);
-      expect(decode(text)).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR', details: [{ field: 'amount.value', code: 'PARAMETER_INVALID' }] } });
+      expect(decode(text)).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION_ERROR', details: [{ field: 'amount.value', code: 'PARAMETER_INVALID' }] },
+      });
     }
   });
 
@@ -79,13 +95,38 @@ describe('decodeRecord', () => {
 
   it('never throws, whatever the bytes', () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const alphabet = ['{', '}', '[', ']', '"', '\\', ':', ',', '1', 'e', '-', '.', 'true', 'null', '"type"', '"login"', '"transaction"', '"amount"', '"__proto__"', '\u0000', '\uFEFF', 'é'];
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const alphabet = [
+      '{',
+      '}',
+      '[',
+      ']',
+      '"',
+      '\\',
+      ':',
+      ',',
+      '1',
+      'e',
+      '-',
+      '.',
+      'true',
+      'null',
+      '"type"',
+      '"login"',
+      '"transaction"',
+      '"amount"',
+      '"__proto__"',
+      '\u0000',
+      '\uFEFF',
+      'é',
+    ];
     for (let i = 0; i < 3000; i++) {
       const bytes =
         i % 3 === 0
           ? Buffer.from(Array.from({ length: Math.floor(random() * 200) }, () => Math.floor(random() * 256)))
-          : Buffer.from(Array.from({ length: Math.floor(random() * 120) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''));
+          : Buffer.from(
+              Array.from({ length: Math.floor(random() * 120) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''),
+            );
       expect(() => decode(bytes, bytes)).not.toThrow();
     }
   });

@@ -25,11 +25,19 @@ export function decodeRecord(record: { key: Buffer | null; value: Buffer | null 
   const fail = (error: ErrorDescription, eventType?: string): DecodedRecord => ({ ok: false, error, eventType });
   const { key, value } = record;
   if (key !== null && key.length > limits.maxKeyBytes) {
-    return fail({ code: 'PAYLOAD_TOO_LARGE', message: `Record key of ${key.length} bytes exceeds the limit of ${limits.maxKeyBytes} bytes`, details: [] });
+    return fail({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: `Record key of ${key.length} bytes exceeds the limit of ${limits.maxKeyBytes} bytes`,
+      details: [],
+    });
   }
   if (value === null) return fail({ code: 'MALFORMED_JSON', message: 'Record has no value (tombstone)', details: [] });
   if (value.length > limits.maxPayloadBytes) {
-    return fail({ code: 'PAYLOAD_TOO_LARGE', message: `Payload of ${value.length} bytes exceeds the limit of ${limits.maxPayloadBytes} bytes`, details: [] });
+    return fail({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: `Payload of ${value.length} bytes exceeds the limit of ${limits.maxPayloadBytes} bytes`,
+      details: [],
+    });
   }
   let text: string;
   try {
@@ -38,15 +46,28 @@ export function decodeRecord(record: { key: Buffer | null; value: Buffer | null 
     return fail({ code: 'MALFORMED_JSON', message: 'Payload is not valid UTF-8', details: [] });
   }
   // RFC 8259 forbids a BOM in JSON on the wire; JSON.parse would only say "unexpected token".
-  if (text.startsWith(BOM)) return fail({ code: 'MALFORMED_JSON', message: 'Payload starts with a byte order mark (U+FEFF), which JSON text must not', details: [] });
+  if (text.startsWith(BOM))
+    return fail({
+      code: 'MALFORMED_JSON',
+      message: 'Payload starts with a byte order mark (U+FEFF), which JSON text must not',
+      details: [],
+    });
   if (jsonNestingExceeds(text, limits.maxJsonDepth)) {
-    return fail({ code: 'MALFORMED_JSON', message: `Payload nests arrays or objects deeper than ${limits.maxJsonDepth} levels`, details: [] });
+    return fail({
+      code: 'MALFORMED_JSON',
+      message: `Payload nests arrays or objects deeper than ${limits.maxJsonDepth} levels`,
+      details: [],
+    });
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    return fail({ code: 'MALFORMED_JSON', message: `Payload is not valid JSON: ${maskDigitRuns((e as Error).message.slice(0, 200))}`, details: [] });
+    return fail({
+      code: 'MALFORMED_JSON',
+      message: `Payload is not valid JSON: ${maskDigitRuns((e as Error).message.slice(0, 200))}`,
+      details: [],
+    });
   }
   const result = validateEvent(parsed);
   if (result.ok) return result;

@@ -43,7 +43,8 @@ export class HealthController {
         ),
       );
     } catch (error) {
-      if (error instanceof ServiceUnavailableException) throw new ServiceUnavailableException(withKafka(error.getResponse() as HealthCheckResult));
+      if (error instanceof ServiceUnavailableException)
+        throw new ServiceUnavailableException(withKafka(error.getResponse() as HealthCheckResult));
       throw error;
     }
   }

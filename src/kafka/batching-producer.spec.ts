@@ -20,7 +20,9 @@ function fakeKafka(limits: { maxRecord: number; maxTotal: number }) {
       requests.push(values.length);
       const total = values.reduce((a, v) => a + v, 0);
       if (values.some((v) => v > limits.maxRecord) || total > limits.maxTotal) {
-        const cause = Object.assign(new Error('The request included a message larger than the max message size the server will accept'), { type: 'MESSAGE_TOO_LARGE' });
+        const cause = Object.assign(new Error('The request included a message larger than the max message size the server will accept'), {
+          type: 'MESSAGE_TOO_LARGE',
+        });
         return Promise.reject(Object.assign(new Error(cause.message), { name: 'KafkaJSNonRetriableError', cause }));
       }
       return Promise.resolve([]);
@@ -59,7 +61,10 @@ describe('BatchingProducer', () => {
     const { kafka } = fakeKafka({ maxRecord: 1e9, maxTotal: 1e9 });
     const producer = new BatchingProducer(kafka, { lingerMs: 5 });
     (kafka.producer() as unknown as { sendBatch: () => Promise<never> }).sendBatch = () => Promise.reject(new Error('broker down'));
-    const results = await Promise.allSettled([producer.send('t', { key: null, value: 'a' }), producer.send('t', { key: null, value: 'b' })]);
+    const results = await Promise.allSettled([
+      producer.send('t', { key: null, value: 'a' }),
+      producer.send('t', { key: null, value: 'b' }),
+    ]);
     expect(results.map((r) => r.status === 'rejected' && (r.reason as Error).message)).toEqual(['broker down', 'broker down']);
   });
 });

@@ -129,7 +129,12 @@ export class KafkaBatchConsumer {
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: this.topics, fromBeginning: this.options.fromBeginning ?? true });
-      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch: (p) => this.startBatch(p) });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: (p) => this.startBatch(p),
+      });
       // run() does not reject when joining fails: kafkajs reports a crash instead
       if (crash) throw crash;
     } catch (error) {
@@ -204,7 +209,10 @@ export class KafkaBatchConsumer {
       resolveOffset(message.offset);
     }
     const committed = progress.commitOffset ?? batch.messages[0]?.offset ?? batch.highWatermark;
-    this.metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - BigInt(committed)));
+    this.metrics.consumerLag.set(
+      { topic: batch.topic, partition: String(batch.partition) },
+      Number(BigInt(batch.highWatermark) - BigInt(committed)),
+    );
   }
 
   private launch(record: InboundRecord, message: KafkaMessage, progress: ContiguousOffsets, tp: string, generation: number) {
@@ -254,7 +262,9 @@ export class KafkaBatchConsumer {
           const wait = backoffMs(attempt, 200, this.options.retryMaxBackoffMs);
           this.metrics.processingRetries.inc();
           if (attempt < 3 || attempt % 10 === 0) {
-            this.logger.warn(`transient failure on ${where(record)}, holding it (retry ${attempt + 1} in ${wait} ms): ${(error as Error)?.message}`);
+            this.logger.warn(
+              `transient failure on ${where(record)}, holding it (retry ${attempt + 1} in ${wait} ms): ${(error as Error)?.message}`,
+            );
           }
           await this.holdSleeps.sleep(wait);
           if (abandoned()) return false;

@@ -2,7 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import { isAuthFailure, isRecordTooLarge, RecordTooLargeError } from './kafka-errors.js';
 
 // kafkajs wraps the broker's error: KafkaJSNonRetriableError / KafkaJSNumberOfRetriesExceeded with the original as cause
-const wrapped = (type: string) => Object.assign(new Error('wrapper'), { name: 'KafkaJSNonRetriableError', cause: Object.assign(new Error(type), { name: 'KafkaJSProtocolError', type }) });
+const wrapped = (type: string) =>
+  Object.assign(new Error('wrapper'), {
+    name: 'KafkaJSNonRetriableError',
+    cause: Object.assign(new Error(type), { name: 'KafkaJSProtocolError', type }),
+  });
 
 describe('kafka errors', () => {
   it('recognises a too-large refusal anywhere in the cause chain', () => {
@@ -14,11 +18,20 @@ describe('kafka errors', () => {
   });
 
   it('recognises authentication and authorization failures', () => {
-    expect(isAuthFailure(Object.assign(new Error('SASL PLAIN authentication failed'), { name: 'KafkaJSSASLAuthenticationError' }))).toBe(true);
-    for (const type of ['TOPIC_AUTHORIZATION_FAILED', 'GROUP_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED', 'SASL_AUTHENTICATION_FAILED']) {
+    expect(isAuthFailure(Object.assign(new Error('SASL PLAIN authentication failed'), { name: 'KafkaJSSASLAuthenticationError' }))).toBe(
+      true,
+    );
+    for (const type of [
+      'TOPIC_AUTHORIZATION_FAILED',
+      'GROUP_AUTHORIZATION_FAILED',
+      'CLUSTER_AUTHORIZATION_FAILED',
+      'SASL_AUTHENTICATION_FAILED',
+    ]) {
       expect(isAuthFailure(wrapped(type))).toBe(true);
     }
-    expect(isAuthFailure(Object.assign(new Error('Connection error: connect ECONNREFUSED'), { name: 'KafkaJSConnectionError' }))).toBe(false);
+    expect(isAuthFailure(Object.assign(new Error('Connection error: connect ECONNREFUSED'), { name: 'KafkaJSConnectionError' }))).toBe(
+      false,
+    );
   });
 
   it('survives a cause cycle', () => {

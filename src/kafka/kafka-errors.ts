@@ -41,7 +41,9 @@ export function isRecordTooLarge(error: unknown): boolean {
 
 /** Wrong credentials or missing ACLs: retrying does not help, an operator must act. */
 export function isAuthFailure(error: unknown): boolean {
-  return kafkaErrorChain(error).some((e) => e.name === 'KafkaJSSASLAuthenticationError' || (e.type !== undefined && AUTH_TYPES.has(e.type)));
+  return kafkaErrorChain(error).some(
+    (e) => e.name === 'KafkaJSSASLAuthenticationError' || (e.type !== undefined && AUTH_TYPES.has(e.type)),
+  );
 }
 
 /** One record the broker rejects as too large even when sent alone. */

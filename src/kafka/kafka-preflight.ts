@@ -49,7 +49,10 @@ export async function preflightKafka(config: AppConfig): Promise<void> {
   const principal = security.sasl ? `User:${security.sasl.username}` : 'the client principal';
   const explained = (error: unknown, doing: string) => {
     const reason = explainKafkaError(error, security, brokers);
-    return new KafkaAccessError(reason ?? `Kafka ${doing} failed: ${(error as Error).message}`, { cause: error, permanent: reason !== undefined });
+    return new KafkaAccessError(reason ?? `Kafka ${doing} failed: ${(error as Error).message}`, {
+      cause: error,
+      permanent: reason !== undefined,
+    });
   };
   const admin = kafka.admin();
   try {
@@ -78,7 +81,9 @@ export async function preflightKafka(config: AppConfig): Promise<void> {
     }
     if (missing.length > 0) {
       if (!createTopics)
-        throw new KafkaAccessError(`Kafka topic(s) ${missing.join(', ')} do not exist and KAFKA_CREATE_TOPICS is off: create them, or allow riskwire to (KAFKA_CREATE_TOPICS=true and the CREATE ACL)`);
+        throw new KafkaAccessError(
+          `Kafka topic(s) ${missing.join(', ')} do not exist and KAFKA_CREATE_TOPICS is off: create them, or allow riskwire to (KAFKA_CREATE_TOPICS=true and the CREATE ACL)`,
+        );
       try {
         await ensureTopics(kafka, missing, topicPartitions);
       } catch (error) {
@@ -92,7 +97,12 @@ export async function preflightKafka(config: AppConfig): Promise<void> {
       }
       new Logger('KafkaPreflight').log(`created missing topics ${missing.join(', ')}`);
     }
-    await checkWriteAccess(kafka, needed.filter(([, , role]) => role === 'output'), principal, (error, doing) => explained(error, doing));
+    await checkWriteAccess(
+      kafka,
+      needed.filter(([, , role]) => role === 'output'),
+      principal,
+      (error, doing) => explained(error, doing),
+    );
     try {
       await admin.describeGroups([groupId]);
     } catch (error) {
@@ -131,10 +141,13 @@ async function checkWriteAccess(
     for (const [topic, variable] of outputs) {
       try {
         await producer.send({ topic, acks: WRITE_PROBE_ACKS, messages: [{ key: null, value: null }] });
-        throw new KafkaAccessError(`Kafka accepted a produce request with acks=${WRITE_PROBE_ACKS} on ${topic}: this broker does not behave like Apache Kafka`);
+        throw new KafkaAccessError(
+          `Kafka accepted a produce request with acks=${WRITE_PROBE_ACKS} on ${topic}: this broker does not behave like Apache Kafka`,
+        );
       } catch (error) {
         if (isType(error, 'INVALID_REQUIRED_ACKS')) continue;
-        if (isType(error, 'TOPIC_AUTHORIZATION_FAILED')) throw new KafkaAccessError(topicDenied(principal, topic, variable, 'output', ''), { cause: error });
+        if (isType(error, 'TOPIC_AUTHORIZATION_FAILED'))
+          throw new KafkaAccessError(topicDenied(principal, topic, variable, 'output', ''), { cause: error });
         if (error instanceof KafkaAccessError) throw error;
         throw explained(error, `checking WRITE access to ${topic}`);
       }

@@ -49,13 +49,19 @@ export function explainKafkaError(error: unknown, security: KafkaSecurity, broke
   if (mechanism)
     return `Kafka brokers ${brokers.join(',')} do not accept SASL mechanism ${security.sasl?.mechanism ?? 'none'} (KAFKA_SASL_MECHANISM): ${mechanism.message}`;
 
-  const tlsCode = find((e) => typeof e.code === 'string' && (UNTRUSTED_CERTIFICATE.has(e.code) || e.code === 'ERR_TLS_CERT_ALTNAME_INVALID' || e.code === 'CERT_HAS_EXPIRED'));
+  const tlsCode = find(
+    (e) =>
+      typeof e.code === 'string' &&
+      (UNTRUSTED_CERTIFICATE.has(e.code) || e.code === 'ERR_TLS_CERT_ALTNAME_INVALID' || e.code === 'CERT_HAS_EXPIRED'),
+  );
   if (tlsCode?.code === 'ERR_TLS_CERT_ALTNAME_INVALID')
     return `Kafka broker certificate does not name the host in KAFKA_BROKERS (${brokers.join(',')}); the server name check stays on: use a host name the certificate carries: ${tlsCode.message}`;
   if (tlsCode?.code === 'CERT_HAS_EXPIRED') return `Kafka broker certificate has expired: ${tlsCode.message}`;
   if (tlsCode)
     return `Kafka broker certificate is not trusted (${tlsCode.code}): set KAFKA_SSL_CA_FILE to the CA that signed it${security.tls && security.tls.caFile ? ` (now ${security.tls.caFile})` : ''}`;
-  const handshake = find((e) => /wrong version number|packet length too long|unknown protocol|EPROTO/i.test(`${e.code ?? ''} ${e.message ?? ''}`));
+  const handshake = find((e) =>
+    /wrong version number|packet length too long|unknown protocol|EPROTO/i.test(`${e.code ?? ''} ${e.message ?? ''}`),
+  );
   if (handshake)
     return `TLS handshake with Kafka brokers ${brokers.join(',')} failed: the listener does not speak TLS; check KAFKA_SSL and the port (${handshake.message})`;
 
@@ -67,7 +73,9 @@ export function explainKafkaError(error: unknown, security: KafkaSecurity, broke
   if (cluster) return `Kafka user ${user ?? '(client principal)'} is not authorized for a cluster operation: ${cluster.message}`;
 
   // A plaintext client on a TLS/SASL listener (or the other way round) sees the broker hang up mid-handshake.
-  const closed = find((e) => e.name === 'KafkaJSConnectionClosedError' || /Closed connection|ECONNRESET|socket hang up/i.test(e.message ?? ''));
+  const closed = find(
+    (e) => e.name === 'KafkaJSConnectionClosedError' || /Closed connection|ECONNRESET|socket hang up/i.test(e.message ?? ''),
+  );
   if (closed && (!security.tls || !security.sasl))
     return `Kafka brokers ${brokers.join(',')} closed the connection during the handshake: if the listener is SASL_SSL, set KAFKA_SSL=true and KAFKA_SASL_MECHANISM/USERNAME/PASSWORD (now KAFKA_SSL=${security.tls ? 'true' : 'false'}, KAFKA_SASL_MECHANISM=${security.sasl?.mechanism ?? 'none'})`;
   return undefined;

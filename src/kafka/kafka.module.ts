@@ -15,7 +15,11 @@ import { KAFKA } from './kafka.tokens.js';
 @Global()
 @Module({
   providers: [
-    { provide: KAFKA, inject: [APP_CONFIG], useFactory: (c: AppConfig) => createKafka({ brokers: c.kafka.brokers, clientId: c.kafka.clientId, security: c.kafka.security }) },
+    {
+      provide: KAFKA,
+      inject: [APP_CONFIG],
+      useFactory: (c: AppConfig) => createKafka({ brokers: c.kafka.brokers, clientId: c.kafka.clientId, security: c.kafka.security }),
+    },
     {
       provide: BatchingProducer,
       inject: [KAFKA, APP_CONFIG, RiskwireMetrics],

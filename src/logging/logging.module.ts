@@ -21,7 +21,11 @@ export class LoggingModule {
             // phone numbers masked wherever they appear (fields at any depth, strings, errors), secrets removed
             ...PINO_PRIVACY_OPTIONS,
             serializers: {
-              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: maskPhoneNumbersInText(req.url) }),
+              req: (req: { id: string; method: string; url: string }) => ({
+                id: req.id,
+                method: req.method,
+                url: maskPhoneNumbersInText(req.url),
+              }),
             },
             base: { service: 'riskwire' },
           },

@@ -10,35 +10,180 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.015, 0.025, 0.035, 0.05, 0.075, 0.1, 0.1
 export class RiskwireMetrics {
   readonly registry = new Registry();
 
-  readonly eventsConsumed = new Counter({ name: 'riskwire_events_consumed_total', help: 'Events read from Kafka, by topic and event type (type "unknown" when it could not be parsed).', labelNames: ['topic', 'type'], registers: [this.registry] });
-  readonly decisions = new Counter({ name: 'riskwire_decisions_total', help: 'Decisions made, by event type, outcome, source (kafka|http|grpc) and whether degraded.', labelNames: ['event_type', 'outcome', 'source', 'degraded'], registers: [this.registry] });
-  readonly reasons = new Counter({ name: 'riskwire_decision_reasons_total', help: 'Reason codes attached to decisions.', labelNames: ['code'], registers: [this.registry] });
-  readonly deadLetters = new Counter({ name: 'riskwire_dead_letters_total', help: 'Records sent to the dead-letter topic, by error code and source topic.', labelNames: ['code', 'topic'], registers: [this.registry] });
-  readonly decisionLatency = new Histogram({ name: 'riskwire_decision_latency_seconds', help: 'Consumption (or request) to decision acknowledged, by source.', labelNames: ['source'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  readonly eventAge = new Histogram({ name: 'riskwire_event_to_decision_seconds', help: 'Event occurredAt (producer timestamp) to decision acknowledged.', labelNames: ['source'], buckets: [...LATENCY_BUCKETS, 10, 30, 60, 300], registers: [this.registry] });
-  readonly signalDuration = new Histogram({ name: 'riskwire_signal_request_duration_seconds', help: 'Upstream Network Signals request duration by signal and result (ok, not_found, timeout, http_4xx, http_5xx, error).', labelNames: ['signal', 'result'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  readonly signalLookups = new Counter({ name: 'riskwire_signal_lookups_total', help: 'Signal lookups by signal and how they were answered (upstream, cache, coalesced, skipped).', labelNames: ['signal', 'source'], registers: [this.registry] });
-  readonly upstreamCalls = new Counter({ name: 'riskwire_upstream_calls_total', help: 'Paid calls made to the Network Signals API, by signal and endpoint.', labelNames: ['signal', 'endpoint'], registers: [this.registry] });
-  readonly upstreamCallsPerEvent = new Histogram({ name: 'riskwire_upstream_calls_per_event', help: 'Paid upstream calls needed for one decision.', buckets: [0, 1, 2, 3, 4, 6, 9], registers: [this.registry] });
-  readonly circuitState = new Gauge({ name: 'riskwire_signal_circuit_open', help: '1 while the circuit breaker of a signal is open.', labelNames: ['signal'], registers: [this.registry] });
-  readonly inFlight = new Gauge({ name: 'riskwire_events_in_flight', help: 'Events being processed right now.', registers: [this.registry] });
-  readonly consumerLag = new Gauge({ name: 'riskwire_consumer_lag', help: 'Messages between the high watermark and the last offset fetched, per topic and partition.', labelNames: ['topic', 'partition'], registers: [this.registry] });
-  readonly rebalances = new Counter({ name: 'riskwire_consumer_rebalances_total', help: 'Consumer group rebalances (joins).', registers: [this.registry] });
-  readonly consumerCrashes = new Counter({ name: 'riskwire_consumer_crashes_total', help: 'Consumer crashes reported by the Kafka client.', labelNames: ['restart'], registers: [this.registry] });
-  readonly producerErrors = new Counter({ name: 'riskwire_producer_errors_total', help: 'Failed publishes, by topic kind (decisions|dlq).', labelNames: ['topic_kind'], registers: [this.registry] });
-  readonly processingRetries = new Counter({ name: 'riskwire_processing_retries_total', help: 'Transient failures retried while processing an event.', registers: [this.registry] });
-  readonly processingErrors = new Counter({ name: 'riskwire_processing_errors_total', help: 'Exceptions while processing a Kafka record, by class: deterministic (dead-lettered at once), unexpected (dead-lettered as PROCESSING_FAILED after bounded attempts), transient (held and retried).', labelNames: ['class'], registers: [this.registry] });
-  readonly eventsHeld = new Gauge({ name: 'riskwire_events_held', help: 'Records held back by a transient fault (broker, decisions topic, Redis): consumption is paused while any is held.', registers: [this.registry] });
-  readonly kafkaUp = new Gauge({ name: 'riskwire_kafka_up', help: '1 while the Kafka consumer is in its group (client="consumer") or the producer is connected (client="producer"). Not part of readiness.', labelNames: ['client'], registers: [this.registry] });
-  readonly consumerRestarts = new Counter({ name: 'riskwire_consumer_restarts_total', help: 'Restarts of the Kafka consumer after a crash or a failed start, by result (ok, failed).', labelNames: ['result'], registers: [this.registry] });
-  readonly producerBatchSplits = new Counter({ name: 'riskwire_producer_batch_splits_total', help: 'Produce batches the broker refused as too large and that were resent record by record.', registers: [this.registry] });
-  readonly deadLettersShrunk = new Counter({ name: 'riskwire_dead_letters_shrunk_total', help: 'Dead letters cut to fit: payload or key truncated at the limit (how="truncated"), or replaced by a minimal dead letter after the broker refused it (how="minimal").', labelNames: ['how'], registers: [this.registry] });
-  readonly httpRequests = new Counter({ name: 'riskwire_http_requests_total', help: 'HTTP API requests by method, route template and status code.', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
-  readonly httpDuration = new Histogram({ name: 'riskwire_http_request_duration_seconds', help: 'HTTP API request duration by method, route template and status code.', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  readonly grpcRequests = new Counter({ name: 'riskwire_grpc_requests_total', help: 'gRPC requests by method and status code name.', labelNames: ['method', 'code'], registers: [this.registry] });
-  readonly grpcDuration = new Histogram({ name: 'riskwire_grpc_request_duration_seconds', help: 'gRPC request duration by method and status code name.', labelNames: ['method', 'code'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  readonly callbacks = new Counter({ name: 'riskwire_callbacks_total', help: 'Async assessment callback deliveries by result (delivered, retried, failed).', labelNames: ['result'], registers: [this.registry] });
-  readonly buildInfo = new Gauge({ name: 'riskwire_build_info', help: 'Always 1; labels carry the service and policy versions.', labelNames: ['version', 'policy_version', 'node_version'], registers: [this.registry] });
+  readonly eventsConsumed = new Counter({
+    name: 'riskwire_events_consumed_total',
+    help: 'Events read from Kafka, by topic and event type (type "unknown" when it could not be parsed).',
+    labelNames: ['topic', 'type'],
+    registers: [this.registry],
+  });
+  readonly decisions = new Counter({
+    name: 'riskwire_decisions_total',
+    help: 'Decisions made, by event type, outcome, source (kafka|http|grpc) and whether degraded.',
+    labelNames: ['event_type', 'outcome', 'source', 'degraded'],
+    registers: [this.registry],
+  });
+  readonly reasons = new Counter({
+    name: 'riskwire_decision_reasons_total',
+    help: 'Reason codes attached to decisions.',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+  readonly deadLetters = new Counter({
+    name: 'riskwire_dead_letters_total',
+    help: 'Records sent to the dead-letter topic, by error code and source topic.',
+    labelNames: ['code', 'topic'],
+    registers: [this.registry],
+  });
+  readonly decisionLatency = new Histogram({
+    name: 'riskwire_decision_latency_seconds',
+    help: 'Consumption (or request) to decision acknowledged, by source.',
+    labelNames: ['source'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly eventAge = new Histogram({
+    name: 'riskwire_event_to_decision_seconds',
+    help: 'Event occurredAt (producer timestamp) to decision acknowledged.',
+    labelNames: ['source'],
+    buckets: [...LATENCY_BUCKETS, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+  readonly signalDuration = new Histogram({
+    name: 'riskwire_signal_request_duration_seconds',
+    help: 'Upstream Network Signals request duration by signal and result (ok, not_found, timeout, http_4xx, http_5xx, error).',
+    labelNames: ['signal', 'result'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly signalLookups = new Counter({
+    name: 'riskwire_signal_lookups_total',
+    help: 'Signal lookups by signal and how they were answered (upstream, cache, coalesced, skipped).',
+    labelNames: ['signal', 'source'],
+    registers: [this.registry],
+  });
+  readonly upstreamCalls = new Counter({
+    name: 'riskwire_upstream_calls_total',
+    help: 'Paid calls made to the Network Signals API, by signal and endpoint.',
+    labelNames: ['signal', 'endpoint'],
+    registers: [this.registry],
+  });
+  readonly upstreamCallsPerEvent = new Histogram({
+    name: 'riskwire_upstream_calls_per_event',
+    help: 'Paid upstream calls needed for one decision.',
+    buckets: [0, 1, 2, 3, 4, 6, 9],
+    registers: [this.registry],
+  });
+  readonly circuitState = new Gauge({
+    name: 'riskwire_signal_circuit_open',
+    help: '1 while the circuit breaker of a signal is open.',
+    labelNames: ['signal'],
+    registers: [this.registry],
+  });
+  readonly inFlight = new Gauge({
+    name: 'riskwire_events_in_flight',
+    help: 'Events being processed right now.',
+    registers: [this.registry],
+  });
+  readonly consumerLag = new Gauge({
+    name: 'riskwire_consumer_lag',
+    help: 'Messages between the high watermark and the last offset fetched, per topic and partition.',
+    labelNames: ['topic', 'partition'],
+    registers: [this.registry],
+  });
+  readonly rebalances = new Counter({
+    name: 'riskwire_consumer_rebalances_total',
+    help: 'Consumer group rebalances (joins).',
+    registers: [this.registry],
+  });
+  readonly consumerCrashes = new Counter({
+    name: 'riskwire_consumer_crashes_total',
+    help: 'Consumer crashes reported by the Kafka client.',
+    labelNames: ['restart'],
+    registers: [this.registry],
+  });
+  readonly producerErrors = new Counter({
+    name: 'riskwire_producer_errors_total',
+    help: 'Failed publishes, by topic kind (decisions|dlq).',
+    labelNames: ['topic_kind'],
+    registers: [this.registry],
+  });
+  readonly processingRetries = new Counter({
+    name: 'riskwire_processing_retries_total',
+    help: 'Transient failures retried while processing an event.',
+    registers: [this.registry],
+  });
+  readonly processingErrors = new Counter({
+    name: 'riskwire_processing_errors_total',
+    help: 'Exceptions while processing a Kafka record, by class: deterministic (dead-lettered at once), unexpected (dead-lettered as PROCESSING_FAILED after bounded attempts), transient (held and retried).',
+    labelNames: ['class'],
+    registers: [this.registry],
+  });
+  readonly eventsHeld = new Gauge({
+    name: 'riskwire_events_held',
+    help: 'Records held back by a transient fault (broker, decisions topic, Redis): consumption is paused while any is held.',
+    registers: [this.registry],
+  });
+  readonly kafkaUp = new Gauge({
+    name: 'riskwire_kafka_up',
+    help: '1 while the Kafka consumer is in its group (client="consumer") or the producer is connected (client="producer"). Not part of readiness.',
+    labelNames: ['client'],
+    registers: [this.registry],
+  });
+  readonly consumerRestarts = new Counter({
+    name: 'riskwire_consumer_restarts_total',
+    help: 'Restarts of the Kafka consumer after a crash or a failed start, by result (ok, failed).',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  readonly producerBatchSplits = new Counter({
+    name: 'riskwire_producer_batch_splits_total',
+    help: 'Produce batches the broker refused as too large and that were resent record by record.',
+    registers: [this.registry],
+  });
+  readonly deadLettersShrunk = new Counter({
+    name: 'riskwire_dead_letters_shrunk_total',
+    help: 'Dead letters cut to fit: payload or key truncated at the limit (how="truncated"), or replaced by a minimal dead letter after the broker refused it (how="minimal").',
+    labelNames: ['how'],
+    registers: [this.registry],
+  });
+  readonly httpRequests = new Counter({
+    name: 'riskwire_http_requests_total',
+    help: 'HTTP API requests by method, route template and status code.',
+    labelNames: ['method', 'route', 'status'],
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'riskwire_http_request_duration_seconds',
+    help: 'HTTP API request duration by method, route template and status code.',
+    labelNames: ['method', 'route', 'status'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly grpcRequests = new Counter({
+    name: 'riskwire_grpc_requests_total',
+    help: 'gRPC requests by method and status code name.',
+    labelNames: ['method', 'code'],
+    registers: [this.registry],
+  });
+  readonly grpcDuration = new Histogram({
+    name: 'riskwire_grpc_request_duration_seconds',
+    help: 'gRPC request duration by method and status code name.',
+    labelNames: ['method', 'code'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly callbacks = new Counter({
+    name: 'riskwire_callbacks_total',
+    help: 'Async assessment callback deliveries by result (delivered, retried, failed).',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  readonly buildInfo = new Gauge({
+    name: 'riskwire_build_info',
+    help: 'Always 1; labels carry the service and policy versions.',
+    labelNames: ['version', 'policy_version', 'node_version'],
+    registers: [this.registry],
+  });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'riskwire_' });

@@ -8,7 +8,7 @@ import { redactRedisUrl, redactRedisUrlsIn } from '../common/redis-url.js';
 export type RedisConnection = string | { redisUrl: string; redisSecurity?: RedisSecurity };
 
 /**
- * Every Redis client of the service: REDIS_URL (redis:// or rediss://, a password in it works), plus
+ * Opens a Redis client (RedisConnections, the service's one owner of them, is the only caller): REDIS_URL (redis:// or rediss://, a password in it works), plus
  * REDIS_PASSWORD_FILE and REDIS_TLS_CA_FILE. TLS keeps the server name check on.
  */
 export function createRedisClient(connection: RedisConnection, purpose: string, options: RedisOptions = {}): Redis {

@@ -1,7 +1,4 @@
 import 'reflect-metadata';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { plainToInstance, Type } from 'class-transformer';
 import {
   ArrayMinSize,
@@ -214,37 +211,6 @@ export function parsePolicy(json: unknown): RiskPolicy {
   return deepFreeze(policy);
 }
 
-export interface PolicyOverrides {
-  highValueThreshold?: number;
-}
-
-/** Reads and validates a policy file (default: policies/default-policy.json), then applies config overrides. */
-export function loadPolicy(file?: string, overrides: PolicyOverrides = {}): RiskPolicy {
-  const path = file ? resolve(file) : defaultPolicyFile();
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new PolicyError([{ path: '', message: `cannot read policy: ${(err as Error).message}` }], path);
-  }
-  if (overrides.highValueThreshold !== undefined && isRecord(json) && isRecord(json.transaction)) {
-    json = { ...json, transaction: { ...json.transaction, highValueThreshold: overrides.highValueThreshold } };
-  }
-  try {
-    return parsePolicy(json);
-  } catch (err) {
-    if (err instanceof PolicyError) throw new PolicyError(err.problems, path);
-    throw err;
-  }
-}
-
-/** policies/default-policy.json at the repo root, from src/scoring (jest) or dist/src/scoring (build). */
-export function defaultPolicyFile(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [resolve(here, '../../policies/default-policy.json'), resolve(here, '../../../policies/default-policy.json')];
-  return candidates.find((c) => existsSync(c)) ?? candidates[0];
-}
-
 function semanticProblems(p: RiskPolicy): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
   const t = p.thresholds;
@@ -295,10 +261,6 @@ function flatten(errors: ValidationError[], prefix = ''): PolicyProblem[] {
     out.push(...flatten(e.children ?? [], path));
   }
   return out;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function deepFreeze<T>(value: T): T {

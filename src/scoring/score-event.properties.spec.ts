@@ -5,11 +5,20 @@ import type { Assessment } from '../domain/decision.js';
 import type { RiskEvent } from '../domain/risk-event.js';
 import { SIGNAL_NAMES, type SignalName, type SignalResult, type SignalSet } from '../domain/signal-result.js';
 import { outcomeSeverity } from './outcome.js';
-import { loadPolicy } from './risk-policy.js';
 import { scoreEvent } from './score-event.js';
-import { DAY, HOUR, NOW, PHONE, forwarding, loginEvent, swap, transactionEvent } from '../../test/fixtures/scoring-fixtures.js';
+import {
+  DAY,
+  HOUR,
+  NOW,
+  PHONE,
+  defaultPolicy,
+  forwarding,
+  loginEvent,
+  swap,
+  transactionEvent,
+} from '../../test/fixtures/scoring-fixtures.js';
 
-const policy = loadPolicy();
+const policy = defaultPolicy();
 
 /** A signal state and its place in the "more risky" partial order: clean (0) < positive by severity; missing > clean only. */
 interface State {

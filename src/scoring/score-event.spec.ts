@@ -2,11 +2,22 @@ import { describe, expect, it } from '@jest/globals';
 import type { Assessment } from '../domain/decision.js';
 import type { RiskEvent } from '../domain/risk-event.js';
 import type { SignalSet } from '../domain/signal-result.js';
-import { loadPolicy, parsePolicy } from './risk-policy.js';
+import { parsePolicy } from './risk-policy.js';
 import { scoreEvent } from './score-event.js';
-import { DAY, HOUR, NOW, PHONE, forwarding, loginEvent, signalSet, swap, transactionEvent } from '../../test/fixtures/scoring-fixtures.js';
+import {
+  DAY,
+  HOUR,
+  NOW,
+  PHONE,
+  defaultPolicy,
+  forwarding,
+  loginEvent,
+  signalSet,
+  swap,
+  transactionEvent,
+} from '../../test/fixtures/scoring-fixtures.js';
 
-const policy = loadPolicy();
+const policy = defaultPolicy();
 const score = (event: RiskEvent, signals: Partial<SignalSet> = {}, now = NOW): Assessment =>
   scoreEvent(event, signalSet(signals), policy, now);
 const codes = (a: Assessment) => a.reasons.map((r) => r.code);
@@ -171,7 +182,7 @@ describe('scoreEvent with the default policy: missing signals', () => {
   });
 
   it('a configured lower high-value threshold applies', () => {
-    const strict = loadPolicy(undefined, { highValueThreshold: 100 });
+    const strict = defaultPolicy({ highValueThreshold: 100 });
     const a = scoreEvent(transactionEvent('150'), signalSet({ deviceSwap: swap.unavailable() }), strict, NOW);
     expect(codes(a)).toContain('HIGH_VALUE_DEGRADED');
     expect(a.outcome).toBe('CHALLENGE');

@@ -1,10 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { defaultPolicyFile, loadPolicy, parsePolicy } from './risk-policy.js';
+import { parsePolicy } from './risk-policy.js';
 import { signalsNeeded } from './signals-needed.js';
-import { loginEvent, transactionEvent } from '../../test/fixtures/scoring-fixtures.js';
+import { defaultPolicy, defaultPolicyJson, loginEvent, transactionEvent } from '../../test/fixtures/scoring-fixtures.js';
 
-const policy = loadPolicy();
+const policy = defaultPolicy();
 
 describe('signalsNeeded with the default policy', () => {
   it('a login needs the SIM swap date, a 24 h device swap window and call forwarding', () => {
@@ -32,7 +31,7 @@ describe('signalsNeeded with the default policy', () => {
 
 describe('signalsNeeded with a custom policy', () => {
   it('leaves out checks the policy does not ask for', () => {
-    const json = JSON.parse(readFileSync(defaultPolicyFile(), 'utf8'));
+    const json = defaultPolicyJson();
     delete json.checks.login.deviceSwap;
     json.checks.login.callForwarding = false;
     json.checks.login.simSwap = { mode: 'window', maxAgeMinutes: 2400 };

@@ -195,14 +195,26 @@ describe('NetworkSignalsClient', () => {
       ['an array', [true]],
     ])('swapped / active as %s is UNAVAILABLE invalid_response, never a yes or no', async (_case, flag) => {
       answering({ body: { swapped: flag, active: flag } });
-      for (const call of [() => client.simSwapCheck(PHONE, minutes(60)), () => client.deviceSwapCheck(PHONE, minutes(60)), () => client.callForwarding(PHONE)]) {
-        expect(await call()).toEqual({ status: 'UNAVAILABLE', reason: 'invalid_response', detail: expect.stringMatching(/^2xx body with (swapped|active) of type/) });
+      for (const call of [
+        () => client.simSwapCheck(PHONE, minutes(60)),
+        () => client.deviceSwapCheck(PHONE, minutes(60)),
+        () => client.callForwarding(PHONE),
+      ]) {
+        expect(await call()).toEqual({
+          status: 'UNAVAILABLE',
+          reason: 'invalid_response',
+          detail: expect.stringMatching(/^2xx body with (swapped|active) of type/),
+        });
       }
     });
 
     it('a field inherited from the prototype is not an answer', async () => {
       answering({ body: '{"__proto__":{"latestDeviceChange":"2026-11-21T10:00:00Z","latestSimChange":"2026-11-21T10:00:00Z"}}' });
-      expect(await client.deviceSwapDate(PHONE)).toEqual({ status: 'UNAVAILABLE', reason: 'invalid_response', detail: '2xx body without latestSimChange' });
+      expect(await client.deviceSwapDate(PHONE)).toEqual({
+        status: 'UNAVAILABLE',
+        reason: 'invalid_response',
+        detail: '2xx body without latestSimChange',
+      });
     });
   });
 

@@ -3,6 +3,7 @@ import { parseRfc3339DateTime } from '../common/rfc3339.js';
 import type { Minutes } from './minutes.js';
 import type { CallForwardingObservation, SignalName, SignalResult, SwapObservation, UnavailableReason } from '../domain/signal-result.js';
 import { describeUpstreamError, redactDetail } from './upstream-error-detail.js';
+import { withinTimeout } from '../common/within-timeout.js';
 
 /** One paid upstream operation; bounded, so it doubles as a metrics label. */
 export type SignalEndpoint = 'check' | 'retrieve-date';
@@ -96,10 +97,11 @@ export class NetworkSignalsClient implements NetworkSignalsPort {
 
   /** Lets in-flight requests finish for up to one timeout, then cuts them: shutdown must not hang on the upstream. */
   async close(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), this.options.timeoutMs)));
-    const outcome = await Promise.race([this.pool.close().then(() => 'closed' as const), grace]);
-    clearTimeout(timer);
+    const outcome = await withinTimeout(
+      this.pool.close().then(() => 'closed' as const),
+      this.options.timeoutMs,
+      () => 'late' as const,
+    );
     if (outcome === 'late') await this.pool.destroy();
   }
 
@@ -195,7 +197,9 @@ function problem(field: string, body: Record<string, unknown>): BodyProblem {
 }
 
 function readSwappedWithin(body: Record<string, unknown>, maxAge: Minutes): SwapObservation | BodyProblem {
-  return typeof body.swapped === 'boolean' ? { swappedWithin: { swapped: body.swapped, maxAgeMinutes: Number(maxAge) } } : problem('swapped', body);
+  return typeof body.swapped === 'boolean'
+    ? { swappedWithin: { swapped: body.swapped, maxAgeMinutes: Number(maxAge) } }
+    : problem('swapped', body);
 }
 
 /**

@@ -3,7 +3,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { minutes } from './minutes.js';
 import { DEFAULT_SIGNAL_CACHE_TTLS, cacheKeyFor, ttlFor, type CacheableSignalResult } from './signal-cache-policy.js';
-import { InMemorySignalCache, NoSignalCache, RedisSignalCache, createRedisForSignalCache, createSignalCache } from './signal-cache.js';
+import { RedisConnections } from '../redis/redis-connections.js';
+import { InMemorySignalCache, NoSignalCache, RedisSignalCache, createSignalCache } from './signal-cache.js';
 import { closedPort } from '../../test/doubles/upstream-stub.js';
 
 const PHONE = '+491701234567';
@@ -84,9 +85,11 @@ describe('createSignalCache', () => {
     expect(createSignalCache({ cache: 'off', cacheMaxEntries: 100 })).toBeInstanceOf(NoSignalCache);
     expect(createSignalCache({ cache: 'memory', cacheMaxEntries: 100 })).toBeInstanceOf(InMemorySignalCache);
     expect(createSignalCache({ cache: 'redis', cacheMaxEntries: 100 })).toBeInstanceOf(InMemorySignalCache);
-    const redis = createSignalCache({ cache: 'redis', cacheMaxEntries: 100 }, `redis://127.0.0.1:${await closedPort()}`);
+    const connections = new RedisConnections(`redis://127.0.0.1:${await closedPort()}`);
+    const redis = createSignalCache({ cache: 'redis', cacheMaxEntries: 100 }, connections);
     expect(redis).toBeInstanceOf(RedisSignalCache);
     await redis.close();
+    await connections.close();
   });
 });
 
@@ -103,6 +106,7 @@ describeRedis('RedisSignalCache (real redis-server)', () => {
   let port: number;
   let redis: Redis;
   let cache: RedisSignalCache;
+  let connections: RedisConnections;
 
   beforeAll(async () => {
     if (!redisInstalled) throw new Error('redis-server is not installed: CI must install it (apt-get install -y redis-server)');
@@ -110,13 +114,15 @@ describeRedis('RedisSignalCache (real redis-server)', () => {
     server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',
     });
-    redis = createRedisForSignalCache(`redis://127.0.0.1:${port}`);
+    connections = new RedisConnections(`redis://127.0.0.1:${port}`);
+    redis = connections.forSignalCache()!;
     await waitUntilReady(redis);
     cache = new RedisSignalCache(redis);
   });
 
   afterAll(async () => {
     await cache?.close();
+    await connections?.close();
     server?.kill('SIGTERM');
   });
 
@@ -149,12 +155,14 @@ describeRedis('RedisSignalCache (real redis-server)', () => {
   });
 
   it('degrades to fast misses when Redis is unreachable, never throwing', async () => {
-    const unreachable = new RedisSignalCache(createRedisForSignalCache(`redis://127.0.0.1:${await closedPort()}`));
+    const unreachableConnections = new RedisConnections(`redis://127.0.0.1:${await closedPort()}`);
+    const unreachable = new RedisSignalCache(unreachableConnections.forSignalCache()!);
     const started = Date.now();
     await expect(unreachable.set('k', SWAPPED, 1000)).resolves.toBeUndefined();
     await expect(unreachable.get('k')).resolves.toBeUndefined();
     expect(Date.now() - started).toBeLessThan(1000);
     await unreachable.close();
+    await unreachableConnections.close();
   });
 });
 

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { createRedisClient, redisErrorMessage, type RedisConnection } from '../redis/redis-client.js';
-import type { AppConfig } from '../config/app-config.js';
+import { redisErrorMessage } from '../redis/redis-client.js';
+import type { RedisConnections } from '../redis/redis-connections.js';
 import { LRUCache } from 'lru-cache';
 import type { CacheableSignalResult } from './signal-cache-policy.js';
 
@@ -49,8 +49,8 @@ export class InMemorySignalCache implements SignalCache {
 
 /**
  * Shared between replicas, so a burst of events for one number pays upstream once per fleet.
- * The Redis client should be created with a short commandTimeout and no offline queue (see createRedisForSignalCache)
- * so an unreachable Redis turns into fast misses instead of slow decisions.
+ * Its connection is RedisConnections.forSignalCache(): a short commandTimeout and no offline queue, so an unreachable
+ * Redis turns into fast misses instead of slow decisions. RedisConnections owns it and closes it at shutdown.
  */
 export class RedisSignalCache implements SignalCache {
   private readonly logger = new Logger('SignalCache');
@@ -90,13 +90,8 @@ export class RedisSignalCache implements SignalCache {
     }
   }
 
-  async close(): Promise<void> {
-    try {
-      await this.redis.quit();
-    } catch {
-      this.redis.disconnect();
-    }
-  }
+  /** Nothing to close: the connection is RedisConnections', closed once at shutdown. */
+  async close(): Promise<void> {}
 
   // Log the transition only: a Redis outage must not flood the logs at event rate.
   private failed(operation: string, error: unknown): void {
@@ -112,29 +107,15 @@ export class RedisSignalCache implements SignalCache {
   }
 }
 
-/** A Redis connection tuned for a cache: fail fast (short command timeout, no offline queue) and keep reconnecting. */
-export function createRedisForSignalCache(connection: RedisConnection): Redis {
-  const redis = createRedisClient(connection, 'signal cache', {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    commandTimeout: 250,
-    connectTimeout: 2_000,
-    retryStrategy: (times) => Math.min(times * 200, 5_000),
-  });
-  // Failures surface (once) through RedisSignalCache; without a listener ioredis would print every reconnect error.
-  redis.on('error', () => {});
-  return redis;
-}
-
 /** SIGNAL_CACHE decides; 'redis' without REDIS_URL falls back to memory rather than refusing to start. */
 export function createSignalCache(
   settings: { cache: 'memory' | 'redis' | 'off'; cacheMaxEntries: number },
-  store?: string | Pick<AppConfig['store'], 'redisUrl' | 'redisSecurity'>,
+  connections?: RedisConnections,
 ): SignalCache {
   if (settings.cache === 'off') return new NoSignalCache();
   if (settings.cache === 'redis') {
-    const connection = typeof store === 'string' ? store : store?.redisUrl ? { redisUrl: store.redisUrl, redisSecurity: store.redisSecurity } : undefined;
-    if (connection) return new RedisSignalCache(createRedisForSignalCache(connection));
+    const redis = connections?.forSignalCache();
+    if (redis) return new RedisSignalCache(redis);
     new Logger('SignalCache').warn('SIGNAL_CACHE=redis but REDIS_URL is not set: using the in-process cache');
   }
   return new InMemorySignalCache(settings.cacheMaxEntries);

@@ -20,6 +20,7 @@ import {
 } from 'cockatiel';
 import type { UpstreamResult } from './network-signals.client.js';
 import { SIGNAL_NAMES, type SignalName, type UnavailableReason } from '../domain/signal-result.js';
+import { withinTimeout } from '../common/within-timeout.js';
 
 export interface SignalResilienceSettings {
   /** Budget of one upstream attempt (config.signals.timeoutMs). */
@@ -139,12 +140,12 @@ export class SignalResilience {
    * per attempt; a request left behind is cut by the HTTP client's own (coarser) timeout.
    */
   private withinAttemptTimeout<N extends SignalName>(request: Promise<UpstreamResult<N>>): Promise<UpstreamResult<N>> {
-    let timer: NodeJS.Timeout | undefined;
     const ms = this.settings.attemptTimeoutMs;
-    const timedOut = new Promise<UpstreamResult<N>>((resolve) => {
-      timer = setTimeout(() => resolve({ status: 'UNAVAILABLE', reason: 'timeout', detail: `no answer within ${ms} ms` }), ms);
-    });
-    return Promise.race([request, timedOut]).finally(() => clearTimeout(timer));
+    return withinTimeout(request, ms, (): UpstreamResult<N> => ({
+      status: 'UNAVAILABLE',
+      reason: 'timeout',
+      detail: `no answer within ${ms} ms`,
+    }));
   }
 
   private judge(result: UpstreamResult<SignalName>, deadline: number, attemptNumber: number): AttemptOutcome {

@@ -1,6 +1,8 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import { RedisModule } from '../redis/redis.module.js';
+import { REDIS_CONNECTIONS, type RedisConnections } from '../redis/redis-connections.js';
 import { NetworkSignalsClient, type NetworkSignalsPort } from './network-signals.client.js';
 import { createSignalCache, type SignalCache } from './signal-cache.js';
 import { SignalsService } from './signals.service.js';
@@ -9,6 +11,7 @@ import { NETWORK_SIGNALS_CLIENT, SIGNAL_CACHE, SIGNALS_SETTINGS } from './signal
 
 /** Network Signals client, cache and resilience behind SignalsService. Needs ConfigModule and (global) MetricsModule. */
 @Module({
+  imports: [RedisModule],
   providers: [
     {
       provide: NETWORK_SIGNALS_CLIENT,
@@ -17,8 +20,8 @@ import { NETWORK_SIGNALS_CLIENT, SIGNAL_CACHE, SIGNALS_SETTINGS } from './signal
     },
     {
       provide: SIGNAL_CACHE,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): SignalCache => createSignalCache(config.signals, config.store),
+      inject: [APP_CONFIG, REDIS_CONNECTIONS],
+      useFactory: (config: AppConfig, connections: RedisConnections): SignalCache => createSignalCache(config.signals, connections),
     },
     { provide: SIGNALS_SETTINGS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => signalsSettingsFrom(config.signals) },
     SignalsService,

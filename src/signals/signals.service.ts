@@ -8,6 +8,7 @@ import { SignalResilience, type CircuitStateName } from './signal-resilience.js'
 import { SIGNAL_NAMES, type SignalName, type SignalRequest, type SignalResult, type SignalSet } from '../domain/signal-result.js';
 import type { SignalsSettings } from './signals.settings.js';
 import { NETWORK_SIGNALS_CLIENT, SIGNAL_CACHE, SIGNALS_SETTINGS } from './signals.tokens.js';
+import { withinTimeout } from '../common/within-timeout.js';
 
 export interface CollectOptions {
   /** Epoch ms by which every check must have answered; unanswered ones come back UNAVAILABLE deadline_exceeded. */
@@ -73,20 +74,15 @@ export class SignalsService {
   /** Resolves by the deadline whatever the upstream, the cache or the coalesced leader are doing. */
   private async lookupBefore(lookup: SignalLookup, phoneNumber: string, deadline: number, tally: Tally): Promise<SignalResult> {
     const startedAt = Date.now();
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<SignalResult>((resolve) => {
-      timer = setTimeout(
-        () => resolve({ status: 'UNAVAILABLE', reason: 'deadline_exceeded', latencyMs: Date.now() - startedAt }),
-        Math.max(0, deadline - startedAt),
-      );
-    });
     try {
-      return await Promise.race([this.lookup(lookup, phoneNumber, deadline, tally, startedAt), late]);
+      return await withinTimeout(
+        this.lookup(lookup, phoneNumber, deadline, tally, startedAt),
+        Math.max(0, deadline - startedAt),
+        (): SignalResult => ({ status: 'UNAVAILABLE', reason: 'deadline_exceeded', latencyMs: Date.now() - startedAt }),
+      );
     } catch (error) {
       this.logger.error(`Signal lookup ${lookup.signal} failed unexpectedly: ${(error as Error).message}`);
       return { status: 'UNAVAILABLE', reason: 'connection_error', detail: 'internal error', latencyMs: Date.now() - startedAt };
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -5,7 +5,7 @@ import { Test } from '@nestjs/testing';
 import { createServer } from 'node:net';
 import { ApiCoreModule } from '../../src/api/api-core.module.js';
 import { grpcMicroserviceOptions } from '../../src/api/grpc/grpc-options.js';
-import { setupOpenApi } from '../../src/api/openapi.js';
+import { setupOpenApi } from '../../src/api/http/openapi.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { ConfigModule } from '../../src/config/config.module.js';
 import type { Decision, Outcome } from '../../src/domain/decision.js';
@@ -13,7 +13,13 @@ import { DecisionIds, decisionIdFor } from '../../src/decisions/decision-id.js';
 import { DECISION_STORE, type DecisionStore } from '../../src/decisions/decision-store.js';
 import { MemoryDecisionStore } from '../../src/decisions/memory-decision-store.js';
 import { eventFingerprint } from '../../src/decisions/event-fingerprint.js';
-import { RiskEngine, eventIdConflict, type AssessOptions, type AssessResult, type DecisionSource } from '../../src/decisions/risk-engine.js';
+import {
+  RiskEngine,
+  eventIdConflict,
+  type AssessOptions,
+  type AssessResult,
+  type DecisionSource,
+} from '../../src/decisions/risk-engine.js';
 import type { RiskEvent } from '../../src/domain/risk-event.js';
 import { GrpcHealthStatus } from '../../src/health/grpc-health-status.js';
 import { MetricsModule } from '../../src/metrics/metrics.module.js';

@@ -112,7 +112,11 @@ describe('HTTP, gRPC and Kafka share one engine (real broker, real simulator, se
 
     const viaGrpc = await grpc('Assess', toAssessRequest(event));
     // riskwire.v1.Outcome names carry the enum prefix: OUTCOME_DENY is "DENY"
-    expect(viaGrpc).toMatchObject({ decisionId: viaHttp.body.decisionId, outcome: `OUTCOME_${viaHttp.body.outcome}`, score: viaHttp.body.score });
+    expect(viaGrpc).toMatchObject({
+      decisionId: viaHttp.body.decisionId,
+      outcome: `OUTCOME_${viaHttp.body.outcome}`,
+      score: viaHttp.body.score,
+    });
 
     await produce(kafka, topics.transaction, [{ key: event.accountId, value: JSON.stringify(event) }]);
     await decisions.waitFor((rs) => rs.some((r) => r.value.eventId === event.eventId), 30_000, 'the Kafka decision');
@@ -180,7 +184,9 @@ describe('HTTP, gRPC and Kafka share one engine (real broker, real simulator, se
       for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
       expect(received).toHaveLength(1);
       // verified by the Standard Webhooks reference library, not by our own code
-      const headers = Object.fromEntries(['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((h) => [h, String(received[0]!.headers[h])]));
+      const headers = Object.fromEntries(
+        ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((h) => [h, String(received[0]!.headers[h])]),
+      );
       expect(new Webhook(SIGNING_SECRET).verify(received[0]!.body, headers)).toMatchObject({ decisionId: accepted.body.decisionId });
       expect(JSON.parse(received[0]!.body).decisionId).toBe(accepted.body.decisionId);
     } finally {

@@ -200,7 +200,16 @@ describe('Dockerfile', () => {
       .split('\n')
       .map((l) => l.trim());
     for (const entry of ['node_modules', 'dist', '.git', '.env']) expect(ignored).toContain(entry);
-    for (const needed of ['src', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'policies', 'proto', '*.binpb']) {
+    for (const needed of [
+      'src',
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'policies',
+      'proto',
+      '*.binpb',
+    ]) {
       expect(ignored).not.toContain(needed);
     }
   });

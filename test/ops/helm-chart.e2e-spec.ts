@@ -299,7 +299,8 @@ describe('Helm chart helm/riskwire against a SASL_SSL cluster', () => {
   let docs: Yaml[];
   const template = (...args: string[]) => run(helm, ['template', 'rw', CHART, '--namespace', 'risk', '--kube-version', '1.30.0', ...args]);
   const deployment = (rendered: Yaml[]) => rendered.find((d) => d.kind === 'Deployment') as unknown as Deployment;
-  const envOf = (rendered: Yaml[]) => Object.fromEntries((deployment(rendered).spec.template.spec.containers[0]?.env ?? []).map((e) => [e.name, e]));
+  const envOf = (rendered: Yaml[]) =>
+    Object.fromEntries((deployment(rendered).spec.template.spec.containers[0]?.env ?? []).map((e) => [e.name, e]));
 
   beforeAll(() => {
     helm = findTool('helm');
@@ -341,14 +342,21 @@ describe('Helm chart helm/riskwire against a SASL_SSL cluster', () => {
         { key: 'tls.key', path: 'tls.key' },
       ],
     });
-    expect(volumes['kafka-sasl']?.secret).toEqual({ secretName: 'riskwire-kafka-sasl', defaultMode: 0o440, items: [{ key: 'password', path: 'password' }] });
+    expect(volumes['kafka-sasl']?.secret).toEqual({
+      secretName: 'riskwire-kafka-sasl',
+      defaultMode: 0o440,
+      items: [{ key: 'password', path: 'password' }],
+    });
   });
 
   it('mounts the CA of a rediss:// Redis and points REDIS_TLS_CA_FILE at it', () => {
     const pod = deployment(docs).spec.template.spec;
     expect(envOf(docs).REDIS_TLS_CA_FILE?.value).toBe('/etc/riskwire/redis-tls/ca.crt');
     expect(pod.containers[0]?.volumeMounts).toContainEqual({ name: 'redis-tls', mountPath: '/etc/riskwire/redis-tls', readOnly: true });
-    expect(pod.volumes).toContainEqual({ name: 'redis-tls', secret: { secretName: 'riskwire-redis-ca', defaultMode: 0o440, items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
+    expect(pod.volumes).toContainEqual({
+      name: 'redis-tls',
+      secret: { secretName: 'riskwire-redis-ca', defaultMode: 0o440, items: [{ key: 'ca.crt', path: 'ca.crt' }] },
+    });
   });
 
   it('gives the KEDA trigger a TriggerAuthentication with the same Secrets, and tells it TLS and SCRAM are on', () => {
@@ -361,10 +369,17 @@ describe('Helm chart helm/riskwire against a SASL_SSL cluster', () => {
       { parameter: 'username', name: 'riskwire-kafka-sasl', key: 'username' },
       { parameter: 'password', name: 'riskwire-kafka-sasl', key: 'password' },
     ]);
-    const triggers = get<Array<{ metadata: Record<string, string>; authenticationRef?: { name: string } }>>(docs.find((d) => d.kind === 'ScaledObject') as Yaml, 'spec.triggers');
+    const triggers = get<Array<{ metadata: Record<string, string>; authenticationRef?: { name: string } }>>(
+      docs.find((d) => d.kind === 'ScaledObject') as Yaml,
+      'spec.triggers',
+    );
     expect(triggers).toHaveLength(2);
     for (const trigger of triggers) {
-      expect(trigger.metadata).toMatchObject({ tls: 'enable', sasl: 'scram_sha512', bootstrapServers: 'kafka-0.kafka.bank.internal:9093,kafka-1.kafka.bank.internal:9093' });
+      expect(trigger.metadata).toMatchObject({
+        tls: 'enable',
+        sasl: 'scram_sha512',
+        bootstrapServers: 'kafka-0.kafka.bank.internal:9093,kafka-1.kafka.bank.internal:9093',
+      });
       expect(trigger.authenticationRef).toEqual({ name: 'rw-riskwire-kafka' });
     }
   });

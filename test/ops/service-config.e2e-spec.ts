@@ -44,7 +44,9 @@ describe('the service accepts the configuration its deployment files give it', (
   describe('docker-compose.yml', () => {
     let composeEnv: Env;
     beforeAll(() => {
-      const compose = parseYaml<{ services: Record<string, { environment?: Record<string, string | number> }> }>(readRepoFile('docker-compose.yml'));
+      const compose = parseYaml<{ services: Record<string, { environment?: Record<string, string | number> }> }>(
+        readRepoFile('docker-compose.yml'),
+      );
       const environment = compose.services.riskwire?.environment ?? {};
       // the container starts with the image's ENV, the compose environment on top
       composeEnv = { ...dockerfileRuntimeEnv(), ...Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, String(v)])) };
@@ -73,7 +75,8 @@ describe('the service accepts the configuration its deployment files give it', (
 
   describe('Helm chart', () => {
     let helm: string;
-    const render = (args: string[]) => parseYamlStream(runOk(helm, ['template', 'rw', CHART, '--namespace', 'risk', '--kube-version', '1.30.0', ...args]));
+    const render = (args: string[]) =>
+      parseYamlStream(runOk(helm, ['template', 'rw', CHART, '--namespace', 'risk', '--kube-version', '1.30.0', ...args]));
 
     /**
      * The environment the kubelet would give the container: the ConfigMap (envFrom), then env with each
@@ -83,7 +86,9 @@ describe('the service accepts the configuration its deployment files give it', (
       const secrets: Record<string, Env> = { ...externalSecrets };
       for (const doc of docs.filter((d) => d.kind === 'Secret')) {
         const data = (doc.data ?? {}) as Env;
-        secrets[(doc.metadata as { name: string }).name] = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+        secrets[(doc.metadata as { name: string }).name] = Object.fromEntries(
+          Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+        );
       }
       const deployment = docs.find((d) => d.kind === 'Deployment') as { spec: { template: { spec: { containers: Container[] } } } };
       const container = deployment.spec.template.spec.containers[0]!;
@@ -121,7 +126,11 @@ describe('the service accepts the configuration its deployment files give it', (
     it('the all-options CI values are accepted in production', () => {
       const { config, refused } = judge(podEnv(render(['-f', `${CHART}/ci/all-options-values.yaml`])));
       expect(refused?.message).toBeUndefined();
-      expect(config).toMatchObject({ env: 'production', api: { auth: 'keys', callbacks: 'enabled' }, store: { redisUrl: 'redis://:ci-redis-password@redis:6379/0' } });
+      expect(config).toMatchObject({
+        env: 'production',
+        api: { auth: 'keys', callbacks: 'enabled' },
+        store: { redisUrl: 'redis://:ci-redis-password@redis:6379/0' },
+      });
     });
 
     it('an existing Secret holding realistic values is accepted; one with a key left blank is refused naming it', () => {
@@ -144,7 +153,12 @@ describe('the service accepts the configuration its deployment files give it', (
     });
 
     it('an open API and no callbacks are accepted only when both are said explicitly', () => {
-      const set = ['--set', 'secrets.signalsApiKey=tyntec-production-key-5d1e7a', '--set', 'secrets.decisionIdSecret=b8f2c6a1e9d4f7a3c5e8b1d6f9a2c4e7'];
+      const set = [
+        '--set',
+        'secrets.signalsApiKey=tyntec-production-key-5d1e7a',
+        '--set',
+        'secrets.decisionIdSecret=b8f2c6a1e9d4f7a3c5e8b1d6f9a2c4e7',
+      ];
       expect(refusedVariables(podEnv(render(set)))).toEqual(['API_KEYS', 'CALLBACK_SIGNING_SECRET']);
       const explicit = podEnv(render([...set, '--set', 'config.apiAuth=disabled', '--set', 'config.callbacks=disabled']));
       expect(judge(explicit).config?.api).toMatchObject({ auth: 'disabled', callbacks: 'disabled' });

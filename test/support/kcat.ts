@@ -32,9 +32,14 @@ export class Kcat {
   run(args: string[], input?: Buffer | string, timeoutMs = 30_000): Promise<KcatResult> {
     const x = Object.entries(this.settings).flatMap(([k, v]) => ['-X', `${k}=${v}`]);
     return new Promise((resolve) => {
-      const child = execFile(this.bin, ['-b', this.brokers, ...x, ...args], { timeout: timeoutMs, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-      });
+      const child = execFile(
+        this.bin,
+        ['-b', this.brokers, ...x, ...args],
+        { timeout: timeoutMs, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+        },
+      );
       child.stdin?.end(input ?? '');
     });
   }

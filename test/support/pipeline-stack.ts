@@ -51,7 +51,9 @@ export class PipelineStack {
     await beforeService?.(this.admin);
     const { login, transaction, decisions, dlq } = this.topics;
     await createTopics(this.kafka, [login, transaction, decisions, dlq], partitions);
-    this.service = await new ServiceProcess(serviceEnvFor(this.topics, { baseUrl: this.simulator.baseUrl, apiKey: upstreamKey }, env)).start();
+    this.service = await new ServiceProcess(
+      serviceEnvFor(this.topics, { baseUrl: this.simulator.baseUrl, apiKey: upstreamKey }, env),
+    ).start();
     if (readers) {
       this.decisions = await new TopicReader<Decision>(this.kafka, decisions).start();
       this.deadLetters = await new TopicReader<DeadLetter>(this.kafka, dlq).start();

@@ -24,11 +24,28 @@ export class RedisServer {
     this.port = port;
     const { password, tls } = this.options;
     const listen = tls
-      ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', 'no']
+      ? [
+          '--port',
+          '0',
+          '--tls-port',
+          String(port),
+          '--tls-cert-file',
+          tls.certFile,
+          '--tls-key-file',
+          tls.keyFile,
+          '--tls-ca-cert-file',
+          tls.caFile,
+          '--tls-auth-clients',
+          'no',
+        ]
       : ['--port', String(port)];
-    this.proc = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])], {
-      stdio: 'ignore',
-    });
+    this.proc = spawn(
+      'redis-server',
+      [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])],
+      {
+        stdio: 'ignore',
+      },
+    );
     this.proc.on('error', () => undefined);
     this.url = `${tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`;
     const until = Date.now() + 10000;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
 import type { BenchEvent } from './bench-events.js';
+import { withinTimeout } from '../../src/common/within-timeout.js';
 
 export function benchKafka(brokers: string): Kafka {
   return new Kafka({
@@ -203,15 +204,9 @@ export class DecisionReader {
 
   /** Resolves once the reader owns its partitions, so receipt times do not include its own group join. */
   async waitJoined(timeoutMs = 30_000): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`decision reader did not join its group within ${timeoutMs} ms`)), timeoutMs);
+    await withinTimeout(Promise.resolve(this.joined), timeoutMs, () => {
+      throw new Error(`decision reader did not join its group within ${timeoutMs} ms`);
     });
-    try {
-      await Promise.race([this.joined, timedOut]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   async waitForCount(n: number, timeoutMs: number): Promise<boolean> {

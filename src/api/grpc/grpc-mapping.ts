@@ -77,11 +77,27 @@ export function assessRequestToEventPayload(request: AssessRequestMessage): Reco
   if (type === 'transaction') {
     const tx = request.transaction ?? {};
     const amount = tx.amount ? compact({ value: present(tx.amount.value), currency: present(tx.amount.currency) }) : undefined;
-    return { ...base, ...compact({ amount, transactionType: present(tx.transactionType), beneficiaryId: present(tx.beneficiaryId), beneficiaryIsNew: tx.beneficiaryIsNew ?? undefined }) };
+    return {
+      ...base,
+      ...compact({
+        amount,
+        transactionType: present(tx.transactionType),
+        beneficiaryId: present(tx.beneficiaryId),
+        beneficiaryIsNew: tx.beneficiaryIsNew ?? undefined,
+      }),
+    };
   }
   if (type === 'login') {
     const login = request.login ?? {};
-    return { ...base, ...compact({ channel: present(login.channel), ipAddress: present(login.ipAddress), deviceId: present(login.deviceId), otpChannel: present(login.otpChannel) }) };
+    return {
+      ...base,
+      ...compact({
+        channel: present(login.channel),
+        ipAddress: present(login.ipAddress),
+        deviceId: present(login.deviceId),
+        otpChannel: present(login.otpChannel),
+      }),
+    };
   }
   return base;
 }
@@ -91,7 +107,11 @@ function signalToMessage(signal: DecisionSignal): SignalMessage {
   if (signal.reason) message.reason = signal.reason;
   if (signal.value !== undefined) {
     message.valueJson = JSON.stringify(signal.value);
-    const v = signal.value as { latestChange?: string | null; swappedWithin?: { swapped: boolean; maxAgeMinutes: number }; active?: boolean };
+    const v = signal.value as {
+      latestChange?: string | null;
+      swappedWithin?: { swapped: boolean; maxAgeMinutes: number };
+      active?: boolean;
+    };
     if (typeof v.latestChange === 'string') message.latestChange = v.latestChange;
     if (v.swappedWithin) {
       message.swapped = v.swappedWithin.swapped;

@@ -41,7 +41,11 @@ export const RISK_PROTO_LOADER_OPTIONS = { keepCase: false, longs: String, enums
  * For bootstrap.ts: `app.connectMicroservice(grpcMicroserviceOptions(config, app.get(GrpcHealthStatus)), { inheritAppConfig: true })`.
  * The health status is the application's (HealthModule's), so readiness and the server share it.
  */
-export function grpcMicroserviceOptions(config: AppConfig, health: Pick<GrpcHealthStatus, 'addToServer'>, overrides: { url?: string } = {}): GrpcOptions {
+export function grpcMicroserviceOptions(
+  config: AppConfig,
+  health: Pick<GrpcHealthStatus, 'addToServer'>,
+  overrides: { url?: string } = {},
+): GrpcOptions {
   return {
     transport: Transport.GRPC,
     options: {

@@ -4,13 +4,13 @@ import { ArgumentsHost, Catch, Controller, Logger, RpcExceptionFilter, UseFilter
 import { GrpcMethod } from '@nestjs/microservices';
 import { throwError, type Observable } from 'rxjs';
 import { RiskwireMetrics } from '../../metrics/riskwire-metrics.js';
-import { ApiAuthenticator, type ApiPrincipal } from '../api-authenticator.js';
-import { ApiError } from '../api-error.js';
+import { ApiAuthenticator, type ApiPrincipal } from '../auth/api-authenticator.js';
+import { ApiError } from '../errors/api-error.js';
 import type { ApiScope } from '../../credentials/api-keys.js';
 import { AssessmentsService } from '../assessments.service.js';
-import { GRPC_STATUS_BY_CODE, toGrpcError } from './grpc-error.js';
+import { GRPC_STATUS_BY_CODE, toGrpcError } from '../errors/grpc-error.js';
 import { assessRequestToEventPayload, decisionToMessage, type AssessRequestMessage, type DecisionMessage } from './grpc-mapping.js';
-import { parsePageRequest } from '../paging.js';
+import { parsePageRequest } from '../http/paging.js';
 
 /**
  * Time kept back from the caller's deadline to score, encode and send the answer before the client
@@ -53,7 +53,8 @@ export class RiskGrpcController {
   getDecision(request: { decisionId?: string }, metadata: Metadata): Promise<DecisionMessage> {
     return this.observe('GetDecision', async () => {
       const { tenant } = this.authorize(metadata, 'read');
-      if (!request.decisionId) throw ApiError.validation([{ field: 'decision_id', code: 'PARAMETER_REQUIRED', message: 'decision_id is required' }]);
+      if (!request.decisionId)
+        throw ApiError.validation([{ field: 'decision_id', code: 'PARAMETER_REQUIRED', message: 'decision_id is required' }]);
       const found = await this.assessments.find(tenant, request.decisionId);
       if (!('outcome' in found)) throw ApiError.notFound(`Decision ${found.decisionId} is ${found.status}`);
       return decisionToMessage(found);

@@ -15,7 +15,8 @@ type Unary = (request: object, metadata: Metadata, options: { deadline?: number 
 const riskPkg = loadPackageDefinition(loadSync(RISK_PROTO_PATH, { ...RISK_PROTO_LOADER_OPTIONS })) as any;
 const healthPkg = loadPackageDefinition(loadSync(healthProtoPath, { enums: String })) as any;
 // a Node reflection client from the reflection protos' sources (camelCase), unlike the server's set
-const reflectionProto = (version: string) => join(dirname(createRequire(import.meta.url).resolve('@grpc/reflection')), `../proto/grpc/reflection/${version}/reflection.proto`);
+const reflectionProto = (version: string) =>
+  join(dirname(createRequire(import.meta.url).resolve('@grpc/reflection')), `../proto/grpc/reflection/${version}/reflection.proto`);
 const reflectionPkgs: Record<string, any> = {
   v1: loadPackageDefinition(loadSync(reflectionProto('v1'))),
   v1alpha: loadPackageDefinition(loadSync(reflectionProto('v1alpha'))),
@@ -31,7 +32,9 @@ function auth(key: string | null = KEYS.ops): Metadata {
 }
 
 function unary<T = any>(method: string, request: object, metadata = auth(), options: { deadline?: number } = {}): Promise<T> {
-  return new Promise((resolve, reject) => client[method]!(request, metadata, options, (err: ServiceError | null, value?: T) => (err ? reject(err) : resolve(value!))));
+  return new Promise((resolve, reject) =>
+    client[method]!(request, metadata, options, (err: ServiceError | null, value?: T) => (err ? reject(err) : resolve(value!))),
+  );
 }
 
 async function rejection(promise: Promise<unknown>): Promise<ServiceError> {
@@ -43,7 +46,13 @@ async function rejection(promise: Promise<unknown>): Promise<ServiceError> {
   throw new Error('expected the call to fail');
 }
 
-const login = (eventId: string) => ({ eventId, occurredAt: '2026-11-21T10:15:00Z', accountId: 'acc-grpc', phoneNumber: '+491701234565', login: { channel: 'web', otpChannel: 'sms' } });
+const login = (eventId: string) => ({
+  eventId,
+  occurredAt: '2026-11-21T10:15:00Z',
+  accountId: 'acc-grpc',
+  phoneNumber: '+491701234565',
+  login: { channel: 'web', otpChannel: 'sms' },
+});
 
 beforeAll(async () => {
   t = await startApiApp({ grpc: true });
@@ -57,12 +66,31 @@ afterAll(async () => {
 describe('riskwire.v1.RiskService', () => {
   it('Assess decides a login event; the decision is the one HTTP returns for the same id', async () => {
     const decision = await unary('Assess', login('evt-grpc-1'));
-    expect(decision).toMatchObject({ decisionId: decisionIdOf('evt-grpc-1'), eventId: 'evt-grpc-1', eventType: 'login', accountId: 'acc-grpc', outcome: 'OUTCOME_CHALLENGE', score: 50 });
+    expect(decision).toMatchObject({
+      decisionId: decisionIdOf('evt-grpc-1'),
+      eventId: 'evt-grpc-1',
+      eventType: 'login',
+      accountId: 'acc-grpc',
+      outcome: 'OUTCOME_CHALLENGE',
+      score: 50,
+    });
     expect(decision.reasons).toEqual([{ code: 'FAKE_DIGIT', points: 50, message: 'last digit 5' }]);
-    expect(decision.signals.simSwap).toMatchObject({ status: 'OK', latestChange: '2026-11-20T08:00:00Z', valueJson: '{"latestChange":"2026-11-20T08:00:00Z"}' });
+    expect(decision.signals.simSwap).toMatchObject({
+      status: 'OK',
+      latestChange: '2026-11-20T08:00:00Z',
+      valueJson: '{"latestChange":"2026-11-20T08:00:00Z"}',
+    });
     expect(decision.signals.deviceSwap).toMatchObject({ status: 'OK', swapped: false, maxAgeMinutes: 1440 });
     expect(decision.signals.callForwarding).toMatchObject({ status: 'UNAVAILABLE', reason: 'timeout' });
-    expect(t.engine.calls.at(-1)!.event).toEqual({ eventId: 'evt-grpc-1', type: 'login', occurredAt: '2026-11-21T10:15:00Z', accountId: 'acc-grpc', phoneNumber: '+491701234565', channel: 'web', otpChannel: 'sms' });
+    expect(t.engine.calls.at(-1)!.event).toEqual({
+      eventId: 'evt-grpc-1',
+      type: 'login',
+      occurredAt: '2026-11-21T10:15:00Z',
+      accountId: 'acc-grpc',
+      phoneNumber: '+491701234565',
+      channel: 'web',
+      otpChannel: 'sms',
+    });
     expect(t.engine.delivered.at(-1)).toEqual({ decisionId: decision.decisionId, source: 'grpc' });
     const http = await call(t.baseUrl, `/v1/assessments/${decision.decisionId}`);
     expect(http.body).toMatchObject({ decisionId: decision.decisionId, outcome: 'CHALLENGE', score: decision.score });
@@ -77,7 +105,12 @@ describe('riskwire.v1.RiskService', () => {
       transaction: { amount: { value: '99.95', currency: 'EUR' }, transactionType: 'card', beneficiaryIsNew: false },
     });
     expect(decision).toMatchObject({ eventType: 'transaction', outcome: 'OUTCOME_ALLOW', avoidOtpChannels: ['sms'] });
-    expect(t.engine.calls.at(-1)!.event).toMatchObject({ type: 'transaction', amount: { value: '99.95', currency: 'EUR' }, transactionType: 'card', beneficiaryIsNew: false });
+    expect(t.engine.calls.at(-1)!.event).toMatchObject({
+      type: 'transaction',
+      amount: { value: '99.95', currency: 'EUR' },
+      transactionType: 'card',
+      beneficiaryIsNew: false,
+    });
   });
 
   it('passes the call deadline to the engine, so the answer is degraded rather than DEADLINE_EXCEEDED', async () => {
@@ -91,7 +124,14 @@ describe('riskwire.v1.RiskService', () => {
   });
 
   it('INVALID_ARGUMENT with field details in the message and the riskwire-error-bin trailer', async () => {
-    const err = await rejection(unary('Assess', { ...login('evt-grpc-bad'), phoneNumber: '12345', transaction: { amount: { value: '1', currency: 'XXXX' } }, login: undefined }));
+    const err = await rejection(
+      unary('Assess', {
+        ...login('evt-grpc-bad'),
+        phoneNumber: '12345',
+        transaction: { amount: { value: '1', currency: 'XXXX' } },
+        login: undefined,
+      }),
+    );
     expect(err.code).toBe(status.INVALID_ARGUMENT);
     expect(err.metadata.get('riskwire-error-code')).toEqual(['VALIDATION_ERROR']);
     const body = JSON.parse((err.metadata.get('riskwire-error-bin')[0] as Buffer).toString('utf8'));
@@ -105,7 +145,9 @@ describe('riskwire.v1.RiskService', () => {
   });
 
   it('INVALID_ARGUMENT with type PARAMETER_REQUIRED when neither login nor transaction is set', async () => {
-    const err = await rejection(unary('Assess', { eventId: 'evt-grpc-none', occurredAt: '2026-11-21T10:15:00Z', accountId: 'a', phoneNumber: '+491701234565' }));
+    const err = await rejection(
+      unary('Assess', { eventId: 'evt-grpc-none', occurredAt: '2026-11-21T10:15:00Z', accountId: 'a', phoneNumber: '+491701234565' }),
+    );
     expect(err.code).toBe(status.INVALID_ARGUMENT);
     const body = JSON.parse((err.metadata.get('riskwire-error-bin')[0] as Buffer).toString('utf8'));
     expect(body.details).toEqual([expect.objectContaining({ field: 'type', code: 'PARAMETER_REQUIRED' })]);
@@ -179,7 +221,9 @@ describe('standard services', () => {
   it('grpc.health.v1.Health answers SERVING for the server and the service, and follows the GrpcHealthStatus it was given', async () => {
     const health = new healthPkg.grpc.health.v1.Health(t.grpcAddress, credentials.createInsecure());
     const check = (service: string) =>
-      new Promise<any>((resolve, reject) => health.Check({ service }, (err: ServiceError | null, res: any) => (err ? reject(err) : resolve(res))));
+      new Promise<any>((resolve, reject) =>
+        health.Check({ service }, (err: ServiceError | null, res: any) => (err ? reject(err) : resolve(res))),
+      );
     try {
       expect(await check('')).toEqual({ status: 'SERVING' });
       expect(await check('riskwire.v1.RiskService')).toEqual({ status: 'SERVING' });
@@ -222,5 +266,4 @@ describe('standard services', () => {
       reflection.close();
     }
   });
-
 });

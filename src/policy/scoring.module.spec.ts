@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
-import { defaultPolicyFile, type RiskPolicy } from './risk-policy.js';
+import type { RiskPolicy } from '../scoring/risk-policy.js';
+import { ScoringService } from '../scoring/scoring.service.js';
+import { defaultPolicyFile } from './policy-file.js';
 import { RISK_POLICY, ScoringModule } from './scoring.module.js';
-import { ScoringService } from './scoring.service.js';
 import { HOUR, NOW, forwarding, loginEvent, signalSet, swap, transactionEvent } from '../../test/fixtures/scoring-fixtures.js';
 
 const boot = (env: Record<string, string>) =>

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { jsonNestingExceeds } from '../contract/json-depth.js';
-import { ApiError } from './api-error.js';
+import { jsonNestingExceeds } from '../../contract/json-depth.js';
+import { ApiError } from '../errors/api-error.js';
 
 type ParsedRequest = IncomingMessage & { body?: unknown; _body?: boolean };
 
@@ -53,7 +53,12 @@ export function jsonBodyMiddleware(limitBytes: number, maxDepth: number) {
       try {
         req.body = JSON.parse(text);
       } catch {
-        return next(ApiError.validation([{ field: '', code: 'PARAMETER_INVALID', message: 'body is not valid JSON' }], 'Request body is not valid JSON'));
+        return next(
+          ApiError.validation(
+            [{ field: '', code: 'PARAMETER_INVALID', message: 'body is not valid JSON' }],
+            'Request body is not valid JSON',
+          ),
+        );
       }
       next();
     });

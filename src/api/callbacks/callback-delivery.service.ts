@@ -4,10 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import { Agent, request } from 'undici';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../config/config.module.js';
-import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
-import { newWebhookId, parseSigningSecrets, type SigningKey, signWebhook } from '../credentials/callback-signature.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import { RiskwireMetrics } from '../../metrics/riskwire-metrics.js';
+import { newWebhookId, parseSigningSecrets, type SigningKey, signWebhook } from '../../credentials/callback-signature.js';
 import { blockedAddressReason, type CallbackUrlPolicy } from './callback-url.policy.js';
 
 export const CALLBACK_DELIVERY_OPTIONS = Symbol('CALLBACK_DELIVERY_OPTIONS');
@@ -34,7 +34,8 @@ function guardedLookup(policy: CallbackUrlPolicy) {
     dnsLookup(hostname, { family: options.family ?? 0, all: true }, (err, addresses) => {
       if (err) return callback(err, []);
       const blocked = addresses.find((a) => blockedAddressReason(a.address, policy));
-      if (blocked) return callback(Object.assign(new Error(`callback host ${hostname} resolves to a forbidden address`), { code: 'EBLOCKED' }), []);
+      if (blocked)
+        return callback(Object.assign(new Error(`callback host ${hostname} resolves to a forbidden address`), { code: 'EBLOCKED' }), []);
       if (options.all) return callback(null, addresses);
       callback(null, addresses[0]!.address, addresses[0]!.family);
     });
@@ -68,7 +69,10 @@ export class CallbackDeliveryService implements OnApplicationShutdown {
       this.keys = parseSigningSecrets(config.api.callbackSigningSecret);
     } else {
       this.keys = [{ bytes: randomBytes(32), label: 'current' }];
-      if (config.api.callbacks === 'enabled') this.logger.warn('CALLBACK_SIGNING_SECRET is not set: callbacks are signed with a random per-process secret that receivers cannot verify');
+      if (config.api.callbacks === 'enabled')
+        this.logger.warn(
+          'CALLBACK_SIGNING_SECRET is not set: callbacks are signed with a random per-process secret that receivers cannot verify',
+        );
     }
   }
 

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../config/config.module.js';
-import { OPEN_API_TENANT } from '../common/tenant.js';
-import { ApiError } from './api-error.js';
-import { loadApiKeys } from '../credentials/api-key-sources.js';
-import { API_SCOPES, type ApiKeyEntry, type ApiScope, findKey } from '../credentials/api-keys.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import { OPEN_API_TENANT } from '../../common/tenant.js';
+import { ApiError } from '../errors/api-error.js';
+import { loadApiKeys } from '../../credentials/api-key-sources.js';
+import { API_SCOPES, type ApiKeyEntry, type ApiScope, findKey } from '../../credentials/api-keys.js';
 import { TokenBucketLimiter } from './token-bucket.js';
 
 export interface ApiPrincipal {
@@ -38,15 +38,21 @@ export class ApiAuthenticator {
         `API_AUTH=disabled (RISKWIRE_ENV=${config.env}): the HTTP and gRPC API accept UNAUTHENTICATED requests with every scope. Only behind a gateway that authenticates!`,
       );
     } else if (this.keys.length === 0) {
-      this.logger.warn('NO API KEYS CONFIGURED (API_KEYS / API_KEYS_FILE): the HTTP and gRPC API accept unauthenticated requests. Development only!');
+      this.logger.warn(
+        'NO API KEYS CONFIGURED (API_KEYS / API_KEYS_FILE): the HTTP and gRPC API accept unauthenticated requests. Development only!',
+      );
     } else {
-      this.logger.log(`${this.keys.length} API key(s) loaded: ${this.keys.map((k) => `${k.id}[${k.scopes.join('|')}@${k.tenant}]`).join(', ')}`);
+      this.logger.log(
+        `${this.keys.length} API key(s) loaded: ${this.keys.map((k) => `${k.id}[${k.scopes.join('|')}@${k.tenant}]`).join(', ')}`,
+      );
       const kafkaTenant = config.tenancy.kafkaTenant;
       for (const key of this.keys.filter((k) => k.tenant === kafkaTenant)) {
         // Meant for operators reading Kafka's decisions; an assess key there shares event ids with the Kafka events.
         this.logger.warn(
           `API key ${key.id} is in the Kafka tenant ${kafkaTenant}: it reads the Kafka decisions` +
-            (key.scopes.includes('assess') ? ', and what it assesses takes event ids the Kafka events may need (a later Kafka event with that id and other content is dead-lettered EVENT_ID_CONFLICT)' : ''),
+            (key.scopes.includes('assess')
+              ? ', and what it assesses takes event ids the Kafka events may need (a later Kafka event with that id and other content is dead-lettered EVENT_ID_CONFLICT)'
+              : ''),
         );
       }
     }
@@ -56,7 +62,8 @@ export class ApiAuthenticator {
   identify(authorization: string | undefined): ApiPrincipal {
     if (this.open) return OPEN_PRINCIPAL;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-    if (!match) throw unauthorized(authorization ? 'Authorization must be "Bearer <api key>"' : 'Missing API key (Authorization: Bearer <api key>)');
+    if (!match)
+      throw unauthorized(authorization ? 'Authorization must be "Bearer <api key>"' : 'Missing API key (Authorization: Bearer <api key>)');
     const key = findKey(this.keys, match[1]!);
     if (!key) throw unauthorized('Invalid API key');
     return { keyId: key.id, tenant: key.tenant, scopes: key.scopes };

@@ -3,18 +3,30 @@ import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger
 /* OpenAPI schemas only: request bodies are validated by validateEvent (the Kafka contract), not by these classes. */
 
 export class AmountSchema {
-  @ApiProperty({ oneOf: [{ type: 'string', example: '1250.00' }, { type: 'number' }], description: 'non-negative decimal; a string keeps every digit' })
+  @ApiProperty({
+    oneOf: [{ type: 'string', example: '1250.00' }, { type: 'number' }],
+    description: 'non-negative decimal; a string keeps every digit',
+  })
   value!: string;
   @ApiProperty({ example: 'EUR', description: 'ISO 4217' }) currency!: string;
 }
 
 class EventBaseSchema {
-  @ApiProperty({ example: 'evt-2026-000123', maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$', description: 'names one event in the key\'s tenant: the same event again gets the same decision (and decision id), the same eventId with other content is 409 EVENT_ID_CONFLICT' })
+  @ApiProperty({
+    example: 'evt-2026-000123',
+    maxLength: 128,
+    pattern: '^[A-Za-z0-9._:-]+$',
+    description:
+      "names one event in the key's tenant: the same event again gets the same decision (and decision id), the same eventId with other content is 409 EVENT_ID_CONFLICT",
+  })
   eventId!: string;
   @ApiProperty({ example: '2026-11-21T10:15:00Z', format: 'date-time' }) occurredAt!: string;
   @ApiProperty({ example: 'acc-42', maxLength: 128 }) accountId!: string;
   @ApiProperty({ example: '+491701234567', description: 'E.164' }) phoneNumber!: string;
-  @ApiPropertyOptional({ example: 'https://hooks.example.com/riskwire', description: 'when present: 202 Accepted now, the decision POSTed here later (signed)' })
+  @ApiPropertyOptional({
+    example: 'https://hooks.example.com/riskwire',
+    description: 'when present: 202 Accepted now, the decision POSTed here later (signed)',
+  })
   callbackUrl?: string;
 }
 
@@ -42,7 +54,11 @@ export class ReasonSchema {
 
 export class DecisionSignalSchema {
   @ApiProperty({ enum: ['OK', 'NOT_FOUND', 'UNAVAILABLE', 'SKIPPED'] }) status!: string;
-  @ApiPropertyOptional({ description: 'observation when OK: {latestChange} / {swappedWithin} / {active}', type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({
+    description: 'observation when OK: {latestChange} / {swappedWithin} / {active}',
+    type: 'object',
+    additionalProperties: true,
+  })
   value?: unknown;
   @ApiPropertyOptional({ example: 'timeout', description: 'why, when UNAVAILABLE' }) reason?: string;
 }
@@ -71,15 +87,20 @@ export class DecisionSchema {
 export class PendingAssessmentSchema {
   @ApiProperty({ example: 'dec_3xYq0cQ4m2bHc9VbW0o7s8Jk1a' }) decisionId!: string;
   @ApiProperty({ enum: ['PENDING', 'FAILED'] }) status!: string;
-  @ApiPropertyOptional({ type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } }) error?: { code: string; message: string };
+  @ApiPropertyOptional({ type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } }) error?: {
+    code: string;
+    message: string;
+  };
 }
 
 export class PageMetaSchema {
   @ApiProperty({ example: 35, description: 'total decisions retained for the account' }) count!: number;
   @ApiProperty({ example: 10 }) page_size!: number;
   @ApiProperty({ example: 2, description: '1-based' }) page_number!: number;
-  @ApiProperty({ nullable: true, type: String, example: '/v1/assessments?accountId=acc-42&page_size=10&page_number=1' }) previous_page_url!: string | null;
-  @ApiProperty({ nullable: true, type: String, example: '/v1/assessments?accountId=acc-42&page_size=10&page_number=3' }) next_page_url!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '/v1/assessments?accountId=acc-42&page_size=10&page_number=1' })
+  previous_page_url!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '/v1/assessments?accountId=acc-42&page_size=10&page_number=3' }) next_page_url!:
+    string | null;
 }
 
 export class DecisionListSchema {
@@ -90,7 +111,17 @@ export class DecisionListSchema {
 export class FieldErrorSchema {
   @ApiProperty({ example: 'phoneNumber', description: 'dotted path; empty for the body as a whole' }) field!: string;
   @ApiProperty({
-    enum: ['PARAMETER_REQUIRED', 'PARAMETER_INVALID', 'PARAMETER_INVALID_TYPE', 'PARAMETER_TOO_SHORT', 'PARAMETER_TOO_LONG', 'INVALID_PHONENUMBER_FORMAT', 'INVALID_CURRENCY_CODE', 'INVALID_DATETIME_FORMAT', 'UNKNOWN_ENUM_VALUE'],
+    enum: [
+      'PARAMETER_REQUIRED',
+      'PARAMETER_INVALID',
+      'PARAMETER_INVALID_TYPE',
+      'PARAMETER_TOO_SHORT',
+      'PARAMETER_TOO_LONG',
+      'INVALID_PHONENUMBER_FORMAT',
+      'INVALID_CURRENCY_CODE',
+      'INVALID_DATETIME_FORMAT',
+      'UNKNOWN_ENUM_VALUE',
+    ],
   })
   code!: string;
   @ApiProperty({ example: 'phoneNumber must be an E.164 number: + then 7-15 digits' }) message!: string;
@@ -98,7 +129,20 @@ export class FieldErrorSchema {
 
 export class ErrorSchema {
   @ApiProperty({ example: 400 }) status!: number;
-  @ApiProperty({ enum: ['VALIDATION_ERROR', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'EVENT_ID_CONFLICT', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'INTERNAL_ERROR', 'UNAVAILABLE'] })
+  @ApiProperty({
+    enum: [
+      'VALIDATION_ERROR',
+      'UNAUTHORIZED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'CONFLICT',
+      'EVENT_ID_CONFLICT',
+      'PAYLOAD_TOO_LARGE',
+      'RATE_LIMITED',
+      'INTERNAL_ERROR',
+      'UNAVAILABLE',
+    ],
+  })
   code!: string;
   @ApiProperty({ example: 'Event failed validation: phoneNumber' }) message!: string;
   @ApiProperty({ type: [FieldErrorSchema] }) details!: FieldErrorSchema[];

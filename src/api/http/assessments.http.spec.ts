@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON response bodies and gRPC clients loaded from the proto at run time are untyped */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ApiTestApp, KEYS, call, loginEvent, startApiApp, transactionEvent, decisionIdOf } from '../../test/api/api-test-kit.js';
+import { ApiTestApp, KEYS, call, loginEvent, startApiApp, transactionEvent, decisionIdOf } from '../../../test/api/api-test-kit.js';
 
 let t: ApiTestApp;
 beforeAll(async () => {
@@ -11,7 +11,13 @@ afterAll(async () => {
 });
 
 function expectErrorShape(body: any, status: number, code: string) {
-  expect(body).toEqual({ status, code, message: expect.any(String), details: expect.any(Array), requestId: expect.stringMatching(/^[A-Za-z0-9._:-]{1,128}$/) });
+  expect(body).toEqual({
+    status,
+    code,
+    message: expect.any(String),
+    details: expect.any(Array),
+    requestId: expect.stringMatching(/^[A-Za-z0-9._:-]{1,128}$/),
+  });
 }
 
 describe('POST /v1/assessments (synchronous)', () => {
@@ -19,25 +25,45 @@ describe('POST /v1/assessments (synchronous)', () => {
     const res = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-sync-login' }) });
     expect(res.status).toBe(200);
     expect(res.body.decisionId).toBe(decisionIdOf('evt-sync-login'));
-    expect(res.body).toMatchObject({ eventId: 'evt-sync-login', eventType: 'login', accountId: 'acc-1', outcome: 'DENY', score: 70, degraded: false });
+    expect(res.body).toMatchObject({
+      eventId: 'evt-sync-login',
+      eventType: 'login',
+      accountId: 'acc-1',
+      outcome: 'DENY',
+      score: 70,
+      degraded: false,
+    });
     expect(res.body).toEqual((await t.store.get('ops', res.body.decisionId))?.decision);
     expect(res.headers.get('x-request-id')).toMatch(/^req_/);
   });
 
   it('answers a transaction event and passes the validated, normalised event to the engine', async () => {
     const before = t.engine.calls.length;
-    const res = await call(t.baseUrl, '/v1/assessments', { body: transactionEvent({ eventId: 'evt-sync-tx', amount: { value: 99.5, currency: 'EUR' }, unknownField: 1 }) });
+    const res = await call(t.baseUrl, '/v1/assessments', {
+      body: transactionEvent({ eventId: 'evt-sync-tx', amount: { value: 99.5, currency: 'EUR' }, unknownField: 1 }),
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ eventType: 'transaction', outcome: 'REVIEW' });
     const { event, options } = t.engine.calls[before]!;
-    expect(event).toEqual({ eventId: 'evt-sync-tx', type: 'transaction', occurredAt: '2026-11-21T10:16:00Z', accountId: 'acc-1', phoneNumber: '+491701234562', amount: { value: '99.5', currency: 'EUR' }, transactionType: 'transfer' });
+    expect(event).toEqual({
+      eventId: 'evt-sync-tx',
+      type: 'transaction',
+      occurredAt: '2026-11-21T10:16:00Z',
+      accountId: 'acc-1',
+      phoneNumber: '+491701234562',
+      amount: { value: '99.5', currency: 'EUR' },
+      transactionType: 'transfer',
+    });
     expect(options).toMatchObject({ source: 'http', deadline: undefined });
     expect(t.engine.delivered.at(-1)).toEqual({ decisionId: decisionIdOf('evt-sync-tx'), source: 'http' });
   });
 
   it('turns X-Request-Deadline-Ms into an absolute deadline for the engine', async () => {
     const before = Date.now();
-    const res = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-deadline' }), headers: { 'x-request-deadline-ms': '150' } });
+    const res = await call(t.baseUrl, '/v1/assessments', {
+      body: loginEvent({ eventId: 'evt-deadline' }),
+      headers: { 'x-request-deadline-ms': '150' },
+    });
     const after = Date.now();
     expect(res.status).toBe(200);
     expect(res.body.degraded).toBe(true);
@@ -48,7 +74,10 @@ describe('POST /v1/assessments (synchronous)', () => {
   });
 
   it.each(['0', '60001', 'soon', '1.5'])('rejects X-Request-Deadline-Ms %s', async (value) => {
-    const res = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-bad-deadline' }), headers: { 'x-request-deadline-ms': value } });
+    const res = await call(t.baseUrl, '/v1/assessments', {
+      body: loginEvent({ eventId: 'evt-bad-deadline' }),
+      headers: { 'x-request-deadline-ms': value },
+    });
     expect(res.status).toBe(400);
     expect(res.body.details).toEqual([expect.objectContaining({ field: 'X-Request-Deadline-Ms', code: 'PARAMETER_INVALID' })]);
   });
@@ -56,7 +85,10 @@ describe('POST /v1/assessments (synchronous)', () => {
 
 describe('request ids', () => {
   it('echoes a valid X-Request-Id on success and on error', async () => {
-    const ok = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-rid' }), headers: { 'x-request-id': 'client:abc-123.4' } });
+    const ok = await call(t.baseUrl, '/v1/assessments', {
+      body: loginEvent({ eventId: 'evt-rid' }),
+      headers: { 'x-request-id': 'client:abc-123.4' },
+    });
     expect(ok.headers.get('x-request-id')).toBe('client:abc-123.4');
     const err = await call(t.baseUrl, '/v1/assessments/dec_nope', { headers: { 'x-request-id': 'client:err-1' } });
     expect(err.status).toBe(404);
@@ -90,15 +122,22 @@ describe('validation errors', () => {
 
   it('rejects a body nested thousands deep (a stack overflow for recursive parsers) as VALIDATION_ERROR', async () => {
     const before = t.engine.calls.length;
-    const res = await call(t.baseUrl, '/v1/assessments', { rawBody: JSON.stringify({ ...loginEvent(), deviceId: JSON.parse('['.repeat(1500) + ']'.repeat(1500)) as unknown }) });
+    const res = await call(t.baseUrl, '/v1/assessments', {
+      rawBody: JSON.stringify({ ...loginEvent(), deviceId: JSON.parse('['.repeat(1500) + ']'.repeat(1500)) as unknown }),
+    });
     expect(res.status).toBe(400);
     expectErrorShape(res.body, 400, 'VALIDATION_ERROR');
-    expect(res.body.details).toEqual([{ field: '', code: 'PARAMETER_INVALID', message: 'body nests arrays or objects deeper than 32 levels' }]);
+    expect(res.body.details).toEqual([
+      { field: '', code: 'PARAMETER_INVALID', message: 'body nests arrays or objects deeper than 32 levels' },
+    ]);
     expect(t.engine.calls.length).toBe(before);
   });
 
   it('rejects a body that is not declared as JSON', async () => {
-    const res = await call(t.baseUrl, '/v1/assessments', { rawBody: JSON.stringify(loginEvent()), headers: { 'content-type': 'text/plain' } });
+    const res = await call(t.baseUrl, '/v1/assessments', {
+      rawBody: JSON.stringify(loginEvent()),
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.details[0].message).toMatch(/Content-Type/);
   });
@@ -212,14 +251,21 @@ describe('Idempotency-Key', () => {
 
   it('409 CONFLICT for the same key with another body', async () => {
     await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-idem-2' }), headers: { 'idempotency-key': 'k-2' } });
-    const res = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-idem-3' }), headers: { 'idempotency-key': 'k-2' } });
+    const res = await call(t.baseUrl, '/v1/assessments', {
+      body: loginEvent({ eventId: 'evt-idem-3' }),
+      headers: { 'idempotency-key': 'k-2' },
+    });
     expect(res.status).toBe(409);
     expectErrorShape(res.body, 409, 'CONFLICT');
   });
 
   it('scopes keys per API key', async () => {
     await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-idem-4' }), headers: { 'idempotency-key': 'shared' } });
-    const other = await call(t.baseUrl, '/v1/assessments', { key: KEYS.assessor, body: loginEvent({ eventId: 'evt-idem-5' }), headers: { 'idempotency-key': 'shared' } });
+    const other = await call(t.baseUrl, '/v1/assessments', {
+      key: KEYS.assessor,
+      body: loginEvent({ eventId: 'evt-idem-5' }),
+      headers: { 'idempotency-key': 'shared' },
+    });
     expect(other.status).toBe(200);
     expect(other.body.eventId).toBe('evt-idem-5');
   });
@@ -249,7 +295,9 @@ describe('GET /v1/assessments (list)', () => {
     const made: string[] = [];
     for (let i = 0; i < 35; i++) {
       const occurredAt = new Date(start + i * 60_000).toISOString();
-      const res = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: `evt-page-${i}`, accountId: 'acc-paging', occurredAt }) });
+      const res = await call(t.baseUrl, '/v1/assessments', {
+        body: loginEvent({ eventId: `evt-page-${i}`, accountId: 'acc-paging', occurredAt }),
+      });
       made.push(res.body.decisionId);
     }
     const newestFirst = [...made].reverse();
@@ -262,7 +310,9 @@ describe('GET /v1/assessments (list)', () => {
       expect(res.status).toBe(200);
       const { decisions, meta } = res.body;
       expect(meta).toMatchObject({ count: 35, page_size: 10, page_number: pageNumber });
-      expect(meta.previous_page_url).toBe(pageNumber === 1 ? null : `/v1/assessments?accountId=acc-paging&page_size=10&page_number=${pageNumber - 1}`);
+      expect(meta.previous_page_url).toBe(
+        pageNumber === 1 ? null : `/v1/assessments?accountId=acc-paging&page_size=10&page_number=${pageNumber - 1}`,
+      );
       counts.push(decisions.length);
       seen.push(...decisions.map((d: { decisionId: string }) => d.decisionId));
       url = meta.next_page_url;
@@ -275,7 +325,16 @@ describe('GET /v1/assessments (list)', () => {
 
   it('an empty page past the end still has a previous link', async () => {
     const res = await call(t.baseUrl, '/v1/assessments?accountId=acc-none&page_number=3');
-    expect(res.body).toEqual({ decisions: [], meta: { count: 0, page_size: 20, page_number: 3, previous_page_url: '/v1/assessments?accountId=acc-none&page_size=20&page_number=1', next_page_url: null } });
+    expect(res.body).toEqual({
+      decisions: [],
+      meta: {
+        count: 0,
+        page_size: 20,
+        page_number: 3,
+        previous_page_url: '/v1/assessments?accountId=acc-none&page_size=20&page_number=1',
+        next_page_url: null,
+      },
+    });
   });
 });
 
@@ -310,10 +369,17 @@ describe('metrics and OpenAPI', () => {
     const doc = res.body;
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/assessments', '/v1/assessments/{decisionId}']));
     expect(Object.keys(doc.paths['/v1/assessments'])).toEqual(expect.arrayContaining(['post', 'get']));
-    expect(Object.keys(doc.paths['/v1/assessments'].post.responses)).toEqual(expect.arrayContaining(['200', '202', '400', '401', '403', '409', '413', '429', '500']));
+    expect(Object.keys(doc.paths['/v1/assessments'].post.responses)).toEqual(
+      expect.arrayContaining(['200', '202', '400', '401', '403', '409', '413', '429', '500']),
+    );
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(doc.components.schemas.ErrorSchema.required).toEqual(expect.arrayContaining(['status', 'code', 'message', 'details', 'requestId']));
-    expect(doc.paths['/v1/assessments'].post.requestBody.content['application/json'].examples.transaction.value.amount).toEqual({ value: '1250.00', currency: 'EUR' });
+    expect(doc.components.schemas.ErrorSchema.required).toEqual(
+      expect.arrayContaining(['status', 'code', 'message', 'details', 'requestId']),
+    );
+    expect(doc.paths['/v1/assessments'].post.requestBody.content['application/json'].examples.transaction.value.amount).toEqual({
+      value: '1250.00',
+      currency: 'EUR',
+    });
     const page = await fetch(`${t.baseUrl}/docs`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('swagger');
@@ -346,14 +412,23 @@ describe('event ids and tenants', () => {
     const first = await call(t.baseUrl, '/v1/assessments', { body: transactionEvent({ eventId: 'evt-conflict-1' }) });
     expect(first.status).toBe(200);
     const calls = t.engine.calls.length;
-    const other = await call(t.baseUrl, '/v1/assessments', { body: transactionEvent({ eventId: 'evt-conflict-1', accountId: 'acc-evil', phoneNumber: '+491709999990', amount: { value: '1.00', currency: 'EUR' } }) });
+    const other = await call(t.baseUrl, '/v1/assessments', {
+      body: transactionEvent({
+        eventId: 'evt-conflict-1',
+        accountId: 'acc-evil',
+        phoneNumber: '+491709999990',
+        amount: { value: '1.00', currency: 'EUR' },
+      }),
+    });
     expect(other.status).toBe(409);
     expectErrorShape(other.body, 409, 'EVENT_ID_CONFLICT');
     expect(other.body.message).toContain('evt-conflict-1');
     expect(JSON.stringify(other.body)).not.toMatch(/\+49|acc-evil|acc-1/);
     expect(other.body.details).toEqual([expect.objectContaining({ field: 'eventId', code: 'PARAMETER_INVALID' })]);
     expect(t.engine.calls.length - calls).toBe(1);
-    const retry = await call(t.baseUrl, '/v1/assessments', { body: Object.fromEntries(Object.entries(transactionEvent({ eventId: 'evt-conflict-1' })).reverse()) });
+    const retry = await call(t.baseUrl, '/v1/assessments', {
+      body: Object.fromEntries(Object.entries(transactionEvent({ eventId: 'evt-conflict-1' })).reverse()),
+    });
     expect(retry.status).toBe(200);
     expect(retry.body).toEqual(first.body);
     expect((await call(t.baseUrl, `/v1/assessments/${first.body.decisionId}`)).body).toEqual(first.body);
@@ -373,9 +448,12 @@ describe('event ids and tenants', () => {
     expect((await call(t.baseUrl, '/v1/assessments?accountId=acc-tenant')).body.meta.count).toBe(1);
   });
 
-  it('the same eventId in another tenant is another decision, made from that tenant\'s own content', async () => {
+  it("the same eventId in another tenant is another decision, made from that tenant's own content", async () => {
     const ours = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-shared-id', phoneNumber: '+491701234561' }) });
-    const theirs = await call(t.baseUrl, '/v1/assessments', { key: KEYS.globex, body: loginEvent({ eventId: 'evt-shared-id', phoneNumber: '+491701234563' }) });
+    const theirs = await call(t.baseUrl, '/v1/assessments', {
+      key: KEYS.globex,
+      body: loginEvent({ eventId: 'evt-shared-id', phoneNumber: '+491701234563' }),
+    });
     expect(theirs.status).toBe(200);
     expect(theirs.body.decisionId).toBe(decisionIdOf('evt-shared-id', 'globex'));
     expect(theirs.body.decisionId).not.toBe(ours.body.decisionId);
@@ -384,11 +462,22 @@ describe('event ids and tenants', () => {
   });
 
   it('keys of one tenant share its decisions and its Idempotency-Keys', async () => {
-    const made = await call(t.baseUrl, '/v1/assessments', { body: loginEvent({ eventId: 'evt-team' }), headers: { 'idempotency-key': 'team-1' } });
+    const made = await call(t.baseUrl, '/v1/assessments', {
+      body: loginEvent({ eventId: 'evt-team' }),
+      headers: { 'idempotency-key': 'team-1' },
+    });
     expect((await call(t.baseUrl, `/v1/assessments/${made.body.decisionId}`, { key: KEYS.opsBot })).body).toEqual(made.body);
-    const replay = await call(t.baseUrl, '/v1/assessments', { key: KEYS.opsBot, body: loginEvent({ eventId: 'evt-team' }), headers: { 'idempotency-key': 'team-1' } });
+    const replay = await call(t.baseUrl, '/v1/assessments', {
+      key: KEYS.opsBot,
+      body: loginEvent({ eventId: 'evt-team' }),
+      headers: { 'idempotency-key': 'team-1' },
+    });
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
-    const other = await call(t.baseUrl, '/v1/assessments', { key: KEYS.globex, body: loginEvent({ eventId: 'evt-team-globex' }), headers: { 'idempotency-key': 'team-1' } });
+    const other = await call(t.baseUrl, '/v1/assessments', {
+      key: KEYS.globex,
+      body: loginEvent({ eventId: 'evt-team-globex' }),
+      headers: { 'idempotency-key': 'team-1' },
+    });
     expect(other.status).toBe(200);
     expect(other.headers.get('idempotent-replayed')).toBeNull();
   });

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/
 import { Reflector } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
 import { ApiAuthenticator, type ApiPrincipal } from './api-authenticator.js';
-import type { ApiScope } from '../credentials/api-keys.js';
+import type { ApiScope } from '../../credentials/api-keys.js';
 
 const SCOPE_KEY = 'riskwire:api-scope';
 const PRINCIPAL = Symbol('riskwire.principal');

@@ -1,23 +1,10 @@
-import { DeterministicFailure } from '../domain/deterministic-failure.js';
-import type { ErrorCode, FieldError } from '../domain/error-codes.js';
-import { maskDigitRuns } from '../common/log-redaction.js';
+import { DeterministicFailure } from '../../domain/deterministic-failure.js';
+import type { ErrorCode, FieldError } from '../../domain/error-codes.js';
+import { maskDigitRuns } from '../../common/log-redaction.js';
+import { HTTP_STATUS_BY_CODE } from './error-catalogue.js';
 
-/** HTTP status for every code the API can answer with; one table, read by the HTTP filter. */
-export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
-  VALIDATION_ERROR: 400,
-  MALFORMED_JSON: 400,
-  UNSUPPORTED_EVENT_TYPE: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  EVENT_ID_CONFLICT: 409,
-  PROCESSING_FAILED: 500,
-  PAYLOAD_TOO_LARGE: 413,
-  RATE_LIMITED: 429,
-  INTERNAL_ERROR: 500,
-  UNAVAILABLE: 503,
-};
+// The HTTP column of the one error catalogue (error-catalogue.ts); re-exported for the HTTP filter and specs.
+export { HTTP_STATUS_BY_CODE } from './error-catalogue.js';
 
 /**
  * A failure the client is meant to see, with a stable code. Thrown by handlers, guards and services of both
@@ -44,7 +31,11 @@ export class ApiError extends Error {
   }
 
   static validation(details: FieldError[], message?: string): ApiError {
-    return new ApiError('VALIDATION_ERROR', message ?? `Request failed validation: ${details.map((d) => d.field || 'body').join(', ')}`, details);
+    return new ApiError(
+      'VALIDATION_ERROR',
+      message ?? `Request failed validation: ${details.map((d) => d.field || 'body').join(', ')}`,
+      details,
+    );
   }
 
   static notFound(message = 'Resource not found'): ApiError {

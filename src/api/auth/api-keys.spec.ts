@@ -2,11 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../config/app-config.js';
+import { loadConfig } from '../../config/app-config.js';
 import { ApiAuthenticator } from './api-authenticator.js';
-import { ApiError } from './api-error.js';
-import { ApiKeyConfigError, findKey, hashSecret, parseApiKeys } from '../credentials/api-keys.js';
-import { canonicalJson } from '../common/canonical-json.js';
+import { ApiError } from '../errors/api-error.js';
+import { ApiKeyConfigError, findKey, hashSecret, parseApiKeys } from '../../credentials/api-keys.js';
+import { canonicalJson } from '../../common/canonical-json.js';
 import { requireKeyForMetrics } from './metrics-auth.js';
 import { TokenBucketLimiter } from './token-bucket.js';
 

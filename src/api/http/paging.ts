@@ -1,5 +1,5 @@
-import type { FieldError } from '../domain/error-codes.js';
-import { ApiError } from './api-error.js';
+import type { FieldError } from '../../domain/error-codes.js';
+import { ApiError } from '../errors/api-error.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -32,12 +32,18 @@ function intParam(field: string, raw: unknown, fallback: number, min: number, ma
 }
 
 /** Validates list parameters from a query string (HTTP) or a request message (gRPC, where 0 means unset). */
-export function parsePageRequest(raw: { accountId?: unknown; pageSize?: unknown; pageNumber?: unknown }, names = { pageSize: 'page_size', pageNumber: 'page_number' }): PageRequest {
+export function parsePageRequest(
+  raw: { accountId?: unknown; pageSize?: unknown; pageNumber?: unknown },
+  names = { pageSize: 'page_size', pageNumber: 'page_number' },
+): PageRequest {
   const errors: FieldError[] = [];
   const accountId = raw.accountId;
-  if (accountId === undefined || accountId === '') errors.push({ field: 'accountId', code: 'PARAMETER_REQUIRED', message: 'accountId is required' });
-  else if (typeof accountId !== 'string') errors.push({ field: 'accountId', code: 'PARAMETER_INVALID_TYPE', message: 'accountId must be a single string' });
-  else if (accountId.length > 128) errors.push({ field: 'accountId', code: 'PARAMETER_TOO_LONG', message: 'accountId must be at most 128 characters' });
+  if (accountId === undefined || accountId === '')
+    errors.push({ field: 'accountId', code: 'PARAMETER_REQUIRED', message: 'accountId is required' });
+  else if (typeof accountId !== 'string')
+    errors.push({ field: 'accountId', code: 'PARAMETER_INVALID_TYPE', message: 'accountId must be a single string' });
+  else if (accountId.length > 128)
+    errors.push({ field: 'accountId', code: 'PARAMETER_TOO_LONG', message: 'accountId must be at most 128 characters' });
   const pageSize = intParam(names.pageSize, raw.pageSize, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE, errors);
   const pageNumber = intParam(names.pageNumber, raw.pageNumber, 1, 1, 1_000_000, errors);
   if (errors.length > 0) throw ApiError.validation(errors);

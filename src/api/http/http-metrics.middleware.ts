@@ -1,5 +1,5 @@
 import type { HttpRequest as Request, HttpResponse as Response } from './http-types.js';
-import type { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
+import type { RiskwireMetrics } from '../../metrics/riskwire-metrics.js';
 
 /** Routes known before Express matched them (a body-parser 413 happens first), so they keep their template. */
 const KNOWN_ROUTES: [RegExp, string][] = [

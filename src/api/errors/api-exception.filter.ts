@@ -1,9 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { HttpRequest as Request, HttpResponse as Response } from './http-types.js';
-import type { ErrorCode, FieldError } from '../domain/error-codes.js';
+import type { HttpRequest as Request, HttpResponse as Response } from '../http/http-types.js';
+import type { ErrorCode, FieldError } from '../../domain/error-codes.js';
 import { ApiError, type ErrorBody } from './api-error.js';
-import { toGrpcError } from './grpc/grpc-error.js';
-import { requestIdOf } from './request-id.middleware.js';
+import { toGrpcError } from './grpc-error.js';
+import { requestIdOf } from '../http/request-id.middleware.js';
 import { throwError } from 'rxjs';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -79,7 +79,10 @@ function bodyParserError(error: unknown): ApiError | undefined {
   const httpError = error as HttpErrorLike | null | undefined;
   if (!httpError || typeof httpError !== 'object' || httpError.expose !== true) return undefined;
   if (httpError.type === 'entity.parse.failed') {
-    return ApiError.validation([{ field: '', code: 'PARAMETER_INVALID', message: 'body is not valid JSON' }], 'Request body is not valid JSON');
+    return ApiError.validation(
+      [{ field: '', code: 'PARAMETER_INVALID', message: 'body is not valid JSON' }],
+      'Request body is not valid JSON',
+    );
   }
   if (httpError.type === 'entity.too.large') return new ApiError('PAYLOAD_TOO_LARGE', 'Request body is too large');
   const status = httpError.status ?? httpError.statusCode ?? 400;

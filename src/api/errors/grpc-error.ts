@@ -1,23 +1,10 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import type { Logger } from '@nestjs/common';
-import type { ErrorCode } from '../../domain/error-codes.js';
-import { ApiError } from '../api-error.js';
+import { ApiError } from './api-error.js';
+import { GRPC_STATUS_BY_CODE } from './error-catalogue.js';
 
-export const GRPC_STATUS_BY_CODE: Record<ErrorCode, status> = {
-  VALIDATION_ERROR: status.INVALID_ARGUMENT,
-  MALFORMED_JSON: status.INVALID_ARGUMENT,
-  UNSUPPORTED_EVENT_TYPE: status.INVALID_ARGUMENT,
-  UNAUTHORIZED: status.UNAUTHENTICATED,
-  FORBIDDEN: status.PERMISSION_DENIED,
-  NOT_FOUND: status.NOT_FOUND,
-  CONFLICT: status.ALREADY_EXISTS,
-  EVENT_ID_CONFLICT: status.ALREADY_EXISTS,
-  PROCESSING_FAILED: status.INTERNAL,
-  PAYLOAD_TOO_LARGE: status.RESOURCE_EXHAUSTED,
-  RATE_LIMITED: status.RESOURCE_EXHAUSTED,
-  UNAVAILABLE: status.UNAVAILABLE,
-  INTERNAL_ERROR: status.INTERNAL,
-};
+// The gRPC column of the one error catalogue (error-catalogue.ts); re-exported for the gRPC controller.
+export { GRPC_STATUS_BY_CODE } from './error-catalogue.js';
 
 /** What grpc-js sends back when a unary handler calls back with it: status code, message and trailers. */
 export interface GrpcServiceError {

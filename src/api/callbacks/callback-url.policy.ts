@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
-import type { FieldError } from '../domain/error-codes.js';
+import type { FieldError } from '../../domain/error-codes.js';
+import { withinTimeout } from '../../common/within-timeout.js';
 
 export interface CallbackUrlPolicy {
   allowPrivate: boolean;
@@ -43,7 +44,13 @@ const IPV6_RANGES: Partial<Record<string, 'public' | 'private' | 'embeds-ipv4'>>
 const GLOBAL_UNICAST = ipaddr.parseCIDR('2000::/3');
 const NAT64_WELL_KNOWN = ipaddr.parseCIDR('64:ff9b::/96');
 
-const BLOCKED_HOSTNAMES = new Set(['metadata.google.internal', 'metadata', 'metadata.azure.internal', 'instance-data', 'instance-data.ec2.internal']);
+const BLOCKED_HOSTNAMES = new Set([
+  'metadata.google.internal',
+  'metadata',
+  'metadata.azure.internal',
+  'instance-data',
+  'instance-data.ec2.internal',
+]);
 
 /** Also the AWS metadata service over IPv6; it is unique-local (private), but never a callback, whatever the setting. */
 const ALWAYS_BLOCKED_IPV6 = [ipaddr.parse('fd00:ec2::254')];
@@ -132,20 +139,12 @@ export const CALLBACK_LOOKUP_TIMEOUT_MS = 2000;
 
 type Resolution = { addresses: string[] } | { failed: 'unresolvable' | 'timeout' };
 
-async function resolveWithin(resolve: Resolver, host: string, timeoutMs: number): Promise<Resolution> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<Resolution>((done) => {
-    timer = setTimeout(() => done({ failed: 'timeout' }), timeoutMs);
-  });
+function resolveWithin(resolve: Resolver, host: string, timeoutMs: number): Promise<Resolution> {
   const lookup = resolve(host).then(
     (addresses): Resolution => ({ addresses }),
     (): Resolution => ({ failed: 'unresolvable' }),
   );
-  try {
-    return await Promise.race([lookup, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return withinTimeout(lookup, timeoutMs, (): Resolution => ({ failed: 'timeout' }));
 }
 
 /**
@@ -160,7 +159,8 @@ export async function checkCallbackUrl(
   lookupTimeoutMs = CALLBACK_LOOKUP_TIMEOUT_MS,
 ): Promise<FieldError | URL> {
   if (typeof raw !== 'string') return { field: 'callbackUrl', code: 'PARAMETER_INVALID_TYPE', message: 'callbackUrl must be a string' };
-  if (raw.length > 2048) return { field: 'callbackUrl', code: 'PARAMETER_TOO_LONG', message: 'callbackUrl must be at most 2048 characters' };
+  if (raw.length > 2048)
+    return { field: 'callbackUrl', code: 'PARAMETER_TOO_LONG', message: 'callbackUrl must be at most 2048 characters' };
   let url: URL;
   try {
     url = new URL(raw);
@@ -169,7 +169,10 @@ export async function checkCallbackUrl(
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return invalid('callbackUrl must use http or https');
   if (url.username || url.password) return invalid('callbackUrl must not contain credentials');
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
+  const host = url.hostname
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.$/, '');
   if (BLOCKED_HOSTNAMES.has(host)) return invalid('callbackUrl must not point at a cloud metadata service');
   let addresses: string[];
   if (url.hostname.startsWith('[') || ipaddr.IPv4.isValidFourPartDecimal(host)) {

@@ -5,13 +5,19 @@ const strict = { allowPrivate: false };
 const lenient = { allowPrivate: true };
 
 describe('blockedAddressReason', () => {
-  it.each(['169.254.169.254', '169.254.1.1', 'fe80::1', '::ffff:169.254.169.254', '0.0.0.0', '224.0.0.1', 'fd00:ec2::254'])('always blocks %s', (ip) => {
-    expect(blockedAddressReason(ip, lenient)).toBeDefined();
-  });
-  it.each(['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.0.10', '::1', 'fd12::1', '100.64.0.1'])('blocks private %s unless allowed', (ip) => {
-    expect(blockedAddressReason(ip, strict)).toMatch(/private/);
-    expect(blockedAddressReason(ip, lenient)).toBeUndefined();
-  });
+  it.each(['169.254.169.254', '169.254.1.1', 'fe80::1', '::ffff:169.254.169.254', '0.0.0.0', '224.0.0.1', 'fd00:ec2::254'])(
+    'always blocks %s',
+    (ip) => {
+      expect(blockedAddressReason(ip, lenient)).toBeDefined();
+    },
+  );
+  it.each(['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.0.10', '::1', 'fd12::1', '100.64.0.1'])(
+    'blocks private %s unless allowed',
+    (ip) => {
+      expect(blockedAddressReason(ip, strict)).toMatch(/private/);
+      expect(blockedAddressReason(ip, lenient)).toBeUndefined();
+    },
+  );
   it.each(['93.184.216.34', '2606:4700::1111', '172.32.0.1'])('allows public %s', (ip) => {
     expect(blockedAddressReason(ip, strict)).toBeUndefined();
   });
@@ -117,15 +123,25 @@ describe('callback guard, ranges decided per ipaddr.js range', () => {
     async () =>
       addresses;
 
-  it.each([...refusedWhateverTheSetting, ...refusedUnlessPrivateAllowed])('a DNS name resolving to %s (%s) is refused', async (_case, ip) => {
-    const result = await checkCallbackUrl('https://hooks.example.com/cb', strict, resolvingTo([ip]));
-    expect(result).toEqual({ field: 'callbackUrl', code: 'PARAMETER_INVALID', message: expect.stringMatching(/^callbackUrl host must not be /) });
-  });
+  it.each([...refusedWhateverTheSetting, ...refusedUnlessPrivateAllowed])(
+    'a DNS name resolving to %s (%s) is refused',
+    async (_case, ip) => {
+      const result = await checkCallbackUrl('https://hooks.example.com/cb', strict, resolvingTo([ip]));
+      expect(result).toEqual({
+        field: 'callbackUrl',
+        code: 'PARAMETER_INVALID',
+        message: expect.stringMatching(/^callbackUrl host must not be /),
+      });
+    },
+  );
 
-  it.each(refusedWhateverTheSetting.filter(([, ip]) => ip.includes(':')))('the literal URL http://[%s] form (%s) is refused', async (_case, ip) => {
-    const result = await checkCallbackUrl(`http://[${ip}]:8080/cb`, lenient, resolvingTo(['93.184.216.34']));
-    expect(result).toMatchObject({ field: 'callbackUrl', code: 'PARAMETER_INVALID' });
-  });
+  it.each(refusedWhateverTheSetting.filter(([, ip]) => ip.includes(':')))(
+    'the literal URL http://[%s] form (%s) is refused',
+    async (_case, ip) => {
+      const result = await checkCallbackUrl(`http://[${ip}]:8080/cb`, lenient, resolvingTo(['93.184.216.34']));
+      expect(result).toMatchObject({ field: 'callbackUrl', code: 'PARAMETER_INVALID' });
+    },
+  );
 
   it.each([
     ['decimal', 'http://3232235521/'],
@@ -139,7 +155,9 @@ describe('callback guard, ranges decided per ipaddr.js range', () => {
 
   it('every address a name resolves to must pass: one bad one among good ones refuses it', async () => {
     const addresses = ['93.184.216.34', '2a00:1450:4001:82a::200e', '64:ff9b::a9fe:a9fe'];
-    expect(await checkCallbackUrl('https://hooks.example.com/cb', strict, resolvingTo(addresses))).toMatchObject({ code: 'PARAMETER_INVALID' });
+    expect(await checkCallbackUrl('https://hooks.example.com/cb', strict, resolvingTo(addresses))).toMatchObject({
+      code: 'PARAMETER_INVALID',
+    });
     expect(await checkCallbackUrl('https://hooks.example.com/cb', strict, resolvingTo(addresses.slice(0, 2)))).toBeInstanceOf(URL);
   });
 
@@ -163,7 +181,9 @@ describe('callback guard, ranges decided per ipaddr.js range', () => {
   it('the default lookup timeout is 2 s', async () => {
     const never: Resolver = () => new Promise<string[]>(() => undefined);
     const started = Date.now();
-    expect(await checkCallbackUrl('https://slow.example.com/cb', strict, never)).toMatchObject({ message: 'callbackUrl host did not resolve within 2000 ms' });
+    expect(await checkCallbackUrl('https://slow.example.com/cb', strict, never)).toMatchObject({
+      message: 'callbackUrl host did not resolve within 2000 ms',
+    });
     expect(Date.now() - started).toBeGreaterThanOrEqual(1990);
   });
 

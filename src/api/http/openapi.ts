@@ -11,7 +11,11 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         'gRPC: riskwire.v1.RiskService (proto/riskwire/v1/risk.proto). See docs/api.md.',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key (API_KEYS id:secret:scopes); scopes: assess (POST), read (GET)' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'API key (API_KEYS id:secret:scopes); scopes: assess (POST), read (GET)',
+    })
     .build();
   return SwaggerModule.createDocument(app, config, { extraModels: [ErrorSchema, FieldErrorSchema] });
 }
