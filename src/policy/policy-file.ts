@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parsePolicy, PolicyError, type RiskPolicy } from '../scoring/risk-policy.js';
+import { parsePolicy, PolicyError, withRuleDefaults, type RiskPolicy } from '../scoring/risk-policy.js';
 
 export interface PolicyOverrides {
   highValueThreshold?: number;
@@ -18,8 +18,12 @@ export function loadPolicy(file?: string, overrides: PolicyOverrides = {}): Risk
   } catch (err) {
     throw new PolicyError([{ path: '', message: `cannot read policy: ${(err as Error).message}` }], path);
   }
-  if (overrides.highValueThreshold !== undefined && isRecord(json) && isRecord(json.transaction)) {
-    json = { ...json, transaction: { ...json.transaction, highValueThreshold: overrides.highValueThreshold } };
+  // The override applies to the transaction rule's settings, also when the file leaves them to the defaults.
+  if (overrides.highValueThreshold !== undefined && isRecord(json)) {
+    json = withRuleDefaults(json);
+    if (isRecord(json) && isRecord(json.transaction)) {
+      json = { ...json, transaction: { ...json.transaction, highValueThreshold: overrides.highValueThreshold } };
+    }
   }
   try {
     return parsePolicy(json);

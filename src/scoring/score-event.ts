@@ -19,6 +19,9 @@ const signalAvailability = new SignalAvailabilityRule();
 const transactionContext = new TransactionContextRule();
 const combination = new CombinationRule();
 
+// A new rule is one file in rules/ (the rule, its settings class, defaults and merge: see rule-settings.ts),
+// then one entry in risk-policy.ts (RULE_SETTINGS, and its section in RiskPolicy) and one line below.
+
 /**
  * The whole scoring decision as a pure function of its inputs: no clock, no I/O, so any decision can be
  * replayed from the recorded event, signals, policy and `now`. The order of the rules fixes the order of reasons.

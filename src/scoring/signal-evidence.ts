@@ -1,5 +1,5 @@
 import type { SignalName, SignalRequest, SignalResult, SignalSet, SwapObservation } from '../domain/signal-result.js';
-import type { RiskPolicy, SwapBand } from './risk-policy.js';
+import type { SwapBand } from './rules/swap-recency.rule.js';
 
 export type MissingEvidence = { kind: 'missing'; status: 'UNAVAILABLE' | 'NOT_FOUND'; reason?: string };
 export type CleanEvidence = { kind: 'clean' };
@@ -23,7 +23,12 @@ export interface Evidence {
 
 const MINUTE_MS = 60_000;
 
-export function gatherEvidence(signals: SignalSet, needed: SignalRequest, policy: RiskPolicy, now: Date): Evidence {
+/** The part of the policy evidence needs: each swap signal's bands (a RiskPolicy is one). */
+export interface EvidencePolicy {
+  signals: Record<'simSwap' | 'deviceSwap', { bands: SwapBand[] }>;
+}
+
+export function gatherEvidence(signals: SignalSet, needed: SignalRequest, policy: EvidencePolicy, now: Date): Evidence {
   return {
     simSwap: swapEvidence(signals.simSwap, needed.simSwap !== undefined, policy.signals.simSwap.bands, now),
     deviceSwap: swapEvidence(signals.deviceSwap, needed.deviceSwap !== undefined, policy.signals.deviceSwap.bands, now),
