@@ -28,6 +28,7 @@ interface HttpErrorLike {
 /**
  * The one owner of every HTTP error body: ApiError, Nest's HttpExceptions (unknown routes included),
  * body-parser failures and anything unexpected (500, generic message, full error logged here only).
+ * On gRPC it hands the error to the one gRPC translation, toGrpcError (which passes on one already translated).
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
