@@ -1,11 +1,12 @@
 // The building blocks every part of the policy validates its fields with (the policy itself and each rule's
 // settings), so the messages stay short and path-oriented ("thresholds.deny: must be <= 100").
 import { Type } from 'class-transformer';
+import { OTP_CHANNELS, type OtpChannel } from '../domain/risk-event.js';
 import { ArrayUnique, IsArray, IsDefined, IsIn, IsInt, IsObject, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 
 /** The OTP channels a policy may steer away from ('none' is not a channel one can avoid). */
-export type PolicyOtpChannel = 'sms' | 'voice' | 'app';
-export const POLICY_OTP_CHANNELS: readonly PolicyOtpChannel[] = ['sms', 'voice', 'app'];
+export type PolicyOtpChannel = Exclude<OtpChannel, 'none'>;
+export const POLICY_OTP_CHANNELS: readonly PolicyOtpChannel[] = OTP_CHANNELS.filter((c): c is PolicyOtpChannel => c !== 'none');
 export const ONE_YEAR_MINUTES = 525_600;
 const UPPER_SNAKE = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/;
 

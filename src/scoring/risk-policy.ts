@@ -19,6 +19,7 @@ import {
   validateSync,
   type ValidationError,
 } from 'class-validator';
+import { MAX_AGE_RANGE } from '../domain/max-age.js';
 import { EVENT_TYPES } from '../domain/risk-event.js';
 import { Integer, Nested, OtpChannels, type PolicyOtpChannel, type PolicyProblem } from './policy-fields.js';
 import type { AnyRuleSettings } from './rule-settings.js';
@@ -35,8 +36,8 @@ export { CallForwardingPolicy } from './rules/call-forwarding.rule.js';
 export { CombinationRuleSettings } from './rules/combination.rule.js';
 export { DegradedHighValueSettings, TransactionContextSettings, TransactionTypePoints } from './rules/transaction-context.rule.js';
 
-/** Upstream limit of the check endpoints' maxAge (minutes). */
-export const MAX_WINDOW_MINUTES = 2400;
+/** Upstream limit of the check endpoints' maxAge (minutes): the window a check may ask about. */
+export const MAX_WINDOW_MINUTES = MAX_AGE_RANGE.max;
 
 /** Every rule's settings, in the order their checks report problems. A new rule with settings adds its entry here. */
 const RULE_SETTINGS: readonly AnyRuleSettings[] = [
@@ -57,7 +58,7 @@ export class SwapCheck {
   /** date: retrieve-date (bands apply); window: check with maxAge (yes/no) */
   @IsIn(['date', 'window'], { message: 'must be date or window' }) mode: 'date' | 'window';
   @ValidateIf((o: SwapCheck) => o.mode === 'window' || o.maxAgeMinutes !== undefined)
-  @Integer(1, MAX_WINDOW_MINUTES)
+  @Integer(MAX_AGE_RANGE.min, MAX_WINDOW_MINUTES)
   maxAgeMinutes?: number;
 }
 

@@ -2,7 +2,6 @@
 /* Test harness for the API specs: a Nest app from ApiCoreModule (ApiModule minus DecisionsModule) with a fake RiskEngine and a real decision store. */
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import { createServer } from 'node:net';
 import { ApiCoreModule } from '../../src/api/api-core.module.js';
 import { grpcMicroserviceOptions } from '../../src/api/grpc/grpc-options.js';
 import { setupOpenApi } from '../../src/api/http/openapi.js';
@@ -24,6 +23,7 @@ import type { RiskEvent } from '../../src/domain/risk-event.js';
 import { GrpcHealthStatus } from '../../src/health/grpc-health-status.js';
 import { MetricsModule } from '../../src/metrics/metrics.module.js';
 import { RiskwireMetrics } from '../../src/metrics/riskwire-metrics.js';
+import { freePort } from '../support/ports.js';
 
 export const KEYS = {
   ops: 'ops-secret-1',
@@ -128,16 +128,7 @@ export function transactionEvent(overrides: Record<string, unknown> = {}): Recor
   };
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface ApiTestApp {
   app: NestExpressApplication;

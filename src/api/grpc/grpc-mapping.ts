@@ -1,4 +1,5 @@
 import type { Decision, DecisionSignal, Outcome } from '../../domain/decision.js';
+import type { EventType } from '../../domain/risk-event.js';
 
 /**
  * riskwire.v1.Outcome's value names carry the enum's prefix (buf's ENUM_VALUE_PREFIX): OUTCOME_DENY is the
@@ -16,7 +17,8 @@ export interface AssessRequestMessage {
   occurredAt?: string;
   accountId?: string;
   phoneNumber?: string;
-  event?: 'login' | 'transaction';
+  /** the oneof's name: the event type */
+  event?: EventType;
   login?: { channel?: string; ipAddress?: string; deviceId?: string; otpChannel?: string };
   transaction?: {
     amount?: { value?: string; currency?: string };

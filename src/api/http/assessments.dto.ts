@@ -1,4 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { OUTCOMES } from '../../domain/decision.js';
+import { FIELD_ERROR_CODES, type ErrorCode } from '../../domain/error-codes.js';
+import { EVENT_TYPES, LOGIN_CHANNELS, OTP_CHANNELS, TRANSACTION_TYPES } from '../../domain/risk-event.js';
 
 /* OpenAPI schemas only: request bodies are validated by validateEvent (the Kafka contract), not by these classes. */
 
@@ -32,16 +35,16 @@ class EventBaseSchema {
 
 export class LoginEventSchema extends EventBaseSchema {
   @ApiProperty({ enum: ['login'] }) type!: 'login';
-  @ApiPropertyOptional({ enum: ['web', 'mobile', 'api', 'branch', 'call_center'] }) channel?: string;
+  @ApiPropertyOptional({ enum: [...LOGIN_CHANNELS] }) channel?: string;
   @ApiPropertyOptional({ example: '203.0.113.7' }) ipAddress?: string;
   @ApiPropertyOptional({ maxLength: 256 }) deviceId?: string;
-  @ApiPropertyOptional({ enum: ['sms', 'voice', 'app', 'none'] }) otpChannel?: string;
+  @ApiPropertyOptional({ enum: [...OTP_CHANNELS] }) otpChannel?: string;
 }
 
 export class TransactionEventSchema extends EventBaseSchema {
   @ApiProperty({ enum: ['transaction'] }) type!: 'transaction';
   @ApiProperty({ type: AmountSchema }) amount!: AmountSchema;
-  @ApiPropertyOptional({ enum: ['payment', 'transfer', 'withdrawal', 'card'] }) transactionType?: string;
+  @ApiPropertyOptional({ enum: [...TRANSACTION_TYPES] }) transactionType?: string;
   @ApiPropertyOptional({ maxLength: 128 }) beneficiaryId?: string;
   @ApiPropertyOptional() beneficiaryIsNew?: boolean;
 }
@@ -66,10 +69,10 @@ export class DecisionSignalSchema {
 export class DecisionSchema {
   @ApiProperty({ example: 'dec_3xYq0cQ4m2bHc9VbW0o7s8Jk1a' }) decisionId!: string;
   @ApiProperty({ example: 'evt-2026-000123' }) eventId!: string;
-  @ApiProperty({ enum: ['login', 'transaction'] }) eventType!: string;
+  @ApiProperty({ enum: [...EVENT_TYPES] }) eventType!: string;
   @ApiProperty({ example: 'acc-42' }) accountId!: string;
   @ApiProperty({ minimum: 0, maximum: 100, example: 60 }) score!: number;
-  @ApiProperty({ enum: ['ALLOW', 'CHALLENGE', 'REVIEW', 'DENY'] }) outcome!: string;
+  @ApiProperty({ enum: [...OUTCOMES] }) outcome!: string;
   @ApiProperty({ type: [ReasonSchema] }) reasons!: ReasonSchema[];
   @ApiProperty({ type: [String], example: ['sms', 'voice'] }) avoidOtpChannels!: string[];
   @ApiProperty({ description: 'true when a signal could not be obtained (or the deadline came first)' }) degraded!: boolean;
@@ -111,17 +114,7 @@ export class DecisionListSchema {
 export class FieldErrorSchema {
   @ApiProperty({ example: 'phoneNumber', description: 'dotted path; empty for the body as a whole' }) field!: string;
   @ApiProperty({
-    enum: [
-      'PARAMETER_REQUIRED',
-      'PARAMETER_INVALID',
-      'PARAMETER_INVALID_TYPE',
-      'PARAMETER_TOO_SHORT',
-      'PARAMETER_TOO_LONG',
-      'INVALID_PHONENUMBER_FORMAT',
-      'INVALID_CURRENCY_CODE',
-      'INVALID_DATETIME_FORMAT',
-      'UNKNOWN_ENUM_VALUE',
-    ],
+    enum: [...FIELD_ERROR_CODES],
   })
   code!: string;
   @ApiProperty({ example: 'phoneNumber must be an E.164 number: + then 7-15 digits' }) message!: string;
@@ -141,7 +134,7 @@ export class ErrorSchema {
       'RATE_LIMITED',
       'INTERNAL_ERROR',
       'UNAVAILABLE',
-    ],
+    ] satisfies ErrorCode[], // the codes an HTTP answer carries (a bad event is VALIDATION_ERROR on HTTP)
   })
   code!: string;
   @ApiProperty({ example: 'Event failed validation: phoneNumber' }) message!: string;
