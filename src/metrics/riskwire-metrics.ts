@@ -12,7 +12,7 @@ export class RiskwireMetrics {
 
   readonly eventsConsumed = new Counter({
     name: 'riskwire_events_consumed_total',
-    help: 'Events read from Kafka, by topic and event type (type "unknown" when it could not be parsed).',
+    help: 'Events read from Kafka, by topic and event type (type "invalid" when it is no known type: unparsable, missing or unsupported).',
     labelNames: ['topic', 'type'],
     registers: [this.registry],
   });
