@@ -1,5 +1,12 @@
 import type { SignalName, SignalRequest, SignalResult, SignalSet, SwapObservation } from '../domain/signal-result.js';
-import type { SwapBand } from './rules/swap-recency.rule.js';
+
+/** A swap band as evidence needs it (the swap rules' settings own the validated class, rules/swap-recency.rule.ts). */
+export interface SwapBand {
+  code: string;
+  withinMinutes: number;
+  points: number;
+  label: string;
+}
 
 export type MissingEvidence = { kind: 'missing'; status: 'UNAVAILABLE' | 'NOT_FOUND'; reason?: string };
 export type CleanEvidence = { kind: 'clean' };
