@@ -103,30 +103,8 @@ export class FakeRiskEngine {
   }
 }
 
-export function loginEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    eventId: 'evt-login-1',
-    type: 'login',
-    occurredAt: '2026-11-21T10:15:00Z',
-    accountId: 'acc-1',
-    phoneNumber: '+491701234567',
-    channel: 'mobile',
-    ...overrides,
-  };
-}
-
-export function transactionEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    eventId: 'evt-tx-1',
-    type: 'transaction',
-    occurredAt: '2026-11-21T10:16:00Z',
-    accountId: 'acc-1',
-    phoneNumber: '+491701234562',
-    amount: { value: '1250.00', currency: 'EUR' },
-    transactionType: 'transfer',
-    ...overrides,
-  };
-}
+// The API specs' builders are the shared kit's fixed-value payloads (test/support/events.ts).
+export { loginPayload as loginEvent, transactionPayload as transactionEvent } from '../support/events.js';
 
 export { freePort };
 
