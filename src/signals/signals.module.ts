@@ -3,7 +3,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { RedisModule } from '../redis/redis.module.js';
 import { REDIS_CONNECTIONS, type RedisConnections } from '../redis/redis-connections.js';
-import { NetworkSignalsClient, type NetworkSignalsPort } from './network-signals.client.js';
+import { NetworkSignalsClient, type NetworkSignalsPort } from './providers/tyntec/tyntec-provider.js';
 import { createSignalCache, type SignalCache } from './signal-cache.js';
 import { SignalsService } from './signals.service.js';
 import { signalsSettingsFrom } from './signals.settings.js';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
-import { NetworkSignalsClient, type NetworkSignalsPort } from './network-signals.client.js';
+import { NetworkSignalsClient, type NetworkSignalsPort } from './providers/tyntec/tyntec-provider.js';
 import type { CacheableSignalResult } from './signal-cache-policy.js';
 import { InMemorySignalCache, NoSignalCache, type SignalCache } from './signal-cache.js';
 import type { SignalRequest } from '../domain/signal-result.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { isValidMaxAge, minutes } from './minutes.js';
-import type { NetworkSignalsPort, SignalEndpoint, UpstreamResult } from './network-signals.client.js';
+import type { NetworkSignalsPort, SignalEndpoint, UpstreamResult } from './providers/tyntec/tyntec-provider.js';
 import { cacheKeyFor, ttlFor, type CacheableSignalResult, type SignalLookup } from './signal-cache-policy.js';
 import type { SignalCache } from './signal-cache.js';
 import { SignalResilience, type CircuitStateName } from './signal-resilience.js';

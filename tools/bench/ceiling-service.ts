@@ -8,7 +8,7 @@ import { Test } from '@nestjs/testing';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from '../../src/app.module.js';
 import { ConfigError, loadConfig } from '../../src/config/app-config.js';
-import type { NetworkSignalsPort, UpstreamResult } from '../../src/signals/network-signals.client.js';
+import type { NetworkSignalsPort, UpstreamResult } from '../../src/signals/providers/tyntec/tyntec-provider.js';
 import { NETWORK_SIGNALS_CLIENT } from '../../src/signals/signals.tokens.js';
 import { closeOnSignals } from '../../src/common/close-on-signals.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { minutes } from './minutes.js';
-import { NetworkSignalsClient, parseRetryAfter } from './network-signals.client.js';
-import { STUB_PREFIX, UpstreamStub, closedPort, defaultAnswers, type StubReply } from '../../test/doubles/upstream-stub.js';
+import { minutes } from '../../minutes.js';
+import { NetworkSignalsClient, parseRetryAfter } from './tyntec-provider.js';
+import { STUB_PREFIX, UpstreamStub, closedPort, defaultAnswers, type StubReply } from '../../../../test/doubles/upstream-stub.js';
 
 const PHONE = '+491701234567';
 const API_KEY = 'test-key-9f3a';

@@ -1,15 +1,15 @@
 import { Pool } from 'undici';
-import { parseRfc3339DateTime } from '../common/rfc3339.js';
-import type { Minutes } from './minutes.js';
-import type { CallForwardingObservation, SwapObservation, UnavailableReason } from '../domain/signal-result.js';
-import { describeUpstreamError, redactDetail } from './upstream-error-detail.js';
-import { withinTimeout } from '../common/within-timeout.js';
-import type { UpstreamResult } from './providers/signal-provider.js';
+import { parseRfc3339DateTime } from '../../../common/rfc3339.js';
+import type { Minutes } from '../../minutes.js';
+import type { CallForwardingObservation, SwapObservation, UnavailableReason } from '../../../domain/signal-result.js';
+import { describeUpstreamError, redactDetail } from '../../upstream-error-detail.js';
+import { withinTimeout } from '../../../common/within-timeout.js';
+import type { UpstreamResult } from '../signal-provider.js';
 
 /** One paid upstream operation; bounded, so it doubles as a metrics label. */
 export type SignalEndpoint = 'check' | 'retrieve-date';
 
-export type { UpstreamResult } from './providers/signal-provider.js';
+export type { UpstreamResult } from '../signal-provider.js';
 
 /**
  * The Network Signals API as the rest of riskwire sees it. Single attempt per call, never throws for upstream
