@@ -9,6 +9,7 @@ import { SIGNAL_NAMES, type SignalName, type SignalRequest, type SignalResult, t
 import type { SignalsSettings } from './signals.settings.js';
 import { NETWORK_SIGNALS_CLIENT, SIGNAL_CACHE, SIGNALS_SETTINGS } from './signals.tokens.js';
 import { withinTimeout } from '../common/within-timeout.js';
+import { askProvider } from './providers/provider-questions.js';
 
 export interface CollectOptions {
   /** Epoch ms by which every check must have answered; unanswered ones come back UNAVAILABLE deadline_exceeded. */
@@ -126,7 +127,7 @@ export class SignalsService {
       tally.calls += 1;
       this.metrics.upstreamCalls.inc({ signal, endpoint });
       const startedAt = performance.now();
-      const result = await this.ask(lookup, phoneNumber, abortSignal);
+      const result = await askProvider(this.client, lookup, phoneNumber, abortSignal);
       this.metrics.signalDuration.observe({ signal, result: durationLabel(result) }, (performance.now() - startedAt) / 1000);
       return result;
     });
@@ -139,31 +140,19 @@ export class SignalsService {
     if (ttl > 0) void this.cache.set(key, stripForCache(result as CacheableSignalResult), ttl);
     return result as SignalResult;
   }
-
-  private ask(lookup: SignalLookup, phoneNumber: string, abortSignal: AbortSignal): Promise<UpstreamResult<SignalName>> {
-    if (lookup.signal === 'callForwarding') return this.client.callForwarding(phoneNumber, abortSignal);
-    if (lookup.signal === 'simSwap') {
-      return lookup.mode === 'date'
-        ? this.client.simSwapDate(phoneNumber, abortSignal)
-        : this.client.simSwapCheck(phoneNumber, lookup.maxAge, abortSignal);
-    }
-    return lookup.mode === 'date'
-      ? this.client.deviceSwapDate(phoneNumber, abortSignal)
-      : this.client.deviceSwapCheck(phoneNumber, lookup.maxAge, abortSignal);
-  }
 }
 
 /** What to ask for one signal, nothing when not requested, or an immediate answer when the request cannot be valid. */
 function lookupFor(signal: SignalName, request: SignalRequest): SignalLookup | SignalResult | undefined {
-  if (signal === 'callForwarding') return request.callForwarding ? { signal, mode: 'check' } : undefined;
-  const wanted = request[signal];
+  const wanted: SignalRequest[SignalName] = request[signal];
   if (!wanted) return undefined;
-  if (wanted.mode === 'date') return { signal, mode: 'date' };
+  if (wanted === true) return { signal, mode: 'check' } as SignalLookup;
+  if (wanted.mode === 'date') return { signal, mode: 'date' } as SignalLookup;
   const maxAge = minutes(Math.max(0, wanted.maxAgeMinutes));
   // The upstream would answer 400 anyway; refusing here saves a paid call and never shrinks the window silently.
   if (!isValidMaxAge(maxAge))
     return { status: 'UNAVAILABLE', reason: 'http_400', detail: 'maxAgeMinutes must be an integer from 1 to 2400' };
-  return { signal, mode: 'window', maxAge };
+  return { signal, mode: 'window', maxAge } as SignalLookup;
 }
 
 function withLatency(result: SignalResult, startedAt: number): SignalResult {
