@@ -16,7 +16,9 @@ export type UnavailableReason =
   | 'invalid_response'
   | 'circuit_open'
   | 'bulkhead_full'
-  | 'deadline_exceeded';
+  | 'deadline_exceeded'
+  /** no route of the providers file matches the number */
+  | 'no_provider';
 
 /** A signal's answer when OK, from the catalogue: a signal without its own entry there has no value type at all. */
 export type SignalValue<N extends SignalName> = SignalTypes[N]['value'];
@@ -25,10 +27,11 @@ export type SignalValue<N extends SignalName> = SignalTypes[N]['value'];
  * Every upstream answer becomes one of these. NOT_FOUND is inconclusive (unknown subscriber), never "clean";
  * UNAVAILABLE carries why. SKIPPED means the policy did not need this check for this event.
  */
+/** `provider`: the id of the provider that gave the answer (kept through the cache, shown in the decision). */
 export type SignalResult<N extends SignalName = SignalName> =
-  | { status: 'OK'; value: SignalValue<N>; fromCache?: boolean; latencyMs?: number }
-  | { status: 'NOT_FOUND'; fromCache?: boolean; latencyMs?: number }
-  | { status: 'UNAVAILABLE'; reason: UnavailableReason; detail?: string; latencyMs?: number }
+  | { status: 'OK'; value: SignalValue<N>; fromCache?: boolean; latencyMs?: number; provider?: string }
+  | { status: 'NOT_FOUND'; fromCache?: boolean; latencyMs?: number; provider?: string }
+  | { status: 'UNAVAILABLE'; reason: UnavailableReason; detail?: string; latencyMs?: number; provider?: string }
   | { status: 'SKIPPED' };
 
 /** One result per signal of the catalogue. */

@@ -3,6 +3,9 @@ import type { SignalName } from '../../domain/signal-result.js';
 import type { SignalLookup } from '../signal-cache-policy.js';
 import type { SignalProvider, UpstreamResult } from './signal-provider.js';
 
+/** One paid upstream operation; bounded, so it doubles as a metrics label. */
+export type SignalEndpoint = 'check' | 'retrieve-date';
+
 /** Asking needs only the questions of the port. */
 type Answering = Omit<SignalProvider, 'id' | 'close'>;
 
