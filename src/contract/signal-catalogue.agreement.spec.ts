@@ -12,7 +12,7 @@ type JsonSchema = { $defs: Record<string, JsonObject>; properties: { signals: Js
 type JsonObject = { required?: string[]; properties?: Record<string, JsonObject>; $ref?: string };
 
 /** The fields every signal shares in riskwire.v1.Signal, beside the catalogue's value fields. */
-const COMMON_PROTO_FIELDS = ['status', 'reason', 'value_json'];
+const COMMON_PROTO_FIELDS = ['status', 'reason', 'value_json', 'provider'];
 
 /** Disagreements between the catalogue and the decision's JSON Schema (empty when they agree). */
 function schemaDisagreements(catalogue: Catalogue, schema: JsonSchema): string[] {

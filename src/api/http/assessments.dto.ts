@@ -61,6 +61,7 @@ export class DecisionSignalSchema {
   })
   value?: unknown;
   @ApiPropertyOptional({ example: 'timeout', description: 'why, when UNAVAILABLE' }) reason?: string;
+  @ApiPropertyOptional({ example: 'tyntec', description: 'the provider that gave the answer (absent when SKIPPED)' }) provider?: string;
 }
 
 export class DecisionSchema {
