@@ -32,20 +32,27 @@ export const PROVIDER_FACTORIES: ProviderFactories = {
   // camara: (settings, shared) => new CamaraProvider(settings, shared),  (providers/camara/, wired at merge)
 };
 
+/**
+ * Throws a ConfigError naming each entry whose type has no factory in this build. Called by startApp before Nest
+ * builds anything (so the start stops with exit code 2, like any bad setting) and again by createProviders.
+ */
+export function assertProvidersAvailable(settings: SignalProvidersSettings, factories: ProviderFactories = PROVIDER_FACTORIES): void {
+  const missing = settings.providers.filter((p) => factories[p.type] === undefined);
+  if (missing.length === 0) return;
+  throw new ConfigError(
+    missing.map((p) => ({
+      variable: 'SIGNAL_PROVIDERS_FILE',
+      message: `providers.${p.id}: provider type ${p.type} is not available in this build`,
+    })),
+  );
+}
+
 /** Builds every provider of the settings; a type without a factory in this build stops the start, naming the entry. */
 export function createProviders(
   settings: SignalProvidersSettings,
   shared: SharedProviderSettings,
   factories: ProviderFactories = PROVIDER_FACTORIES,
 ): SignalProvider[] {
-  const missing = settings.providers.filter((p) => factories[p.type] === undefined);
-  if (missing.length > 0) {
-    throw new ConfigError(
-      missing.map((p) => ({
-        variable: 'SIGNAL_PROVIDERS_FILE',
-        message: `providers.${p.id}: provider type ${p.type} is not available in this build`,
-      })),
-    );
-  }
+  assertProvidersAvailable(settings, factories);
   return settings.providers.map((p) => (factories[p.type] as ProviderFactory<typeof p.type>)(p as never, shared));
 }
