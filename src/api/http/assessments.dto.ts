@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { SIGNAL_NAMES } from '../../domain/signal-catalogue.js';
 
 /* OpenAPI schemas only: request bodies are validated by validateEvent (the Kafka contract), not by these classes. */
 
@@ -77,7 +78,7 @@ export class DecisionSchema {
   @ApiProperty({ example: '2026.11.1' }) policyVersion!: string;
   @ApiProperty({
     type: 'object',
-    description: 'keyed by signal: simSwap, deviceSwap, callForwarding',
+    description: `keyed by signal: ${SIGNAL_NAMES.join(', ')}`,
     additionalProperties: { $ref: getSchemaPath(DecisionSignalSchema) },
   })
   signals!: Record<string, DecisionSignalSchema>;
