@@ -11,6 +11,7 @@ import {
 } from './connection-security.js';
 import { EnvironmentSchema } from './environment.schema.js';
 import { startupProblems } from './production-guard.js';
+import { ProvidersFileError, loadProvidersFile, type SignalProvidersSettings } from './signal-providers-file.js';
 
 export interface AppConfig {
   env: 'development' | 'production';
@@ -48,6 +49,8 @@ export interface AppConfig {
     cache: 'memory' | 'redis' | 'off';
     cacheMaxEntries: number;
   };
+  /** Who answers the signals: SIGNAL_PROVIDERS_FILE, or the one tyntec provider of SIGNALS_* (id "tyntec"). */
+  signalProviders: SignalProvidersSettings;
   policy: { file?: string; highValueThreshold?: number };
   api: {
     host: string;
@@ -132,6 +135,8 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
     'KAFKA_SASL_PASSWORD_FILE',
   );
   optional.push('REDIS_PASSWORD_FILE', 'REDIS_TLS_CA_FILE');
+  // --- Signal providers
+  optional.push('SIGNAL_PROVIDERS_FILE');
   for (const key of [...known, ...optional]) {
     const value = env[key];
     if (value !== undefined && value !== '') relevant[key] = value;
@@ -150,6 +155,7 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
   const kafkaSecurity = resolveKafkaSecurity(e, securityProblems);
   const redisSecurity = resolveRedisSecurity(e, securityProblems);
   if (securityProblems.length > 0) throw new ConfigError(securityProblems);
+  const signalProviders = resolveSignalProviders(e, env);
   return {
     env: e.RISKWIRE_ENV as AppConfig['env'],
     kafka: {
@@ -185,6 +191,7 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
       cache: e.SIGNAL_CACHE as AppConfig['signals']['cache'],
       cacheMaxEntries: e.SIGNAL_CACHE_MAX_ENTRIES,
     },
+    signalProviders,
     policy: { file: e.POLICY_FILE, highValueThreshold: e.HIGH_VALUE_THRESHOLD },
     api: {
       host: e.HTTP_HOST,
@@ -209,4 +216,31 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
     tenancy: { kafkaTenant: e.KAFKA_TENANT },
     log: { level: e.LOG_LEVEL },
   };
+}
+
+/** The providers file when given (every problem named by its JSON path), else today's one tyntec provider. */
+function resolveSignalProviders(e: EnvironmentSchema, env: Record<string, string | undefined>): SignalProvidersSettings {
+  if (e.SIGNAL_PROVIDERS_FILE === undefined) {
+    return {
+      providers: [
+        {
+          type: 'tyntec',
+          id: 'tyntec',
+          baseUrl: e.SIGNALS_BASE_URL.replace(/\/+$/, ''),
+          apiKey: e.SIGNALS_API_KEY,
+          callForwardingPath: e.SIGNALS_CALL_FORWARDING_PATH,
+          maxConnections: e.SIGNALS_MAX_CONNECTIONS,
+        },
+      ],
+      routes: [{ prefix: '', provider: 'tyntec' }],
+    };
+  }
+  try {
+    return loadProvidersFile(e.SIGNAL_PROVIDERS_FILE, { env, defaultMaxConnections: e.SIGNALS_MAX_CONNECTIONS });
+  } catch (error) {
+    if (error instanceof ProvidersFileError) {
+      throw new ConfigError(error.problems.map((message) => ({ variable: 'SIGNAL_PROVIDERS_FILE', message })));
+    }
+    throw error;
+  }
 }

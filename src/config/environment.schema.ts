@@ -71,6 +71,10 @@ export class EnvironmentSchema {
   @IsIn(['memory', 'redis', 'off']) SIGNAL_CACHE = 'memory';
   @Transform(toInt) @IsInt() @Min(100) @Max(10000000) SIGNAL_CACHE_MAX_ENTRIES = 100000;
 
+  // --- Signal providers: several telco sources routed by number prefix (format: README "Providers"); without the
+  // file, the SIGNALS_* variables above configure the one tyntec provider, id "tyntec"
+  @IsOptional() @IsString() SIGNAL_PROVIDERS_FILE?: string;
+
   // --- Policy
   @IsOptional() @IsString() POLICY_FILE?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) HIGH_VALUE_THRESHOLD?: number;

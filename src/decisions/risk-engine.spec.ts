@@ -120,3 +120,19 @@ describe('RiskEngine', () => {
     expect(text).toMatch(/riskwire_build_info\{version="\d+\.\d+\.\d+",policy_version="[^"]+",node_version="v20[^"]*"\} 1/);
   });
 });
+
+describe('RiskEngine: which provider answered', () => {
+  it('names the provider of each answer in the decision (signals.<name>.provider), none for a skipped check', async () => {
+    const { engine } = engineWith({
+      simSwap: { status: 'OK', value: { latestChange: null }, provider: 'camara-de', fromCache: true, latencyMs: 3 },
+      deviceSwap: { status: 'SKIPPED' },
+      callForwarding: { status: 'UNAVAILABLE', reason: 'http_5xx', detail: '503', provider: 'tyntec' },
+    });
+    const { decision } = await engine.assess(event, { source: 'kafka' });
+    expect(decision.signals).toEqual({
+      simSwap: { status: 'OK', value: { latestChange: null }, provider: 'camara-de' },
+      deviceSwap: { status: 'SKIPPED' },
+      callForwarding: { status: 'UNAVAILABLE', reason: 'http_5xx', provider: 'tyntec' },
+    });
+  });
+});

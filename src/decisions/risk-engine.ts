@@ -45,12 +45,14 @@ export function eventIdConflict(eventId: string): DeterministicFailure {
 }
 
 function toDecisionSignal(result: SignalResult): DecisionSignal {
+  const provider = result.status !== 'SKIPPED' && result.provider !== undefined ? { provider: result.provider } : {};
   switch (result.status) {
     case 'OK':
-      return { status: 'OK', value: result.value };
+      return { status: 'OK', value: result.value, ...provider };
     case 'UNAVAILABLE':
-      return { status: 'UNAVAILABLE', reason: result.reason };
+      return { status: 'UNAVAILABLE', reason: result.reason, ...provider };
     case 'NOT_FOUND':
+      return { status: result.status, ...provider };
     case 'SKIPPED':
       return { status: result.status };
   }

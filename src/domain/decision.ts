@@ -16,6 +16,8 @@ export interface DecisionSignal {
   /** the observed value when OK (latestChange / swappedWithin / active), the reason when UNAVAILABLE */
   value?: unknown;
   reason?: string;
+  /** the id of the provider that gave the answer (providers file; "tyntec" without one); absent when SKIPPED */
+  provider?: string;
 }
 
 /** What the pure scoring function returns. */

@@ -50,8 +50,8 @@ export class RiskwireMetrics {
   });
   readonly signalDuration = new Histogram({
     name: 'riskwire_signal_request_duration_seconds',
-    help: 'Upstream Network Signals request duration by signal and result (ok, not_found, timeout, http_4xx, http_5xx, error).',
-    labelNames: ['signal', 'result'],
+    help: 'Upstream request duration by provider (an id of the providers file), signal and result (ok, not_found, timeout, http_4xx, http_5xx, error).',
+    labelNames: ['provider', 'signal', 'result'],
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
@@ -63,8 +63,8 @@ export class RiskwireMetrics {
   });
   readonly upstreamCalls = new Counter({
     name: 'riskwire_upstream_calls_total',
-    help: 'Paid calls made to the Network Signals API, by signal and endpoint.',
-    labelNames: ['signal', 'endpoint'],
+    help: 'Paid calls made to the signal providers, by provider, signal and endpoint.',
+    labelNames: ['provider', 'signal', 'endpoint'],
     registers: [this.registry],
   });
   readonly upstreamCallsPerEvent = new Histogram({
@@ -75,8 +75,14 @@ export class RiskwireMetrics {
   });
   readonly circuitState = new Gauge({
     name: 'riskwire_signal_circuit_open',
-    help: '1 while the circuit breaker of a signal is open.',
-    labelNames: ['signal'],
+    help: '1 while the circuit breaker of a signal is open at a provider.',
+    labelNames: ['provider', 'signal'],
+    registers: [this.registry],
+  });
+  readonly signalFailovers = new Counter({
+    name: 'riskwire_signal_failovers_total',
+    help: "Lookups handed to a route's fallback because the primary provider's answer was UNAVAILABLE, by primary provider and signal.",
+    labelNames: ['provider', 'signal'],
     registers: [this.registry],
   });
   readonly inFlight = new Gauge({

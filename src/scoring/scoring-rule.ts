@@ -1,6 +1,7 @@
 import type { OtpChannel, RiskEvent } from '../domain/risk-event.js';
 import type { Outcome, Reason } from '../domain/decision.js';
 import type { Evidence } from './signal-evidence.js';
+import { SIGNAL_CATALOGUE, SIGNAL_NAMES, type SignalName } from '../domain/signal-catalogue.js';
 
 /** What every rule sees: the event and the normalised signal evidence (already aged against `now`). */
 export interface RuleInput {
@@ -28,16 +29,12 @@ export function signalCode(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 }
 
-/** What changed, for swap messages. */
-export const SIGNAL_LABELS = {
-  simSwap: 'SIM card',
-  deviceSwap: 'device',
-  callForwarding: 'call forwarding',
-} as const;
+/** What changed, for swap messages (the catalogue's labels). */
+export const SIGNAL_LABELS: Record<SignalName, string> = labels('label');
 
 /** The name of the check, for availability messages. */
-export const CHECK_LABELS = {
-  simSwap: 'SIM swap',
-  deviceSwap: 'device swap',
-  callForwarding: 'call forwarding',
-} as const;
+export const CHECK_LABELS: Record<SignalName, string> = labels('checkLabel');
+
+function labels(which: 'label' | 'checkLabel'): Record<SignalName, string> {
+  return Object.fromEntries(SIGNAL_NAMES.map((name) => [name, SIGNAL_CATALOGUE[name][which]])) as Record<SignalName, string>;
+}

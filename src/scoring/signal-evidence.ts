@@ -21,12 +21,15 @@ export type SwapEvidence =
 
 export type CallForwardingEvidence = { kind: 'active' } | CleanEvidence | MissingEvidence | NotNeededEvidence;
 
-/** The signal results normalised into what the rules reason about. */
-export interface Evidence {
+/** What each signal of the catalogue (domain/signal-catalogue.ts) becomes for the rules; a new signal needs its entry. */
+export interface EvidenceKinds {
   simSwap: SwapEvidence;
   deviceSwap: SwapEvidence;
   callForwarding: CallForwardingEvidence;
 }
+
+/** The signal results normalised into what the rules reason about. */
+export type Evidence = { [N in SignalName]: EvidenceKinds[N] };
 
 const MINUTE_MS = 60_000;
 

@@ -36,6 +36,7 @@ export interface SignalMessage {
   swapped?: boolean;
   maxAgeMinutes?: number;
   active?: boolean;
+  provider?: string;
 }
 
 export interface DecisionMessage {
@@ -107,6 +108,7 @@ export function assessRequestToEventPayload(request: AssessRequestMessage): Reco
 function signalToMessage(signal: DecisionSignal): SignalMessage {
   const message: SignalMessage = { status: signal.status };
   if (signal.reason) message.reason = signal.reason;
+  if (signal.provider) message.provider = signal.provider;
   if (signal.value !== undefined) {
     message.valueJson = JSON.stringify(signal.value);
     const v = signal.value as {

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger
 import { OUTCOMES } from '../../domain/decision.js';
 import { FIELD_ERROR_CODES, type ErrorCode } from '../../domain/error-codes.js';
 import { EVENT_TYPES, LOGIN_CHANNELS, OTP_CHANNELS, TRANSACTION_TYPES } from '../../domain/risk-event.js';
+import { SIGNAL_NAMES } from '../../domain/signal-catalogue.js';
 
 /* OpenAPI schemas only: request bodies are validated by validateEvent (the Kafka contract), not by these classes. */
 
@@ -64,6 +65,7 @@ export class DecisionSignalSchema {
   })
   value?: unknown;
   @ApiPropertyOptional({ example: 'timeout', description: 'why, when UNAVAILABLE' }) reason?: string;
+  @ApiPropertyOptional({ example: 'tyntec', description: 'the provider that gave the answer (absent when SKIPPED)' }) provider?: string;
 }
 
 export class DecisionSchema {
@@ -79,7 +81,7 @@ export class DecisionSchema {
   @ApiProperty({ example: '2026.11.1' }) policyVersion!: string;
   @ApiProperty({
     type: 'object',
-    description: 'keyed by signal: simSwap, deviceSwap, callForwarding',
+    description: `keyed by signal: ${SIGNAL_NAMES.join(', ')}`,
     additionalProperties: { $ref: getSchemaPath(DecisionSignalSchema) },
   })
   signals!: Record<string, DecisionSignalSchema>;

@@ -1,30 +1,14 @@
 import { Pool } from 'undici';
-import { parseRfc3339DateTime } from '../common/rfc3339.js';
-import type { Minutes } from './minutes.js';
-import type { CallForwardingObservation, SwapObservation, UnavailableReason } from '../domain/signal-result.js';
-import { describeUpstreamError, redactDetail } from './upstream-error-detail.js';
-import { withinTimeout } from '../common/within-timeout.js';
-import type { UpstreamResult } from './providers/signal-provider.js';
+import { parseRfc3339DateTime } from '../../../common/rfc3339.js';
+import type { Minutes } from '../../minutes.js';
+import type { CallForwardingObservation, SwapObservation, UnavailableReason } from '../../../domain/signal-result.js';
+import { describeUpstreamError, redactDetail } from '../../upstream-error-detail.js';
+import { withinTimeout } from '../../../common/within-timeout.js';
+import type { SignalProvider, UpstreamResult } from '../signal-provider.js';
 
-/** One paid upstream operation; bounded, so it doubles as a metrics label. */
-export type SignalEndpoint = 'check' | 'retrieve-date';
-
-export type { UpstreamResult } from './providers/signal-provider.js';
-
-/**
- * The Network Signals API as the rest of riskwire sees it. Single attempt per call, never throws for upstream
- * problems: every answer, including silence, becomes a SignalResult. Retries, breaking and caching live above.
- */
-export interface NetworkSignalsPort {
-  simSwapCheck(phoneNumber: string, maxAge: Minutes, signal?: AbortSignal): Promise<UpstreamResult<'simSwap'>>;
-  simSwapDate(phoneNumber: string, signal?: AbortSignal): Promise<UpstreamResult<'simSwap'>>;
-  deviceSwapCheck(phoneNumber: string, maxAge: Minutes, signal?: AbortSignal): Promise<UpstreamResult<'deviceSwap'>>;
-  deviceSwapDate(phoneNumber: string, signal?: AbortSignal): Promise<UpstreamResult<'deviceSwap'>>;
-  callForwarding(phoneNumber: string, signal?: AbortSignal): Promise<UpstreamResult<'callForwarding'>>;
-  close(): Promise<void>;
-}
-
-export interface NetworkSignalsClientOptions {
+export interface TyntecProviderOptions {
+  /** The provider's id in the providers file; "tyntec" when SIGNALS_* configure the only one. */
+  id?: string;
   baseUrl: string;
   apiKey: string;
   /** Backstop for a call made without a signal; the resilience layer normally aborts sooner. */
@@ -44,12 +28,18 @@ type Unavailable = { status: 'UNAVAILABLE'; reason: UnavailableReason; detail?: 
 
 const CONNECTION_TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
-export class NetworkSignalsClient implements NetworkSignalsPort {
+/**
+ * tyntec Network Signals v1 (the simulator's dialect): API key header, maxAge in minutes, answers mapped to our
+ * SignalResults. One attempt per call, never throws for upstream problems; retries, breaking and routing live above.
+ */
+export class TyntecProvider implements SignalProvider {
+  readonly id: string;
   private readonly pool: Pool;
   private readonly pathPrefix: string;
   private readonly maxBodyBytes: number;
 
-  constructor(private readonly options: NetworkSignalsClientOptions) {
+  constructor(private readonly options: TyntecProviderOptions) {
+    this.id = options.id ?? 'tyntec';
     const url = new URL(options.baseUrl);
     this.pathPrefix = url.pathname.replace(/\/+$/, '');
     this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
