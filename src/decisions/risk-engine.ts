@@ -51,6 +51,7 @@ function toDecisionSignal(result: SignalResult): DecisionSignal {
     case 'UNAVAILABLE':
       return { status: 'UNAVAILABLE', reason: result.reason };
     case 'NOT_FOUND':
+    case 'NOT_APPLICABLE':
     case 'SKIPPED':
       return { status: result.status };
   }

@@ -15,7 +15,13 @@ export type UnavailableReason =
   | 'invalid_response'
   | 'circuit_open'
   | 'bulkhead_full'
-  | 'deadline_exceeded';
+  | 'deadline_exceeded'
+  /** The provider's token endpoint refused us or failed: no question can be asked until it recovers. */
+  | 'auth_failed'
+  /** The provider says our request is built wrongly for it (CAMARA MISSING_/UNNECESSARY_IDENTIFIER): fix settings, do not retry. */
+  | 'configuration_error'
+  /** The provider does not offer this operation (501). */
+  | 'not_implemented';
 
 /** What we learnt about a swap: either the exact date (retrieve-date) or a yes/no within a window (check + maxAge). */
 export interface SwapObservation {
@@ -23,6 +29,11 @@ export interface SwapObservation {
   latestChange?: string | null;
   /** Answer of the check endpoint for the window below. Present when check was used. */
   swappedWithin?: { swapped: boolean; maxAgeMinutes: number };
+  /**
+   * With latestChange null: the provider monitors only this many days back and saw no change within them (CAMARA
+   * `monitoredPeriod`). "No change known within N days", not "never changed".
+   */
+  monitoredPeriodDays?: number;
 }
 
 export interface CallForwardingObservation {
@@ -33,11 +44,13 @@ export type SignalValue<N extends SignalName> = N extends 'callForwarding' ? Cal
 
 /**
  * Every upstream answer becomes one of these. NOT_FOUND is inconclusive (unknown subscriber), never "clean";
- * UNAVAILABLE carries why. SKIPPED means the policy did not need this check for this event.
+ * NOT_APPLICABLE is inconclusive too: the network knows the subscriber but does not offer this check for it (CAMARA
+ * SERVICE_NOT_APPLICABLE, e.g. an IoT line). UNAVAILABLE carries why. SKIPPED means the policy did not need this check.
  */
 export type SignalResult<N extends SignalName = SignalName> =
   | { status: 'OK'; value: SignalValue<N>; fromCache?: boolean; latencyMs?: number }
   | { status: 'NOT_FOUND'; fromCache?: boolean; latencyMs?: number }
+  | { status: 'NOT_APPLICABLE'; fromCache?: boolean; latencyMs?: number }
   | { status: 'UNAVAILABLE'; reason: UnavailableReason; detail?: string; latencyMs?: number }
   | { status: 'SKIPPED' };
 

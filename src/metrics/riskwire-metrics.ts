@@ -50,7 +50,7 @@ export class RiskwireMetrics {
   });
   readonly signalDuration = new Histogram({
     name: 'riskwire_signal_request_duration_seconds',
-    help: 'Upstream Network Signals request duration by signal and result (ok, not_found, timeout, http_4xx, http_5xx, error).',
+    help: 'Upstream Network Signals request duration by signal and result (ok, not_found, not_applicable, timeout, http_4xx, http_5xx, error).',
     labelNames: ['signal', 'result'],
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],

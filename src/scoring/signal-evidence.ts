@@ -1,13 +1,20 @@
 import type { SignalName, SignalRequest, SignalResult, SignalSet, SwapObservation } from '../domain/signal-result.js';
 import type { RiskPolicy, SwapBand } from './risk-policy.js';
 
-export type MissingEvidence = { kind: 'missing'; status: 'UNAVAILABLE' | 'NOT_FOUND'; reason?: string };
+export type MissingEvidence = { kind: 'missing'; status: 'UNAVAILABLE' | 'NOT_FOUND' | 'NOT_APPLICABLE'; reason?: string };
 export type CleanEvidence = { kind: 'clean' };
 export type NotNeededEvidence = { kind: 'not_needed' };
+
+/**
+ * The network saw no change within the days it monitors (a null date with a monitoredPeriod): not "never", since an
+ * older change is beyond what it may disclose.
+ */
+export type UnchangedWithinEvidence = { kind: 'unchanged_within'; days: number };
 
 /** A swap observed within the lookback. A window answer carries no age: it is placed in the most recent band (conservative). */
 export type SwapEvidence =
   | { kind: 'swap'; bandIndex: number; band: SwapBand; ageMinutes?: number; windowMinutes?: number }
+  | UnchangedWithinEvidence
   | CleanEvidence
   | MissingEvidence
   | NotNeededEvidence;
@@ -52,7 +59,8 @@ function unusable(result: SignalResult, needed: boolean): MissingEvidence | NotN
       // A check the policy requires must not silently vanish: treat it as unavailable.
       return needed ? { kind: 'missing', status: 'UNAVAILABLE', reason: 'skipped' } : { kind: 'not_needed' };
     case 'NOT_FOUND':
-      return needed ? { kind: 'missing', status: 'NOT_FOUND' } : { kind: 'not_needed' };
+    case 'NOT_APPLICABLE':
+      return needed ? { kind: 'missing', status: result.status } : { kind: 'not_needed' };
     case 'UNAVAILABLE':
       return needed ? { kind: 'missing', status: 'UNAVAILABLE', reason: result.reason } : { kind: 'not_needed' };
   }
@@ -70,13 +78,18 @@ function swapEvidence(result: SignalResult<'simSwap' | 'deviceSwap'>, needed: bo
   }
   // With both a date and a window answer, trust whichever is more severe.
   const swaps = candidates.filter((c): c is Extract<SwapEvidence, { kind: 'swap' }> => c.kind === 'swap');
-  if (swaps.length === 0) return { kind: 'clean' };
+  if (swaps.length === 0) return candidates.find((c) => c.kind === 'unchanged_within') ?? { kind: 'clean' };
   return swaps.reduce((a, b) => (b.bandIndex < a.bandIndex ? b : a));
 }
 
 function dateEvidence(value: SwapObservation, bands: SwapBand[], now: Date): SwapEvidence | undefined {
   if (value.latestChange === undefined) return undefined;
-  if (value.latestChange === null) return { kind: 'clean' };
+  if (value.latestChange === null) {
+    const days = value.monitoredPeriodDays;
+    if (days === undefined) return { kind: 'clean' };
+    if (!Number.isInteger(days) || days < 0) return { kind: 'missing', status: 'UNAVAILABLE', reason: 'invalid_response' };
+    return { kind: 'unchanged_within', days };
+  }
   const changedAt = Date.parse(value.latestChange);
   if (Number.isNaN(changedAt)) return { kind: 'missing', status: 'UNAVAILABLE', reason: 'invalid_response' };
   // A date in the future (clock skew) counts as "just now".

@@ -9,7 +9,7 @@ export type SignalLookup =
   | { signal: 'callForwarding'; mode: 'check' };
 
 /** What may be remembered: only answers. UNAVAILABLE is never cached, SKIPPED is never looked up. */
-export type CacheableSignalResult = Extract<SignalResult<SignalName>, { status: 'OK' | 'NOT_FOUND' }>;
+export type CacheableSignalResult = Extract<SignalResult<SignalName>, { status: 'OK' | 'NOT_FOUND' | 'NOT_APPLICABLE' }>;
 
 /** How long each kind of answer stays true enough to reuse. All cache lifetimes live here. */
 export interface SignalCacheTtls {
@@ -19,7 +19,7 @@ export interface SignalCacheTtls {
   cleanSwapMs: number;
   /** Forwarding can be switched on by the fraudster at any moment: at most a minute. */
   callForwardingMs: number;
-  /** Unknown subscriber: rarely changes, and asking again costs money. */
+  /** Unknown subscriber, or a check the network does not offer for it: rarely changes, and asking again costs money. */
   notFoundMs: number;
 }
 
@@ -32,7 +32,7 @@ export const DEFAULT_SIGNAL_CACHE_TTLS: SignalCacheTtls = {
 
 /** Milliseconds to keep this answer, or 0 for "do not cache". */
 export function ttlFor(lookup: SignalLookup, result: SignalResult, ttls: SignalCacheTtls = DEFAULT_SIGNAL_CACHE_TTLS): number {
-  if (result.status === 'NOT_FOUND') return ttls.notFoundMs;
+  if (result.status === 'NOT_FOUND' || result.status === 'NOT_APPLICABLE') return ttls.notFoundMs;
   if (result.status !== 'OK') return 0;
   if (lookup.signal === 'callForwarding') return ttls.callForwardingMs;
   const value = result.value as { latestChange?: string | null; swappedWithin?: { swapped: boolean } };
