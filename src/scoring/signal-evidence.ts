@@ -6,8 +6,8 @@ export type CleanEvidence = { kind: 'clean' };
 export type NotNeededEvidence = { kind: 'not_needed' };
 
 /**
- * The network saw no change within the days it monitors (a null date with a monitoredPeriod): not "never", since an
- * older change is beyond what it may disclose.
+ * The network saw no change within the days it can tell (a null date with a monitoredPeriod, or "not swapped" within a
+ * window the operator capped below the one asked): not "never", since an older change is beyond what it discloses.
  */
 export type UnchangedWithinEvidence = { kind: 'unchanged_within'; days: number };
 
@@ -32,8 +32,8 @@ const MINUTE_MS = 60_000;
 
 export function gatherEvidence(signals: SignalSet, needed: SignalRequest, policy: RiskPolicy, now: Date): Evidence {
   return {
-    simSwap: swapEvidence(signals.simSwap, needed.simSwap !== undefined, policy.signals.simSwap.bands, now),
-    deviceSwap: swapEvidence(signals.deviceSwap, needed.deviceSwap !== undefined, policy.signals.deviceSwap.bands, now),
+    simSwap: swapEvidence(signals.simSwap, needed.simSwap, policy.signals.simSwap.bands, now),
+    deviceSwap: swapEvidence(signals.deviceSwap, needed.deviceSwap, policy.signals.deviceSwap.bands, now),
     callForwarding: callForwardingEvidence(signals.callForwarding, needed.callForwarding === true),
   };
 }
@@ -66,11 +66,16 @@ function unusable(result: SignalResult, needed: boolean): MissingEvidence | NotN
   }
 }
 
-function swapEvidence(result: SignalResult<'simSwap' | 'deviceSwap'>, needed: boolean, bands: SwapBand[], now: Date): SwapEvidence {
-  if (result.status !== 'OK') return unusable(result, needed) as MissingEvidence | NotNeededEvidence;
+function swapEvidence(
+  result: SignalResult<'simSwap' | 'deviceSwap'>,
+  wanted: SignalRequest['simSwap'],
+  bands: SwapBand[],
+  now: Date,
+): SwapEvidence {
+  if (result.status !== 'OK') return unusable(result, wanted !== undefined) as MissingEvidence | NotNeededEvidence;
   const value: SwapObservation = result.value ?? {};
   const fromDate = dateEvidence(value, bands, now);
-  const fromWindow = windowEvidence(value, bands);
+  const fromWindow = windowEvidence(value, bands, wanted?.mode === 'window' ? wanted.maxAgeMinutes : undefined);
   const candidates = [fromDate, fromWindow].filter((e): e is SwapEvidence => e !== undefined);
   if (candidates.length === 0 || candidates.some((c) => c.kind === 'missing')) {
     // An OK answer we cannot read (no field, unparsable date) is no evidence of safety.
@@ -98,10 +103,14 @@ function dateEvidence(value: SwapObservation, bands: SwapBand[], now: Date): Swa
   return bandIndex < 0 ? { kind: 'clean' } : { kind: 'swap', bandIndex, band: bands[bandIndex], ageMinutes };
 }
 
-function windowEvidence(value: SwapObservation, bands: SwapBand[]): SwapEvidence | undefined {
+function windowEvidence(value: SwapObservation, bands: SwapBand[], askedMinutes: number | undefined): SwapEvidence | undefined {
   const w = value.swappedWithin;
   if (w === undefined) return undefined;
   if (typeof w.swapped !== 'boolean') return { kind: 'missing', status: 'UNAVAILABLE', reason: 'invalid_response' };
+  // "Not swapped" within a window shorter than asked (the operator capped it) says nothing about the rest.
+  if (!w.swapped && askedMinutes !== undefined && w.maxAgeMinutes < askedMinutes) {
+    return { kind: 'unchanged_within', days: w.maxAgeMinutes / 1440 };
+  }
   return w.swapped ? { kind: 'swap', bandIndex: 0, band: bands[0], windowMinutes: w.maxAgeMinutes } : { kind: 'clean' };
 }
 

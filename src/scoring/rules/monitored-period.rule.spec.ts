@@ -26,7 +26,11 @@ describe('null date with a monitored period: "no change known within N days"', (
     expect(assessment.score).toBe(0);
     expect(assessment.degraded).toBe(false);
     expect(assessment.reasons).toEqual([
-      { code: 'SIM_SWAP_NONE_WITHIN_MONITORED_PERIOD', points: 0, message: 'No SIM card change within the 120 days the network monitors' },
+      {
+        code: 'SIM_SWAP_NONE_WITHIN_MONITORED_PERIOD',
+        points: 0,
+        message: 'No SIM card change within the last 120 d, as far as the network can tell',
+      },
     ]);
   });
 
@@ -37,7 +41,7 @@ describe('null date with a monitored period: "no change known within N days"', (
         code: 'SIM_SWAP_UNKNOWN_BEYOND_MONITORED_PERIOD',
         points: 15,
         message:
-          'No SIM card change within the 7 days the network monitors; an older one up to 30 d ago cannot be ruled out (scored as less than 30 days)',
+          'No SIM card change within the last 7 d, as far as the network can tell; an older one up to 30 d ago cannot be ruled out (scored as less than 30 days)',
       },
     ]);
     expect(assessment.avoidOtpChannels).toEqual(['sms']);
@@ -75,6 +79,16 @@ describe('null date with a monitored period: "no change known within N days"', (
       expect(assessment.reasons.map((r) => r.code)).toEqual(['SIGNAL_UNAVAILABLE_SIM_SWAP']);
       expect(assessment.degraded).toBe(true);
     }
+  });
+});
+
+describe('"not swapped" within a window shorter than the one asked (operator cap)', () => {
+  it('rules out only the capped window: a login asking 24 h answered for 12 h is not clean', () => {
+    const capped: SignalResult<'deviceSwap'> = { status: 'OK', value: { swappedWithin: { swapped: false, maxAgeMinutes: 720 } } };
+    const assessment = scoreEvent(loginEvent(), signalSet({ deviceSwap: capped }), policy, NOW);
+    expect(assessment.reasons.map((r) => [r.code, r.points])).toEqual([['DEVICE_SWAP_UNKNOWN_BEYOND_MONITORED_PERIOD', 30]]);
+    const full: SignalResult<'deviceSwap'> = { status: 'OK', value: { swappedWithin: { swapped: false, maxAgeMinutes: 1440 } } };
+    expect(scoreEvent(loginEvent(), signalSet({ deviceSwap: full }), policy, NOW).reasons).toEqual([]);
   });
 });
 

@@ -31,7 +31,7 @@ export class MonitoredPeriodRule implements ScoringRule<SwapSignalPolicy> {
           {
             code: `${prefix}_NONE_WITHIN_MONITORED_PERIOD`,
             points: 0,
-            message: `No ${what} change within the ${e.days} days the network monitors`,
+            message: `No ${what} change within the last ${formatAge(monitoredMinutes)}, as far as the network can tell`,
           },
         ],
         avoidOtpChannels: [],
@@ -43,7 +43,7 @@ export class MonitoredPeriodRule implements ScoringRule<SwapSignalPolicy> {
           code: `${prefix}_UNKNOWN_BEYOND_MONITORED_PERIOD`,
           points: uncovered.points,
           message:
-            `No ${what} change within the ${e.days} days the network monitors; an older one up to ` +
+            `No ${what} change within the last ${formatAge(monitoredMinutes)}, as far as the network can tell; an older one up to ` +
             `${formatAge(uncovered.withinMinutes)} ago cannot be ruled out (scored as ${uncovered.label})`,
         },
       ],
