@@ -178,6 +178,19 @@ export class RiskwireMetrics {
     labelNames: ['result'],
     registers: [this.registry],
   });
+  // --- signal providers (CAMARA): problems an operator must fix, token requests
+  readonly signalProviderProblems = new Counter({
+    name: 'riskwire_signal_provider_problems_total',
+    help: 'Provider answers an operator must act on, by provider, operation and problem (auth_failed, unauthenticated, permission_denied, configuration_error, not_implemented).',
+    labelNames: ['provider', 'operation', 'problem'],
+    registers: [this.registry],
+  });
+  readonly signalProviderTokenRequests = new Counter({
+    name: 'riskwire_signal_provider_token_requests_total',
+    help: 'OAuth2 client-credentials token requests by provider and outcome (ok, failed).',
+    labelNames: ['provider', 'outcome'],
+    registers: [this.registry],
+  });
   readonly buildInfo = new Gauge({
     name: 'riskwire_build_info',
     help: 'Always 1; labels carry the service and policy versions.',
