@@ -47,6 +47,8 @@ describe('ttlFor', () => {
     ],
     ['call forwarding', { signal: 'callForwarding', mode: 'check' }, { status: 'OK', value: { active: false } }, t.callForwardingMs],
     ['unknown subscriber', { signal: 'simSwap', mode: 'date' }, { status: 'NOT_FOUND' }, t.notFoundMs],
+    ['check not offered for the subscriber', { signal: 'callForwarding', mode: 'check' }, { status: 'NOT_APPLICABLE' }, t.notFoundMs],
+    ['configuration error', { signal: 'simSwap', mode: 'date' }, { status: 'UNAVAILABLE', reason: 'configuration_error' }, 0],
     ['unavailable', { signal: 'simSwap', mode: 'date' }, { status: 'UNAVAILABLE', reason: 'http_5xx' }, 0],
   ] as const)('%s', (_case, lookup, result, expected) => {
     expect(ttlFor(lookup, result)).toBe(expected);
