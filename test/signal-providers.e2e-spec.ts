@@ -187,21 +187,150 @@ describe('signal providers: a providers file the service cannot use stops it bef
     expect(message).toContain('SIGNAL_PROVIDERS_FILE: providers.camara-de.tokenUrl: is required');
     expect(message).toContain('SIGNAL_PROVIDERS_FILE: routes[0].fallback: must name a provider of "providers"');
   });
+});
 
-  it('a valid camara entry: "provider type camara is not available in this build" until its factory is wired', async () => {
-    const message = await startWith({
-      providers: {
-        'camara-de': {
-          type: 'camara',
-          baseUrl: 'http://127.0.0.1:1/camara',
-          tokenUrl: 'http://127.0.0.1:1/camara/oauth2/token',
-          clientId: 'riskwire',
-          clientSecret: 'riskwire-dev-secret',
+// One simulator speaks both dialects from the same subscribers: German numbers go to its CAMARA paths (OAuth2,
+// hours) through "camara-de" with tyntec as fallback, every other number to its tyntec paths (API key, minutes).
+describe('signal providers: CAMARA and tyntec at once, routed by country (real broker, simulator, service as a process)', () => {
+  let kafka: Kafka;
+  let dir: string;
+  let sim: RunningSimulator;
+  let admin: SimulatorAdmin;
+  let service: ServiceProcess;
+  let decisions: TopicReader<Decision>;
+  let topics: ReturnType<typeof uniqueTopics>;
+
+  const decide = async (events: ReturnType<typeof loginEvent>[]): Promise<Map<string, Decision>> => {
+    await produce(
+      kafka,
+      topics.login,
+      events.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })),
+    );
+    const ids = new Set(events.map((e) => e.eventId));
+    await decisions.waitFor((records) => records.filter((r) => ids.has(r.value.eventId)).length === ids.size, 30_000, 'decisions');
+    return new Map(decisions.records.filter((r) => ids.has(r.value.eventId)).map((r) => [r.value.eventId, r.value]));
+  };
+
+  beforeAll(async () => {
+    kafka = testKafka();
+    dir = mkdtempSync(join(tmpdir(), 'riskwire-camara-'));
+    // Tokens live 2 s, so the stream below outlives several of them.
+    sim = await startSimulator({ port: 0, camara: { tokenTtlS: 2 } });
+    admin = new SimulatorAdmin(sim.url);
+    const providersFile = join(dir, 'providers.json');
+    writeFileSync(
+      providersFile,
+      JSON.stringify({
+        providers: {
+          tyntec: { type: 'tyntec', baseUrl: sim.baseUrl, apiKey: 'riskwire-dev-key' },
+          'camara-de': {
+            type: 'camara',
+            baseUrl: sim.camara.baseUrl,
+            tokenUrl: sim.camara.tokenUrl,
+            clientId: 'riskwire',
+            clientSecretEnv: 'CAMARA_DE_SECRET',
+          },
         },
-      },
-      routes: [{ prefix: '', provider: 'camara-de' }],
-    });
-    expect(message).toContain('service exited with 2');
-    expect(message).toContain('SIGNAL_PROVIDERS_FILE: providers.camara-de: provider type camara is not available in this build');
+        routes: [
+          { prefix: '+49', provider: 'camara-de', fallback: 'tyntec' },
+          { prefix: '', provider: 'tyntec' },
+        ],
+      }),
+    );
+    topics = uniqueTopics('camara-routes');
+    await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 3);
+    service = await new ServiceProcess(
+      serviceEnvFor(
+        topics,
+        { baseUrl: 'http://127.0.0.1:9/nowhere', apiKey: 'unused' },
+        { SIGNAL_PROVIDERS_FILE: providersFile, CAMARA_DE_SECRET: 'riskwire-dev-secret', SIGNAL_CACHE: 'off' },
+      ),
+    ).start();
+    decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
+  });
+
+  afterAll(async () => {
+    await decisions?.stop();
+    await service?.kill('SIGTERM');
+    await sim?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the same subscriber state is decided the same way through CAMARA (hours) and tyntec (minutes)', async () => {
+    const states = [
+      {},
+      { simSwappedAt: hoursAgo(2), callForwardingActive: true },
+      { simSwappedAt: hoursAgo(23.5) },
+      { simSwappedAt: hoursAgo(30), deviceSwappedAt: hoursAgo(3) },
+      { deviceSwappedAt: hoursAgo(24 * 5) },
+      { callForwardingActive: true },
+    ];
+    const pairs: [ReturnType<typeof loginEvent>, ReturnType<typeof loginEvent>][] = [];
+    for (const [i, state] of states.entries()) {
+      await admin.subscriber(DE(100 + i), state);
+      await admin.subscriber(FR(100 + i), state);
+      pairs.push([loginEvent(DE(100 + i)), loginEvent(FR(100 + i))]);
+    }
+    const decided = await decide(pairs.flat());
+    const outcomes = new Set<string>();
+    for (const [german, french] of pairs) {
+      const de = decided.get(german.eventId)!;
+      const fr = decided.get(french.eventId)!;
+      expect(de.degraded).toBe(false);
+      expect({ outcome: de.outcome, score: de.score, reasons: de.reasons.map((r) => r.code) }).toEqual({
+        outcome: fr.outcome,
+        score: fr.score,
+        reasons: fr.reasons.map((r) => r.code),
+      });
+      for (const name of ['simSwap', 'deviceSwap', 'callForwarding'] as const) {
+        expect(de.signals[name]).toMatchObject({ status: 'OK', provider: 'camara-de' });
+        expect(fr.signals[name]).toMatchObject({ status: 'OK', provider: 'tyntec' });
+      }
+      outcomes.add(de.outcome);
+    }
+    // the states span the outcomes, so "the same" is not "everything ALLOW"
+    expect(outcomes.size).toBeGreaterThanOrEqual(3);
+    const byPath = JSON.stringify((await admin.stats()).byEndpoint);
+    expect(byPath).toContain('/camara/sim-swap/v2/');
+    expect(byPath).toContain('/camara/oauth2/token');
+  });
+
+  it('tokens expire mid-stream: no decision is degraded', async () => {
+    const events: ReturnType<typeof loginEvent>[] = [];
+    for (let round = 0; round < 6; round++) {
+      const batch = Array.from({ length: 5 }, (_, k) => loginEvent(DE(200 + round * 5 + k)));
+      events.push(...batch);
+      await produce(
+        kafka,
+        topics.login,
+        batch.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    const ids = new Set(events.map((e) => e.eventId));
+    await decisions.waitFor((records) => records.filter((r) => ids.has(r.value.eventId)).length === ids.size, 30_000, 'decisions');
+    const decided = decisions.records.filter((r) => ids.has(r.value.eventId)).map((r) => r.value);
+    expect(decided.filter((d) => d.degraded).map((d) => d.signals)).toEqual([]);
+    expect(decided.every((d) => d.signals.simSwap.provider === 'camara-de')).toBe(true);
+    // 6 s of stream with 2 s tokens: renewed more than once
+    expect(
+      await metricValue(service.httpUrl, 'riskwire_signal_provider_token_requests_total', { provider: 'camara-de', outcome: 'ok' }),
+    ).toBeGreaterThan(3);
+  });
+
+  it('when the CAMARA operator fails every request, German numbers are answered by tyntec', async () => {
+    await admin.faults({ camara: { errorRate: 1, errorStatus: 503 } });
+    try {
+      await admin.subscriber(DE(300), { simSwappedAt: hoursAgo(1) });
+      const event = loginEvent(DE(300));
+      const decision = (await decide([event])).get(event.eventId)!;
+      expect(decision.degraded).toBe(false);
+      expect(decision.reasons.map((r) => r.code)).toContain('SIM_SWAP_LT_24H');
+      for (const name of ['simSwap', 'deviceSwap', 'callForwarding'] as const)
+        expect(decision.signals[name]).toMatchObject({ status: 'OK', provider: 'tyntec' });
+      expect(await metricValue(service.httpUrl, 'riskwire_signal_failovers_total', { provider: 'camara-de' })).toBeGreaterThanOrEqual(3);
+    } finally {
+      await admin.faults({ camara: {} });
+    }
   });
 });

@@ -85,7 +85,7 @@ describe('the providers file (SIGNAL_PROVIDERS_FILE)', () => {
       'providers.camara-de.tokenUrl: is required',
       'providers.camara-de.clientId: must be a non-empty string',
       'providers.camara-de.clientSecret: give exactly one of clientSecret, clientSecretFile, clientSecretEnv',
-      'providers.camara-de.scopes: must be an array of scope names',
+      'providers.camara-de.scopes: must map operations (sim-swap-check, sim-swap-retrieve-date, device-swap-check, device-swap-retrieve-date, call-forwarding) to scope names',
       'providers.camara-de.callForwardingPath: must be a path such as /call-forwarding/check',
       'providers.Bad Id: a provider id is 1-32 of a-z, 0-9, "_", "-", starting with a letter or digit',
       'providers.other.type: must be one of tyntec, camara',
@@ -125,7 +125,7 @@ describe('the providers file (SIGNAL_PROVIDERS_FILE)', () => {
             tokenUrl: 'http://b/t',
             clientId: 'c',
             clientSecretEnv: 'CAMARA_SECRET',
-            scopes: ['x:y'],
+            scopes: { 'sim-swap-check': 'x:y' },
           },
         },
         routes: [{ prefix: '', provider: 'tyntec', fallback: 'camara' }],
@@ -134,7 +134,7 @@ describe('the providers file (SIGNAL_PROVIDERS_FILE)', () => {
     );
     expect(settings.providers).toMatchObject([
       { id: 'tyntec', apiKey: 'from-file', maxConnections: 3 },
-      { id: 'camara', clientSecret: 'from-env', scopes: ['x:y'], maxConnections: 8 },
+      { id: 'camara', clientSecret: 'from-env', scopes: { 'sim-swap-check': 'x:y' }, maxConnections: 8 },
     ]);
     expect(problemsOf(withProvider('t', { type: 'tyntec', baseUrl: 'http://a', apiKeyFile: '/missing' }), ctx)).toEqual([
       'providers.t.apiKeyFile: cannot read /missing (ENOENT)',

@@ -10,6 +10,16 @@ export interface TyntecProviderSettings {
   maxConnections: number;
 }
 
+/** The CAMARA operations riskwire calls (bounded: a metrics label); a providers file may name each one's scope. */
+export const CAMARA_OPERATIONS = [
+  'sim-swap-check',
+  'sim-swap-retrieve-date',
+  'device-swap-check',
+  'device-swap-retrieve-date',
+  'call-forwarding',
+] as const;
+export type CamaraOperation = (typeof CAMARA_OPERATIONS)[number];
+
 /** A CAMARA operator or aggregator (OAuth2 client credentials). Its factory is the camara provider's. */
 export interface CamaraProviderSettings {
   type: 'camara';
@@ -18,7 +28,8 @@ export interface CamaraProviderSettings {
   tokenUrl: string;
   clientId: string;
   clientSecret: string;
-  scopes?: string[];
+  /** Per operation, the scope to ask for instead of the one the CAMARA spec names. */
+  scopes?: Partial<Record<CamaraOperation, string>>;
   callForwardingPath?: string;
   maxConnections: number;
 }
@@ -235,11 +246,19 @@ class Fields {
     return undefined;
   }
 
-  scopes(name: string): string[] | undefined {
+  scopes(name: string): Partial<Record<CamaraOperation, string>> | undefined {
     const value = this.entry[name];
     if (value === undefined) return undefined;
-    if (Array.isArray(value) && value.every((s) => typeof s === 'string' && SCOPE.test(s))) return value as string[];
-    this.problems.push(`${this.at}.${name}: must be an array of scope names`);
+    const valid =
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      Object.entries(value).every(
+        ([operation, scope]) =>
+          (CAMARA_OPERATIONS as readonly string[]).includes(operation) && typeof scope === 'string' && SCOPE.test(scope),
+      );
+    if (valid) return value as Partial<Record<CamaraOperation, string>>;
+    this.problems.push(`${this.at}.${name}: must map operations (${CAMARA_OPERATIONS.join(', ')}) to scope names`);
     return undefined;
   }
 

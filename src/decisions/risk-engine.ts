@@ -52,6 +52,7 @@ function toDecisionSignal(result: SignalResult): DecisionSignal {
     case 'UNAVAILABLE':
       return { status: 'UNAVAILABLE', reason: result.reason, ...provider };
     case 'NOT_FOUND':
+    case 'NOT_APPLICABLE':
       return { status: result.status, ...provider };
     case 'SKIPPED':
       return { status: result.status };

@@ -12,7 +12,7 @@ export interface Reason {
 }
 
 export interface DecisionSignal {
-  status: 'OK' | 'NOT_FOUND' | 'UNAVAILABLE' | 'SKIPPED';
+  status: 'OK' | 'NOT_FOUND' | 'NOT_APPLICABLE' | 'UNAVAILABLE' | 'SKIPPED';
   /** the observed value when OK (latestChange / swappedWithin / active), the reason when UNAVAILABLE */
   value?: unknown;
   reason?: string;

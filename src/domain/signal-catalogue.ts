@@ -13,6 +13,11 @@ export interface SwapObservation {
   latestChange?: string | null;
   /** Answer of the check endpoint for the window below. Present when check was used. */
   swappedWithin?: { swapped: boolean; maxAgeMinutes: number };
+  /**
+   * With latestChange null: the provider monitors only this many days back and saw no change within them (CAMARA
+   * `monitoredPeriod`). "No change known within N days", not "never changed".
+   */
+  monitoredPeriodDays?: number;
 }
 
 export interface CallForwardingObservation {
@@ -62,7 +67,10 @@ export interface SignalDeclaration<N extends SignalName> {
 const swapSeen = (value: SwapObservation): boolean =>
   value.swappedWithin ? value.swappedWithin.swapped : value.latestChange !== undefined && value.latestChange !== null;
 
-const SWAP_CONTRACT = { json: ['latestChange', 'swappedWithin'], proto: ['latest_change', 'swapped', 'max_age_minutes'] } as const;
+const SWAP_CONTRACT = {
+  json: ['latestChange', 'swappedWithin', 'monitoredPeriodDays'],
+  proto: ['latest_change', 'swapped', 'max_age_minutes'],
+} as const;
 
 /** The data half: a signal missing here is a compile error. */
 export const SIGNAL_CATALOGUE: { readonly [N in SignalName]: SignalDeclaration<N> } = {

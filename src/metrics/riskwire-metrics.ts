@@ -50,7 +50,7 @@ export class RiskwireMetrics {
   });
   readonly signalDuration = new Histogram({
     name: 'riskwire_signal_request_duration_seconds',
-    help: 'Upstream request duration by provider (an id of the providers file), signal and result (ok, not_found, timeout, http_4xx, http_5xx, error).',
+    help: 'Upstream request duration by provider (an id of the providers file), signal and result (ok, not_found, not_applicable, timeout, http_4xx, http_5xx, error).',
     labelNames: ['provider', 'signal', 'result'],
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
@@ -182,6 +182,19 @@ export class RiskwireMetrics {
     name: 'riskwire_callbacks_total',
     help: 'Async assessment callback deliveries by result (delivered, retried, failed).',
     labelNames: ['result'],
+    registers: [this.registry],
+  });
+  // --- signal providers (CAMARA): problems an operator must fix, token requests
+  readonly signalProviderProblems = new Counter({
+    name: 'riskwire_signal_provider_problems_total',
+    help: 'Provider answers an operator must act on, by provider, operation and problem (auth_failed, unauthenticated, permission_denied, configuration_error, not_implemented).',
+    labelNames: ['provider', 'operation', 'problem'],
+    registers: [this.registry],
+  });
+  readonly signalProviderTokenRequests = new Counter({
+    name: 'riskwire_signal_provider_token_requests_total',
+    help: 'OAuth2 client-credentials token requests by provider and outcome (ok, failed).',
+    labelNames: ['provider', 'outcome'],
     registers: [this.registry],
   });
   readonly buildInfo = new Gauge({

@@ -5,6 +5,7 @@ import { maxOutcome, outcomeForScore } from './outcome.js';
 import type { RiskPolicy } from './risk-policy.js';
 import { CallForwardingRule } from './rules/call-forwarding.rule.js';
 import { CombinationRule } from './rules/combination.rule.js';
+import { MonitoredPeriodRule } from './rules/monitored-period.rule.js';
 import { SignalAvailabilityRule } from './rules/signal-availability.rule.js';
 import { SwapRecencyRule } from './rules/swap-recency.rule.js';
 import { TransactionContextRule } from './rules/transaction-context.rule.js';
@@ -14,6 +15,8 @@ import { signalsNeeded } from './signals-needed.js';
 
 const simSwapRecency = new SwapRecencyRule('simSwap');
 const deviceSwapRecency = new SwapRecencyRule('deviceSwap');
+const simSwapMonitoredPeriod = new MonitoredPeriodRule('simSwap');
+const deviceSwapMonitoredPeriod = new MonitoredPeriodRule('deviceSwap');
 const callForwarding = new CallForwardingRule();
 const signalAvailability = new SignalAvailabilityRule();
 const transactionContext = new TransactionContextRule();
@@ -33,6 +36,8 @@ export function scoreEvent(event: RiskEvent, signals: SignalSet, policy: RiskPol
   const results: RuleResult[] = [
     simSwapRecency.evaluate(input, policy.signals.simSwap),
     deviceSwapRecency.evaluate(input, policy.signals.deviceSwap),
+    simSwapMonitoredPeriod.evaluate(input, policy.signals.simSwap),
+    deviceSwapMonitoredPeriod.evaluate(input, policy.signals.deviceSwap),
     callForwarding.evaluate(input, policy.signals.callForwarding),
     signalAvailability.evaluate(input, policy.signals),
     transactionContext.evaluate(input, policy.transaction),

@@ -12,7 +12,7 @@ type LookupOf<N extends SignalName, Q extends SignalTypes[N]['question']> = Q ex
 export type SignalLookup = { [N in SignalName]: LookupOf<N, SignalTypes[N]['question']> }[SignalName];
 
 /** What may be remembered: only answers. UNAVAILABLE is never cached, SKIPPED is never looked up. */
-export type CacheableSignalResult = Extract<SignalResult<SignalName>, { status: 'OK' | 'NOT_FOUND' }>;
+export type CacheableSignalResult = Extract<SignalResult<SignalName>, { status: 'OK' | 'NOT_FOUND' | 'NOT_APPLICABLE' }>;
 
 /** How long each kind of answer stays true enough to reuse, per signal. The defaults are the catalogue's. */
 export type SignalCacheTtls = { [N in SignalName]: { positiveMs: number; cleanMs: number; notFoundMs: number } };
@@ -24,7 +24,8 @@ export const DEFAULT_SIGNAL_CACHE_TTLS: SignalCacheTtls = Object.fromEntries(
 /** Milliseconds to keep this answer, or 0 for "do not cache". */
 export function ttlFor(lookup: SignalLookup, result: SignalResult, ttls: SignalCacheTtls = DEFAULT_SIGNAL_CACHE_TTLS): number {
   const ttl = ttls[lookup.signal];
-  if (result.status === 'NOT_FOUND') return ttl.notFoundMs;
+  // an unknown subscriber, or a check the network does not offer for it: rarely changes, and asking again costs money
+  if (result.status === 'NOT_FOUND' || result.status === 'NOT_APPLICABLE') return ttl.notFoundMs;
   if (result.status !== 'OK') return 0;
   const isPositive = SIGNAL_CATALOGUE[lookup.signal].isPositive as (value: unknown) => boolean;
   return isPositive(result.value) ? ttl.positiveMs : ttl.cleanMs;

@@ -53,6 +53,13 @@ describe('ttlFor', () => {
       t.callForwarding.positiveMs,
     ],
     ['unknown subscriber', { signal: 'simSwap', mode: 'date' }, { status: 'NOT_FOUND' }, t.simSwap.notFoundMs],
+    [
+      'check not offered for the subscriber',
+      { signal: 'callForwarding', mode: 'check' },
+      { status: 'NOT_APPLICABLE' },
+      t.callForwarding.notFoundMs,
+    ],
+    ['configuration error', { signal: 'simSwap', mode: 'date' }, { status: 'UNAVAILABLE', reason: 'configuration_error' }, 0],
     ['unavailable', { signal: 'simSwap', mode: 'date' }, { status: 'UNAVAILABLE', reason: 'http_5xx' }, 0],
   ] as const)('%s', (_case, lookup, result, expected) => {
     expect(ttlFor(lookup, result)).toBe(expected);

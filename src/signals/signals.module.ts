@@ -1,6 +1,7 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { RedisModule } from '../redis/redis.module.js';
 import { REDIS_CONNECTIONS, type RedisConnections } from '../redis/redis-connections.js';
 import { createProviders } from './providers/provider-registry.js';
@@ -19,9 +20,12 @@ import { SIGNAL_CACHE, SIGNAL_ROUTER, SIGNALS_SETTINGS } from './signals.tokens.
   providers: [
     {
       provide: SIGNAL_ROUTER,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): SignalRouter =>
-        new SignalRouter(createProviders(config.signalProviders, { timeoutMs: config.signals.timeoutMs }), config.signalProviders.routes),
+      inject: [APP_CONFIG, RiskwireMetrics],
+      useFactory: (config: AppConfig, metrics: RiskwireMetrics): SignalRouter =>
+        new SignalRouter(
+          createProviders(config.signalProviders, { timeoutMs: config.signals.timeoutMs, metrics }),
+          config.signalProviders.routes,
+        ),
     },
     {
       provide: SIGNAL_CACHE,

@@ -24,7 +24,7 @@ export interface CollectedSignals {
 }
 
 type Tally = { calls: number };
-type DurationLabel = 'ok' | 'not_found' | 'timeout' | 'http_4xx' | 'http_5xx' | 'error';
+type DurationLabel = 'ok' | 'not_found' | 'not_applicable' | 'timeout' | 'http_4xx' | 'http_5xx' | 'error';
 
 /**
  * Asks the mobile network the questions the policy needs, all at once: a decision waits for its slowest check,
@@ -202,6 +202,7 @@ function stripForCache(result: CacheableSignalResult): CacheableSignalResult {
 function durationLabel(result: SignalResult): DurationLabel {
   if (result.status === 'OK') return 'ok';
   if (result.status === 'NOT_FOUND') return 'not_found';
+  if (result.status === 'NOT_APPLICABLE') return 'not_applicable';
   if (result.status !== 'UNAVAILABLE') return 'error';
   switch (result.reason) {
     case 'timeout':
@@ -212,9 +213,12 @@ function durationLabel(result: SignalResult): DurationLabel {
     case 'http_403':
     case 'http_429':
     case 'http_4xx':
+    case 'configuration_error':
       return 'http_4xx';
     case 'http_5xx':
+    case 'not_implemented':
       return 'http_5xx';
+    case 'auth_failed':
     case 'connection_error':
     case 'invalid_response':
     case 'circuit_open':

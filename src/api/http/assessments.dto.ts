@@ -57,7 +57,7 @@ export class ReasonSchema {
 }
 
 export class DecisionSignalSchema {
-  @ApiProperty({ enum: ['OK', 'NOT_FOUND', 'UNAVAILABLE', 'SKIPPED'] }) status!: string;
+  @ApiProperty({ enum: ['OK', 'NOT_FOUND', 'NOT_APPLICABLE', 'UNAVAILABLE', 'SKIPPED'] }) status!: string;
   @ApiPropertyOptional({
     description: 'observation when OK: {latestChange} / {swappedWithin} / {active}',
     type: 'object',

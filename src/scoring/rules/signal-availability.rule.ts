@@ -36,8 +36,14 @@ export class SignalAvailabilityRule implements ScoringRule<SignalAvailabilitySet
     for (const signal of SIGNAL_NAMES) {
       const e = evidence[signal];
       if (e.kind !== 'missing') continue;
-      const mode = e.status === 'NOT_FOUND' ? settings[signal].onNotFound : settings[signal].onUnavailable;
-      const why = e.status === 'NOT_FOUND' ? 'subscriber not found' : `unavailable${e.reason ? ` (${e.reason})` : ''}`;
+      // Not applicable is, like not found, an answer about this subscriber that tells nothing: scored the same way.
+      const mode = e.status === 'UNAVAILABLE' ? settings[signal].onUnavailable : settings[signal].onNotFound;
+      const why =
+        e.status === 'NOT_FOUND'
+          ? 'subscriber not found'
+          : e.status === 'NOT_APPLICABLE'
+            ? 'the network does not offer this check for the subscriber'
+            : `unavailable${e.reason ? ` (${e.reason})` : ''}`;
       reasons.push({
         code: `SIGNAL_${e.status}_${signalCode(signal)}`,
         points: mode.points,

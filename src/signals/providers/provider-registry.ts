@@ -1,11 +1,16 @@
 import { ConfigError } from '../../config/app-config.js';
 import type { ProviderSettings, ProviderType, SignalProvidersSettings } from '../../config/signal-providers-file.js';
+import type { RiskwireMetrics } from '../../metrics/riskwire-metrics.js';
+import { camaraMetricsFrom } from './camara/camara-metrics.js';
+import { createCamaraProvider } from './camara/camara-provider.js';
 import type { SignalProvider } from './signal-provider.js';
 import { TyntecProvider } from './tyntec/tyntec-provider.js';
 
 /** What every provider shares from the environment (SIGNALS_TIMEOUT_MS: the backstop of a call left behind). */
 export interface SharedProviderSettings {
   timeoutMs: number;
+  /** The service's registry, for a provider's own counters (CAMARA: token requests, problems an operator must fix). */
+  metrics?: RiskwireMetrics;
 }
 
 export type ProviderFactory<T extends ProviderType> = (
@@ -29,7 +34,21 @@ export const PROVIDER_FACTORIES: ProviderFactories = {
       callForwardingPath: settings.callForwardingPath,
       maxConnections: settings.maxConnections,
     }),
-  // camara: (settings, shared) => new CamaraProvider(settings, shared),  (providers/camara/, wired at merge)
+  camara: (settings, shared) =>
+    createCamaraProvider(
+      settings.id,
+      {
+        baseUrl: settings.baseUrl,
+        tokenUrl: settings.tokenUrl,
+        clientId: settings.clientId,
+        clientSecret: settings.clientSecret,
+        ...(settings.scopes ? { scopes: settings.scopes } : {}),
+        ...(settings.callForwardingPath ? { callForwardingPath: settings.callForwardingPath } : {}),
+        maxConnections: settings.maxConnections,
+        timeoutMs: shared.timeoutMs,
+      },
+      shared.metrics ? { metrics: camaraMetricsFrom(shared.metrics) } : {},
+    ),
 };
 
 /**

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { minutes } from '../../minutes.js';
-import { TyntecProvider, parseRetryAfter } from './tyntec-provider.js';
+import { parseRetryAfter } from '../json-over-http.js';
+import { TyntecProvider } from './tyntec-provider.js';
 import { STUB_PREFIX, UpstreamStub, closedPort, defaultAnswers, type StubReply } from '../../../../test/doubles/upstream-stub.js';
 
 const PHONE = '+491701234567';

@@ -1,10 +1,9 @@
-import { Pool } from 'undici';
 import { parseRfc3339DateTime } from '../../../common/rfc3339.js';
 import type { Minutes } from '../../minutes.js';
 import type { CallForwardingObservation, SwapObservation, UnavailableReason } from '../../../domain/signal-result.js';
 import { describeUpstreamError, redactDetail } from '../../upstream-error-detail.js';
-import { withinTimeout } from '../../../common/within-timeout.js';
 import type { SignalProvider, UpstreamResult } from '../signal-provider.js';
+import { fieldProblem as problem, JsonOverHttp, type BodyProblem, type WireAnswer } from '../json-over-http.js';
 
 export interface TyntecProviderOptions {
   /** The provider's id in the providers file; "tyntec" when SIGNALS_* configure the only one. */
@@ -20,13 +19,7 @@ export interface TyntecProviderOptions {
   keepAliveTimeoutMs?: number;
 }
 
-type WireAnswer =
-  | { kind: 'answered'; status: number; body: unknown; retryAfterMs?: number }
-  | { kind: 'failed'; reason: UnavailableReason; detail?: string };
-
 type Unavailable = { status: 'UNAVAILABLE'; reason: UnavailableReason; detail?: string; retryAfterMs?: number };
-
-const CONNECTION_TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /**
  * tyntec Network Signals v1 (the simulator's dialect): API key header, maxAge in minutes, answers mapped to our
@@ -34,25 +27,11 @@ const CONNECTION_TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BO
  */
 export class TyntecProvider implements SignalProvider {
   readonly id: string;
-  private readonly pool: Pool;
-  private readonly pathPrefix: string;
-  private readonly maxBodyBytes: number;
+  private readonly http: JsonOverHttp;
 
   constructor(private readonly options: TyntecProviderOptions) {
     this.id = options.id ?? 'tyntec';
-    const url = new URL(options.baseUrl);
-    this.pathPrefix = url.pathname.replace(/\/+$/, '');
-    this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
-    // Keep-alive pool: one TLS/TCP handshake per connection, not per check; no pipelining so one slow
-    // answer never holds up another.
-    this.pool = new Pool(url.origin, {
-      connections: options.maxConnections,
-      pipelining: 1,
-      keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
-      // backstop for a request its caller stopped waiting for (the resilience layer times attempts precisely)
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-    });
+    this.http = new JsonOverHttp(options);
   }
 
   async simSwapCheck(phoneNumber: string, maxAge: Minutes, signal?: AbortSignal): Promise<UpstreamResult<'simSwap'>> {
@@ -85,14 +64,8 @@ export class TyntecProvider implements SignalProvider {
     );
   }
 
-  /** Lets in-flight requests finish for up to one timeout, then cuts them: shutdown must not hang on the upstream. */
-  async close(): Promise<void> {
-    const outcome = await withinTimeout(
-      this.pool.close().then(() => 'closed' as const),
-      this.options.timeoutMs,
-      () => 'late' as const,
-    );
-    if (outcome === 'late') await this.pool.destroy();
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   private interpret<V extends SwapObservation | CallForwardingObservation>(
@@ -123,41 +96,13 @@ export class TyntecProvider implements SignalProvider {
     return `${answer.status}${upstreamSays}${retry}`;
   }
 
-  private async post(path: string, payload: object, signal?: AbortSignal): Promise<WireAnswer> {
-    // A caller's signal already carries its timeout (the resilience policy's); combining it with another
-    // timer per request cost more CPU than the HTTP call itself at thousands of calls a second.
-    const deadline = signal ?? AbortSignal.timeout(this.options.timeoutMs);
-    if (deadline.aborted) return { kind: 'failed', reason: 'timeout', detail: 'aborted before sending' };
-    try {
-      const response = await this.pool.request({
-        method: 'POST',
-        path: this.pathPrefix + path,
-        headers: { 'content-type': 'application/json', accept: 'application/json', apiKey: this.options.apiKey },
-        body: JSON.stringify(payload),
-        signal: deadline,
-      });
-      const raw = await readCapped(response.body, this.maxBodyBytes);
-      const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-      let body: unknown;
-      if (raw === undefined) {
-        body = undefined;
-        if (response.statusCode >= 200 && response.statusCode < 300)
-          return { kind: 'failed', reason: 'invalid_response', detail: 'body too large' };
-      } else {
-        try {
-          body = raw === '' ? undefined : JSON.parse(raw);
-        } catch {
-          if (response.statusCode >= 200 && response.statusCode < 300)
-            return { kind: 'failed', reason: 'invalid_response', detail: 'body is not JSON' };
-        }
-      }
-      return { kind: 'answered', status: response.statusCode, body, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
-    } catch (error) {
-      if (deadline.aborted) return { kind: 'failed', reason: 'timeout', detail: 'no answer in time' };
-      const code = (error as { code?: unknown }).code;
-      if (typeof code === 'string' && CONNECTION_TIMEOUT_CODES.has(code)) return { kind: 'failed', reason: 'timeout', detail: code };
-      return { kind: 'failed', reason: 'connection_error', detail: typeof code === 'string' ? code : (error as Error).name };
-    }
+  private post(path: string, payload: object, signal?: AbortSignal): Promise<WireAnswer> {
+    return this.http.post({
+      path,
+      headers: { 'content-type': 'application/json', accept: 'application/json', apiKey: this.options.apiKey },
+      body: JSON.stringify(payload),
+      signal,
+    });
   }
 }
 
@@ -175,15 +120,6 @@ function reasonForStatus(status: number): UnavailableReason {
   if (status >= 500) return 'http_5xx';
   if (status >= 400) return 'http_4xx';
   return 'invalid_response';
-}
-
-/** Why a 2xx body could not be read; names the field, never quotes the value (it could echo the number). */
-type BodyProblem = { problem: string };
-
-function problem(field: string, body: Record<string, unknown>): BodyProblem {
-  if (!Object.hasOwn(body, field)) return { problem: `2xx body without ${field}` };
-  const value = body[field];
-  return { problem: `2xx body with ${field} of type ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}` };
 }
 
 function readSwappedWithin(body: Record<string, unknown>, maxAge: Minutes): SwapObservation | BodyProblem {
@@ -204,27 +140,4 @@ function readLatestChange(body: Record<string, unknown>, field: string): SwapObs
   if (typeof value !== 'string') return problem(field, body);
   if (parseRfc3339DateTime(value) === undefined) return { problem: `2xx body with ${field} that is not an RFC 3339 date-time` };
   return { latestChange: value };
-}
-
-/** Seconds or an HTTP date, as RFC 9110 allows; undefined when absent or unreadable. */
-export function parseRetryAfter(header: string | string[] | undefined, now = Date.now()): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (value === undefined || value.trim() === '') return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-async function readCapped(body: AsyncIterable<Buffer> & { destroy?: () => void }, maxBytes: number): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      body.destroy?.();
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
