@@ -49,6 +49,13 @@ export interface AppConfig {
     cacheMaxEntries: number;
   };
   policy: { file?: string; highValueThreshold?: number };
+  /** hot reload (watch: file events plus polling as the fallback), the shadow policy and the labels topic */
+  policyLifecycle: {
+    reload: 'watch' | 'poll' | 'off';
+    reloadPollMs: number;
+    shadowFile?: string;
+    topics: { shadowDecisions: string; labels: string };
+  };
   api: {
     host: string;
     httpPort: number;
@@ -122,6 +129,8 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
     'CALLBACK_SIGNING_SECRET',
     'DECISION_ID_SECRET',
   ];
+  // --- Policy lifecycle
+  optional.push('SHADOW_POLICY_FILE');
   // --- Kafka and Redis connection security
   optional.push(
     'KAFKA_SSL_CA_FILE',
@@ -186,6 +195,12 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
       cacheMaxEntries: e.SIGNAL_CACHE_MAX_ENTRIES,
     },
     policy: { file: e.POLICY_FILE, highValueThreshold: e.HIGH_VALUE_THRESHOLD },
+    policyLifecycle: {
+      reload: e.POLICY_RELOAD as AppConfig['policyLifecycle']['reload'],
+      reloadPollMs: e.POLICY_RELOAD_POLL_MS,
+      shadowFile: e.SHADOW_POLICY_FILE,
+      topics: { shadowDecisions: e.TOPIC_SHADOW_DECISIONS, labels: e.TOPIC_LABELS },
+    },
     api: {
       host: e.HTTP_HOST,
       httpPort: e.HTTP_PORT,
