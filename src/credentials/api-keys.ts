@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isTenantId } from '../common/tenant.js';
 
-/** `admin`: operating the policy (GET /v1/policy and the policy and list administration). */
-export type ApiScope = 'assess' | 'read' | 'admin';
-export const API_SCOPES: readonly ApiScope[] = ['assess', 'read', 'admin'];
+/** `admin`: operating the policy (GET /v1/policy and the policy and list administration); `label`: POST /v1/labels. */
+export type ApiScope = 'assess' | 'read' | 'admin' | 'label';
+export const API_SCOPES: readonly ApiScope[] = ['assess', 'read', 'admin', 'label'];
 
 export interface ApiKeyEntry {
   id: string;
