@@ -52,6 +52,13 @@ export interface AppConfig {
   /** Who answers the signals: SIGNAL_PROVIDERS_FILE, or the one tyntec provider of SIGNALS_* (id "tyntec"). */
   signalProviders: SignalProvidersSettings;
   policy: { file?: string; highValueThreshold?: number };
+  /** hot reload (watch: file events plus polling as the fallback), the shadow policy and the labels topic */
+  policyLifecycle: {
+    reload: 'watch' | 'poll' | 'off';
+    reloadPollMs: number;
+    shadowFile?: string;
+    topics: { shadowDecisions: string; labels: string };
+  };
   api: {
     host: string;
     httpPort: number;
@@ -125,6 +132,8 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
     'CALLBACK_SIGNING_SECRET',
     'DECISION_ID_SECRET',
   ];
+  // --- Policy lifecycle
+  optional.push('SHADOW_POLICY_FILE');
   // --- Kafka and Redis connection security
   optional.push(
     'KAFKA_SSL_CA_FILE',
@@ -193,6 +202,12 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
     },
     signalProviders,
     policy: { file: e.POLICY_FILE, highValueThreshold: e.HIGH_VALUE_THRESHOLD },
+    policyLifecycle: {
+      reload: e.POLICY_RELOAD as AppConfig['policyLifecycle']['reload'],
+      reloadPollMs: e.POLICY_RELOAD_POLL_MS,
+      shadowFile: e.SHADOW_POLICY_FILE,
+      topics: { shadowDecisions: e.TOPIC_SHADOW_DECISIONS, labels: e.TOPIC_LABELS },
+    },
     api: {
       host: e.HTTP_HOST,
       httpPort: e.HTTP_PORT,

@@ -79,6 +79,13 @@ export class EnvironmentSchema {
   @IsOptional() @IsString() POLICY_FILE?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) HIGH_VALUE_THRESHOLD?: number;
 
+  // --- Policy lifecycle: hot reload of the policy files, the shadow policy, fraud labels
+  @IsIn(['watch', 'poll', 'off']) POLICY_RELOAD = 'watch';
+  @Transform(toInt) @IsInt() @Min(200) @Max(3600000) POLICY_RELOAD_POLL_MS = 5000;
+  @IsOptional() @IsString() SHADOW_POLICY_FILE?: string;
+  @Matches(TOPIC) TOPIC_SHADOW_DECISIONS = 'risk.decisions.shadow.v1';
+  @Matches(TOPIC) TOPIC_LABELS = 'risk.labels.v1';
+
   // --- API
   @IsString() HTTP_HOST = '0.0.0.0';
   @Transform(toInt) @IsInt() @Min(0) @Max(65535) HTTP_PORT = 8080;

@@ -34,6 +34,7 @@ function decision(n: number, overrides: Partial<Decision> = {}): Decision {
       deviceSwap: { status: 'SKIPPED' },
       callForwarding: { status: 'UNAVAILABLE', reason: 'timeout' },
     },
+    evidence: { occurredAt: '2026-11-01T00:00:00Z' },
     decidedAt: new Date(Date.UTC(2026, 10, 1) + n * 1000).toISOString(),
     latencyMs: 5,
     ...overrides,

@@ -1,4 +1,4 @@
-import type { EventType, OtpChannel } from './risk-event.js';
+import type { EventType, LoginChannel, OtpChannel, TransactionType } from './risk-event.js';
 import type { SignalName } from './signal-result.js';
 
 export type Outcome = 'ALLOW' | 'CHALLENGE' | 'REVIEW' | 'DENY';
@@ -37,6 +37,34 @@ export interface Decision extends Assessment {
   eventType: EventType;
   accountId: string;
   signals: Record<SignalName, DecisionSignal>;
+  /** the event fields the rules read: with `signals`, `policyVersion` and `decidedAt` (the scoring's `now`), enough to score again */
+  evidence: DecisionEvidence;
   decidedAt: string;
   latencyMs: number;
+}
+
+/** The normalised event as the policy saw it, without the phone number or any id the rules do not read. */
+export interface DecisionEvidence {
+  occurredAt: string;
+  channel?: LoginChannel;
+  otpChannel?: OtpChannel;
+  amount?: { value: string; currency: string };
+  transactionType?: TransactionType;
+  beneficiaryIsNew?: boolean;
+}
+
+/**
+ * What the shadow policy would have decided for the same event on the same signal answers, beside what the live
+ * policy did decide. Published on the shadow decisions topic; never returned to a caller.
+ */
+export interface ShadowDecision {
+  decisionId: string;
+  eventId: string;
+  eventType: EventType;
+  accountId: string;
+  live: { outcome: Outcome; score: number; policyVersion: string };
+  shadow: Assessment;
+  /** signals the shadow policy needed that the live policy did not ask for: not fetched, scored as skipped */
+  unfetchedSignals: SignalName[];
+  decidedAt: string;
 }

@@ -204,6 +204,49 @@ export class RiskwireMetrics {
     registers: [this.registry],
   });
 
+  // --- Policy lifecycle: which policies are active, reloads, the shadow policy's verdicts, fraud labels
+  readonly policyInfo = new Gauge({
+    name: 'riskwire_policy_info',
+    help: 'Always 1 for each active policy: role (live|shadow) and its version.',
+    labelNames: ['role', 'version'],
+    registers: [this.registry],
+  });
+  readonly policyReloads = new Counter({
+    name: 'riskwire_policy_reloads_total',
+    help: 'Policy files reloaded and swapped in, by role (live|shadow).',
+    labelNames: ['role'],
+    registers: [this.registry],
+  });
+  readonly policyReloadFailures = new Counter({
+    name: 'riskwire_policy_reload_failures_total',
+    help: 'Changed policy files rejected (unreadable or invalid); the running policy kept serving. By role (live|shadow).',
+    labelNames: ['role'],
+    registers: [this.registry],
+  });
+  readonly shadowTransitions = new Counter({
+    name: 'riskwire_shadow_outcome_transitions_total',
+    help: 'Events scored by the shadow policy, by the live outcome and the shadow outcome.',
+    labelNames: ['live_outcome', 'shadow_outcome'],
+    registers: [this.registry],
+  });
+  readonly shadowUnfetchedSignals = new Counter({
+    name: 'riskwire_shadow_unfetched_signals_total',
+    help: 'Signals the shadow policy needed that the live policy did not ask for (not fetched: scored as skipped), by signal.',
+    labelNames: ['signal'],
+    registers: [this.registry],
+  });
+  readonly shadowPublishFailures = new Counter({
+    name: 'riskwire_shadow_publish_failures_total',
+    help: 'Shadow decisions the broker did not take (the live decision is unaffected).',
+    registers: [this.registry],
+  });
+  readonly labels = new Counter({
+    name: 'riskwire_labels_total',
+    help: 'Fraud labels accepted, by label (fraud|legit) and the outcome of the labelled decision (unknown when no longer retained).',
+    labelNames: ['label', 'outcome'],
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'riskwire_' });
     // Failure counters exist at 0 from the start: increase() over a series that appears on its
@@ -215,5 +258,7 @@ export class RiskwireMetrics {
     for (const result of ['ok', 'failed']) this.consumerRestarts.inc({ result }, 0);
     for (const how of ['truncated', 'minimal']) this.deadLettersShrunk.inc({ how }, 0);
     for (const client of ['consumer', 'producer']) this.kafkaUp.set({ client }, 0);
+    for (const role of ['live', 'shadow']) this.policyReloadFailures.inc({ role }, 0);
+    this.shadowPublishFailures.inc(0);
   }
 }

@@ -91,6 +91,7 @@ export class FakeRiskEngine {
         deviceSwap: { status: 'OK', value: { swappedWithin: { swapped: false, maxAgeMinutes: 1440 } } },
         callForwarding: { status: 'UNAVAILABLE', reason: 'timeout' },
       },
+      evidence: { occurredAt: event.occurredAt },
       decidedAt: event.occurredAt,
       latencyMs: 3,
     };

@@ -207,6 +207,24 @@ describe('Helm chart helm/riskwire', () => {
     );
   });
 
+  it('mounts a shadow policy beside it, and with hot reload (the default) a policy change does not roll the pods', () => {
+    const data = get<Record<string, string>>(one(allOptions, 'ConfigMap'), 'data');
+    expect(data).toMatchObject({ SHADOW_POLICY_FILE: '/etc/riskwire/policy/shadow-policy.json', POLICY_RELOAD: 'off' });
+    const policyMap = only(allOptions, 'ConfigMap').find((d) => String(get(d, 'metadata.name')).endsWith('-policy')) as Yaml;
+    expect(JSON.parse(get<Record<string, string>>(policyMap, 'data')['shadow-policy.json'] ?? '')).toMatchObject({
+      version: 'ci-shadow-1',
+    });
+    expect(get<Record<string, string>>(one(defaults, 'ConfigMap'), 'data')).toMatchObject({ POLICY_RELOAD: 'watch' });
+    expect(get<Record<string, string>>(one(defaults, 'ConfigMap'), 'data').SHADOW_POLICY_FILE).toBeUndefined();
+    const reloading = template('-f', ALL_OPTIONS, '--set', 'policy.reload=watch');
+    expect(
+      get<Record<string, string>>(one(reloading, 'Deployment'), 'spec.template.metadata.annotations')['checksum/policy'],
+    ).toBeUndefined();
+    expect(container(reloading).volumeMounts).toContainEqual(
+      expect.objectContaining({ name: 'policy', mountPath: '/etc/riskwire/policy' }),
+    );
+  });
+
   it('renders ServiceMonitor, PrometheusRule, KEDA and NetworkPolicy only when asked', () => {
     const kinds = (docs: Yaml[]) => OPTIONAL_KINDS.filter((k) => only(docs, k).length > 0);
     expect(kinds(defaults)).toEqual([]);

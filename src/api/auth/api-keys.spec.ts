@@ -63,7 +63,7 @@ describe('parseApiKeys', () => {
     ['ops:hunter2', /expected id:secret:scope/],
     ['ops::read', /empty secret/],
     ['ops:hunter2:', /no scope/],
-    ['ops:hunter2:admin', /unknown scope admin/],
+    ['ops:hunter2:superuser', /unknown scope superuser/],
     ['a:hunter2:read,a:y:read', /duplicate key id a/],
   ])('rejects %s without naming the secret', (spec, message) => {
     expect(() => parseApiKeys(spec)).toThrow(message);

@@ -20,6 +20,7 @@ describe('decisionToMessage: signals', () => {
         deviceSwap: { status: 'SKIPPED' },
         callForwarding: { status: 'NOT_FOUND', provider: 'tyntec' },
       },
+      evidence: { occurredAt: '2026-12-01T00:00:00.000Z', channel: 'web' },
       decidedAt: '2026-12-01T00:00:00.000Z',
       latencyMs: 1,
     } as Decision;

@@ -85,6 +85,19 @@ export class DecisionSchema {
     additionalProperties: { $ref: getSchemaPath(DecisionSignalSchema) },
   })
   signals!: Record<string, DecisionSignalSchema>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'The event fields the rules read (never the phone number): with signals, policyVersion and decidedAt enough to score the decision again offline',
+    example: {
+      occurredAt: '2026-11-21T10:16:00Z',
+      amount: { value: '1250.00', currency: 'EUR' },
+      transactionType: 'transfer',
+      beneficiaryIsNew: true,
+    },
+  })
+  evidence!: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) decidedAt!: string;
   @ApiProperty({ example: 42 }) latencyMs!: number;
 }
