@@ -1,4 +1,4 @@
-import { DynamicModule, Inject, MiddlewareConsumer, Module, NestModule, type ModuleMetadata } from '@nestjs/common';
+import { DynamicModule, Inject, MiddlewareConsumer, Module, NestModule, Optional, type ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -16,6 +16,8 @@ import { httpMetricsMiddleware } from './http/http-metrics.middleware.js';
 import { IdempotencyService } from './idempotency.service.js';
 import { jsonBodyMiddleware } from './http/json-body.middleware.js';
 import { requestIdMiddleware } from './http/request-id.middleware.js';
+import { httpTracingMiddleware } from './http/http-tracing.middleware.js';
+import { NOOP_TRACING, Tracing } from '../tracing/tracing.js';
 
 /**
  * Everything of the API except where RiskEngine and DECISION_STORE come from: `imports` supplies them
@@ -28,6 +30,7 @@ export class ApiCoreModule implements NestModule {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: RiskwireMetrics,
+    @Optional() @Inject(Tracing) private readonly tracing: Tracing = NOOP_TRACING,
   ) {}
 
   static forRoot(options: { imports: NonNullable<ModuleMetadata['imports']> }): DynamicModule {
@@ -52,6 +55,8 @@ export class ApiCoreModule implements NestModule {
     consumer
       .apply(
         requestIdMiddleware,
+        // tracing off: not installed at all
+        ...(this.tracing.enabled ? [httpTracingMiddleware(this.tracing)] : []),
         httpMetricsMiddleware(this.metrics),
         jsonBodyMiddleware(this.config.kafka.maxPayloadBytes, this.config.kafkaResilience.maxJsonDepth),
       )

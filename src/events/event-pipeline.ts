@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ErrorDescription } from '../domain/error-codes.js';
 import { maskPhoneNumbersInText } from '../common/log-redaction.js';
@@ -12,6 +12,7 @@ import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { DeadLetterPublisher } from './dead-letter-publisher.js';
 import { classifyFailure } from './failure-classification.js';
 import { decodeRecord, type DecodeLimits } from './record-decoder.js';
+import { NOOP_TRACING, Tracing, type TraceSpan } from '../tracing/tracing.js';
 
 /**
  * One Kafka record in, one acknowledged output (decision or dead letter) out. Bad input is a dead
@@ -32,6 +33,7 @@ export class EventPipeline {
     private readonly deadLetters: DeadLetterPublisher,
     private readonly metrics: RiskwireMetrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(Tracing) private readonly tracing: Tracing = NOOP_TRACING,
   ) {
     this.limits = {
       maxPayloadBytes: config.kafka.maxPayloadBytes,
@@ -40,12 +42,20 @@ export class EventPipeline {
     };
   }
 
-  readonly handle = async (record: InboundRecord): Promise<void> => {
+  /** Tracing on: one consumer span per attempt, parented on the record's traceparent; off: nothing but the check. */
+  readonly handle = (record: InboundRecord): Promise<void> =>
+    this.tracing.enabled
+      ? this.tracing.inSpan(`process ${record.topic}`, consumeSpanOptions(record, this.config.kafka.groupId), (span) =>
+          this.handleRecord(record, span),
+        )
+      : this.handleRecord(record);
+
+  private async handleRecord(record: InboundRecord, span?: TraceSpan): Promise<void> {
     const receivedAt = Date.now();
     const attempts = this.config.kafka.processingRetries + 1;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.process(record, receivedAt);
+        return await this.process(record, receivedAt, span);
       } catch (error) {
         const failure = classifyFailure(error);
         this.metrics.processingErrors.inc({ class: failure.kind });
@@ -60,22 +70,30 @@ export class EventPipeline {
             ? failure.error
             : { code: 'PROCESSING_FAILED', message: `Processing failed ${attempts} times: ${describe(error)}`, details: [] };
         this.logger.warn(`dead letter ${reason.code} from ${where(record)}: ${reason.message}`);
+        span?.setAttributes({ 'riskwire.dead_letter.code': reason.code });
         await this.deadLetters.publish(record, reason);
         return;
       }
     }
-  };
+  }
 
-  private async process(record: InboundRecord, receivedAt: number): Promise<void> {
+  private async process(record: InboundRecord, receivedAt: number, span?: TraceSpan): Promise<void> {
     const decoded = decodeRecord(record, this.limits);
     this.countConsumed(record, decoded.ok ? decoded.event.type : (decoded.eventType ?? 'invalid'));
     if (!decoded.ok) {
       this.logger.warn(`dead letter ${decoded.error.code} from ${where(record)}`);
+      span?.setAttributes({ 'riskwire.dead_letter.code': decoded.error.code });
       await this.deadLetters.publish(record, decoded.error);
       return;
     }
     const event = decoded.event;
+    span?.setAttributes({ 'riskwire.event.id': event.eventId, 'riskwire.event.type': event.type });
     const { decision } = await this.engine.assess(event, { source: 'kafka', receivedAt });
+    span?.setAttributes({
+      'riskwire.decision.id': decision.decisionId,
+      'riskwire.decision.outcome': decision.outcome,
+      'riskwire.decision.degraded': decision.degraded,
+    });
     try {
       await this.decisions.publish(decision);
     } catch (error) {
@@ -96,6 +114,23 @@ export class EventPipeline {
     this.counted.add(record);
     this.metrics.eventsConsumed.inc({ topic: record.topic, type });
   }
+}
+
+/** Messaging semantic conventions (https://opentelemetry.io/docs/specs/semconv/messaging/kafka/); never the key (an account). */
+function consumeSpanOptions(record: InboundRecord, groupId: string) {
+  return {
+    kind: 'consumer' as const,
+    parent: record.headers ?? {},
+    attributes: {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'process',
+      'messaging.operation.name': 'process',
+      'messaging.destination.name': record.topic,
+      'messaging.destination.partition.id': String(record.partition),
+      'messaging.kafka.offset': Number(record.offset),
+      'messaging.consumer.group.name': groupId,
+    },
+  };
 }
 
 const where = (record: InboundRecord) => `${record.topic}/${record.partition}@${record.offset}`;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { isValidMaxAge, minutes } from './minutes.js';
 import type { NetworkSignalsPort, SignalEndpoint, UpstreamResult } from './network-signals.client.js';
@@ -9,6 +9,7 @@ import { SIGNAL_NAMES, type SignalName, type SignalRequest, type SignalResult, t
 import type { SignalsSettings } from './signals.settings.js';
 import { NETWORK_SIGNALS_CLIENT, SIGNAL_CACHE, SIGNALS_SETTINGS } from './signals.tokens.js';
 import { withinTimeout } from '../common/within-timeout.js';
+import { NOOP_TRACING, Tracing, type TraceSpan } from '../tracing/tracing.js';
 
 export interface CollectOptions {
   /** Epoch ms by which every check must have answered; unanswered ones come back UNAVAILABLE deadline_exceeded. */
@@ -34,13 +35,18 @@ export class SignalsService {
   private readonly logger = new Logger(SignalsService.name);
   private readonly resilience: SignalResilience;
   private readonly inFlight = new Map<string, Promise<SignalResult>>();
+  /** the provider's id on spans (a bounded name, never a URL with credentials) */
+  private readonly provider: string;
 
   constructor(
     @Inject(NETWORK_SIGNALS_CLIENT) private readonly client: NetworkSignalsPort,
     @Inject(SIGNAL_CACHE) private readonly cache: SignalCache,
     @Inject(SIGNALS_SETTINGS) private readonly settings: SignalsSettings,
     private readonly metrics: RiskwireMetrics,
+    @Optional() @Inject(Tracing) private readonly tracing: Tracing = NOOP_TRACING,
   ) {
+    const id = (client as { id?: unknown }).id;
+    this.provider = typeof id === 'string' ? id : 'tyntec';
     for (const signal of SIGNAL_NAMES) metrics.circuitState.set({ signal }, 0);
     this.resilience = new SignalResilience(settings, (signal, state) => {
       metrics.circuitState.set({ signal }, state === 'closed' ? 0 : 1);
@@ -122,13 +128,19 @@ export class SignalsService {
   private async fetch(lookup: SignalLookup, key: string, phoneNumber: string, deadline: number, tally: Tally): Promise<SignalResult> {
     const { signal } = lookup;
     const endpoint: SignalEndpoint = lookup.mode === 'date' ? 'retrieve-date' : 'check';
-    const answer = await this.resilience.execute(signal, deadline, async (abortSignal) => {
+    const answer = await this.resilience.execute(signal, deadline, (abortSignal) => {
       tally.calls += 1;
       this.metrics.upstreamCalls.inc({ signal, endpoint });
-      const startedAt = performance.now();
-      const result = await this.ask(lookup, phoneNumber, abortSignal);
-      this.metrics.signalDuration.observe({ signal, result: durationLabel(result) }, (performance.now() - startedAt) / 1000);
-      return result;
+      if (!this.tracing.enabled) return this.call(lookup, endpoint, phoneNumber, abortSignal);
+      // one client span per paid attempt (retries included); the number is never on it
+      const attributes = {
+        'riskwire.signal.name': signal,
+        'riskwire.signal.endpoint': endpoint,
+        'riskwire.signal.provider': this.provider,
+      };
+      return this.tracing.inSpan(`${signal} ${endpoint}`, { kind: 'client', attributes }, (span) =>
+        this.call(lookup, endpoint, phoneNumber, abortSignal, span),
+      );
     });
     const { retryAfterMs: _retryAfter, ...result } = answer as UpstreamResult<SignalName> & { retryAfterMs?: number };
     // The attempt was cut by the caller's deadline rather than by its own timeout: say so.
@@ -138,6 +150,28 @@ export class SignalsService {
     const ttl = ttlFor(lookup, result, this.settings.cacheTtls);
     if (ttl > 0) void this.cache.set(key, stripForCache(result as CacheableSignalResult), ttl);
     return result as SignalResult;
+  }
+
+  private async call(
+    lookup: SignalLookup,
+    endpoint: SignalEndpoint,
+    phoneNumber: string,
+    abortSignal: AbortSignal,
+    span?: TraceSpan,
+  ): Promise<UpstreamResult<SignalName>> {
+    const startedAt = performance.now();
+    const result = await this.ask(lookup, phoneNumber, abortSignal);
+    const label = durationLabel(result);
+    // inside the span: the histogram's exemplar (tracing on) points to this call
+    this.metrics.signalDuration.observe({ signal: lookup.signal, result: label }, (performance.now() - startedAt) / 1000);
+    if (span) {
+      span.setAttributes({
+        'riskwire.signal.status': result.status,
+        'riskwire.signal.reason': result.status === 'UNAVAILABLE' ? result.reason : undefined,
+      });
+      if (result.status === 'UNAVAILABLE') span.fail(`${endpoint} ${label}`);
+    }
+    return result;
   }
 
   private ask(lookup: SignalLookup, phoneNumber: string, abortSignal: AbortSignal): Promise<UpstreamResult<SignalName>> {
