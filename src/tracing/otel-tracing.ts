@@ -94,6 +94,11 @@ export class OtelTracing extends Tracing {
     return idsOf(context.active());
   }
 
+  /** Exports every ended span now (tests; a shutdown does it too). */
+  flush(): Promise<void> {
+    return this.provider.forceFlush();
+  }
+
   shutdown(): Promise<void> {
     this.closed ??= this.provider.shutdown().finally(releaseContextManager);
     return this.closed;
