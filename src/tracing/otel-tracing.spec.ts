@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { context } from '@opentelemetry/api';
+import { EventEmitter } from 'node:events';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { loadConfig, type TracingConfig } from '../config/app-config.js';
 import { activeTraceIds, OtelTracing } from './otel-tracing.js';
@@ -105,6 +106,17 @@ describe('OtelTracing', () => {
     const recorded = named(await finished(), 'POST /v1/assessments');
     expect(ids?.traceId).toBe(TRACE_ID);
     expect(recorded.spanContext().traceId).toBe(TRACE_ID);
+  });
+
+  it('keeps a started span active in listeners of a bound emitter (a request body read from the socket)', async () => {
+    const body = new EventEmitter();
+    const span = tracing.startSpan('POST', { kind: 'server', parent: { traceparent: TRACEPARENT } });
+    let seen: unknown;
+    span.run(() => span.bind(body).on('end', () => (seen = tracing.activeIds()?.traceId)));
+    await new Promise((resolve) => setImmediate(resolve));
+    body.emit('end'); // emitted outside the span, as the socket does
+    span.end();
+    expect(seen).toBe(TRACE_ID);
   });
 });
 

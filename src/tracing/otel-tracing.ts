@@ -81,7 +81,12 @@ export class OtelTracing extends Tracing {
 
   startSpan(name: string, options: SpanOptions): StartedSpan {
     const [span, active] = this.begin(name, options);
-    return { ...handleOf(span), run: (work) => context.with(active, work), end: () => span.end() };
+    return {
+      ...handleOf(span),
+      run: (work) => context.with(active, work),
+      bind: (emitter) => context.bind(active, emitter),
+      end: () => span.end(),
+    };
   }
 
   traceHeaders(): Record<string, string> {

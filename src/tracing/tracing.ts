@@ -31,6 +31,11 @@ export interface TraceSpan {
 export interface StartedSpan extends TraceSpan {
   /** runs `work` with this span active: whatever it starts, synchronously or not, is its child */
   run<T>(work: () => T): T;
+  /**
+   * Makes the span active in the listeners later added to `emitter` too: a request body read from the socket
+   * ('data', 'end') otherwise runs in the socket's context, and what the handler starts would lose its parent.
+   */
+  bind<E extends NodeJS.EventEmitter>(emitter: E): E;
   end(): void;
 }
 
@@ -56,6 +61,7 @@ const NOOP_SPAN: StartedSpan = {
   updateName: () => undefined,
   fail: () => undefined,
   run: (work) => work(),
+  bind: (emitter) => emitter,
   end: () => undefined,
 };
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;

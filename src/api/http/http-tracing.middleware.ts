@@ -22,6 +22,7 @@ export function httpTracingMiddleware(tracing: Tracing) {
       span.end();
     });
     res.once('close', () => span.end()); // a client that went away: end it anyway (a second end is ignored)
+    span.bind(req); // the body is read in 'data' and 'end' listeners, and the handler runs from the last one
     span.run(next);
   };
 }
