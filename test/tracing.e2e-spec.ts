@@ -102,7 +102,7 @@ describe('tracing end to end (real broker, OTLP receiver, service as a process)'
     expect(receiver.contentTypes.every((t) => t === 'application/x-protobuf')).toBe(true);
   });
 
-  it('a dead-lettered record is traced too, and the log line about it carries its trace id', async () => {
+  it('a dead-lettered record is traced too: the letter carries its trace, and so does the log line about it', async () => {
     const traceId = newTraceId();
     await produce(stack.kafka, stack.topics.login, [
       { key: 'k', value: '{"eventId": "broken", ', headers: { traceparent: `00-${traceId}-${newSpanId()}-01` } },
@@ -110,6 +110,10 @@ describe('tracing end to end (real broker, OTLP receiver, service as a process)'
     await receiver.waitFor((s) => s.some((x) => x.traceId === traceId), 20_000, 'the dead letter span');
     const consume = one(receiver.trace(traceId), (s) => s.kind === SPAN_KIND.consumer, 'consumer span');
     expect(consume.attributes['riskwire.dead_letter.code']).toBe('MALFORMED_JSON');
+    await stack.deadLetters.waitFor((r) => r.some((l) => l.headers.traceparent?.includes(traceId)), 20_000, 'the dead letter');
+    const letter = stack.deadLetters.records.find((l) => l.headers.traceparent?.includes(traceId))!;
+    expect(letter.headers.traceparent).toBe(`00-${traceId}-${consume.spanId}-01`);
+    expect(letter.value.error.code).toBe('MALFORMED_JSON');
     const line = stack.service.output
       .join('')
       .split('\n')
@@ -193,5 +197,10 @@ describe('tracing end to end (real broker, OTLP receiver, service as a process)'
     const body = await text.text();
     expect(body).not.toContain('trace_id');
     expect(body).toContain('# TYPE riskwire_decisions_total counter');
+
+    // probes and scrapes are not traced: only the requests made above are server spans
+    expect(receiver.spans.filter((s) => s.kind === SPAN_KIND.server).map((s) => s.name)).toEqual(
+      expect.not.arrayContaining([expect.stringMatching(/health|metrics/)]),
+    );
   });
 });

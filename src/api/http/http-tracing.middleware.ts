@@ -9,6 +9,8 @@ import { routeTemplate } from './http-metrics.middleware.js';
  */
 export function httpTracingMiddleware(tracing: Tracing) {
   return (req: Request, res: Response, next: () => void): void => {
+    // probes and scrapes every few seconds would bury the traces worth reading (the request log skips them too)
+    if (isProbeOrScrape(req.originalUrl ?? req.url ?? '')) return next();
     const span = tracing.startSpan(`${req.method}`, {
       kind: 'server',
       parent: req.headers,
@@ -25,4 +27,8 @@ export function httpTracingMiddleware(tracing: Tracing) {
     span.bind(req); // the body is read in 'data' and 'end' listeners, and the handler runs from the last one
     span.run(next);
   };
+}
+
+function isProbeOrScrape(url: string): boolean {
+  return url.startsWith('/health') || url === '/metrics' || url.startsWith('/metrics?');
 }
