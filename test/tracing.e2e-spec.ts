@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Decision } from '../src/domain/decision.js';
@@ -8,6 +11,7 @@ import { loginEvent } from './support/events.js';
 import { produce } from './support/kafka-io.js';
 import { SPAN_KIND, OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
 import { PipelineStack } from './support/pipeline-stack.js';
+import { freePort } from './support/ports.js';
 import { hoursAgo } from './support/simulator-admin.js';
 
 const execFileAsync = promisify(execFile);
@@ -202,5 +206,68 @@ describe('tracing end to end (real broker, OTLP receiver, service as a process)'
     expect(receiver.spans.filter((s) => s.kind === SPAN_KIND.server).map((s) => s.name)).toEqual(
       expect.not.arrayContaining([expect.stringMatching(/health|metrics/)]),
     );
+  });
+
+  it('a real Prometheus scrapes the OpenMetrics exposition and stores its exemplars, which point to the traces', async () => {
+    const workDir = mkdtempSync(join(tmpdir(), 'riskwire-exemplars-'));
+    const port = await freePort();
+    const promUrl = `http://127.0.0.1:${port}`;
+    writeFileSync(
+      join(workDir, 'prometheus.yml'),
+      `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: riskwire\n    static_configs:\n      - targets: ['${stack.service.httpUrl.replace('http://', '')}']\n`,
+    );
+    // Prometheus asks for OpenMetrics first in its Accept header: the service answers with it while tracing is on
+    const prometheus = spawn(
+      findTool('prometheus'),
+      [
+        `--config.file=${join(workDir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(workDir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--enable-feature=exemplar-storage',
+      ],
+      { stdio: 'ignore' },
+    );
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Prometheus's JSON API, read field by field
+      const api = async (path: string) => (await (await fetch(`${promUrl}${path}`)).json()) as { status: string; data: any };
+      for (
+        let attempt = 0;
+        !(await fetch(`${promUrl}/-/ready`).then(
+          (r) => r.ok,
+          () => false,
+        ));
+        attempt++
+      ) {
+        if (attempt > 150) throw new Error('Prometheus did not get ready');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      // a fresh decision after Prometheus is up, so its exemplar is in a scrape it takes
+      const traceId = newTraceId();
+      const event = loginEvent('+491709990002');
+      await produce(stack.kafka, stack.topics.login, [
+        { key: event.accountId, value: JSON.stringify(event), headers: { traceparent: `00-${traceId}-${newSpanId()}-01` } },
+      ]);
+      await stack.decisions.waitFor((r) => r.some((d) => d.value.eventId === event.eventId), 30_000, 'the decision');
+      let exemplars: { seriesLabels: Record<string, string>; exemplars: { labels: Record<string, string> }[] }[] = [];
+      const until = Date.now() + 30_000;
+      while (Date.now() < until) {
+        const now = Date.now() / 1000;
+        const answer = await api(
+          `/api/v1/query_exemplars?query=${encodeURIComponent('riskwire_decision_latency_seconds_bucket')}&start=${now - 600}&end=${now + 60}`,
+        );
+        exemplars = answer.data ?? [];
+        if (exemplars.some((series) => series.exemplars.some((e) => e.labels.trace_id === traceId))) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(exemplars.flatMap((series) => series.exemplars.map((e) => e.labels.trace_id))).toContain(traceId);
+      // the scrape itself is healthy and the counters keep their names
+      const up = await api(`/api/v1/query?query=${encodeURIComponent('up{job="riskwire"}')}`);
+      expect(up.data.result[0].value[1]).toBe('1');
+      const decided = await api(`/api/v1/query?query=${encodeURIComponent('riskwire_decisions_total{source="kafka"}')}`);
+      expect(decided.data.result.length).toBeGreaterThan(0);
+    } finally {
+      prometheus.kill('SIGTERM');
+      rmSync(workDir, { recursive: true, force: true });
+    }
   });
 });
