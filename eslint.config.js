@@ -34,10 +34,10 @@ const KNOWN_VIOLATIONS = [
 
 /**
  * depth: folders below src/ (0 for src/*.ts); spec: specs may use the test kits and doubles in test/;
- * api / kafkajs: may import src/api / kafkajs; may + why: the folders a ground layer may import;
+ * api / kafkajs / otel: may import src/api / kafkajs / @opentelemetry (specs may use its in-memory exporter); may + why: the folders a ground layer may import;
  * pure (unless io): no I/O modules outside specs.
  */
-function restrictions({ depth, spec = false, api = false, kafkajs = false, may, why, pure = false, io = false }) {
+function restrictions({ depth, spec = false, api = false, kafkajs = false, otel = false, may, why, pure = false, io = false }) {
   const up = `^(?:\\.\\./){${depth}}`;
   const patterns = [];
   if (!spec)
@@ -46,6 +46,11 @@ function restrictions({ depth, spec = false, api = false, kafkajs = false, may, 
     patterns.push({
       regex: '^kafkajs(?:/|$)',
       message: 'only src/kafka/ imports kafkajs (not actively maintained): use its ports (KafkaClients, BatchingProducer)',
+    });
+  if (!otel && !spec)
+    patterns.push({
+      regex: '^@opentelemetry/',
+      message: 'only src/tracing/ imports @opentelemetry: use its port (Tracing, from tracing/tracing.js)',
     });
   if (!api && depth > 0)
     patterns.push({ regex: `${up}api/`, message: 'src/api is a transport at the top: only the composition root (src/*.ts) imports it' });
@@ -69,6 +74,7 @@ for (const depth of DEPTHS) {
     layerBlocks.push({ files: files('*'), ignores, rules: restrictions({ depth, spec }) });
     layerBlocks.push({ files: files('api'), ignores, rules: restrictions({ depth, spec, api: true }) });
     layerBlocks.push({ files: files('kafka'), ignores, rules: restrictions({ depth, spec, kafkajs: true }) });
+    layerBlocks.push({ files: files('tracing'), ignores, rules: restrictions({ depth, spec, otel: true }) });
     for (const [folder, layer] of Object.entries(LAYERS))
       layerBlocks.push({ files: files(folder), ignores, rules: restrictions({ depth, spec, ...layer }) });
   }

@@ -9,6 +9,7 @@ import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { KafkaModule } from './kafka/kafka.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { TracingModule } from './tracing/tracing.module.js';
 
 /** Composition only: each capability lives in its own module. */
 @Module({})
@@ -18,6 +19,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        TracingModule.forRoot(config),
         LoggingModule.forRoot(config),
         MetricsModule,
         KafkaModule,

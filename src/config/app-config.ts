@@ -78,6 +78,20 @@ export interface AppConfig {
   decisions: { idSecret?: string };
   tenancy: { kafkaTenant: string };
   log: { level: string };
+  tracing: TracingConfig;
+}
+
+/** OpenTelemetry tracing, from the standard OTEL_* variables; `enabled: false` costs nothing on the hot path. */
+export interface TracingConfig {
+  enabled: boolean;
+  exporter: 'otlp' | 'console';
+  /** the full OTLP/HTTP traces URL (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is, or OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces) */
+  endpoint: string;
+  protocol: 'http/protobuf' | 'http/json';
+  serviceName: string;
+  sampler: 'always_on' | 'always_off' | 'traceidratio' | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio';
+  /** the ratio of the traceidratio samplers (OTEL_TRACES_SAMPLER_ARG, default 1) */
+  samplerRatio: number;
 }
 
 export interface ConfigProblem {
@@ -146,6 +160,15 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
   optional.push('REDIS_PASSWORD_FILE', 'REDIS_TLS_CA_FILE');
   // --- Signal providers
   optional.push('SIGNAL_PROVIDERS_FILE');
+  // --- Tracing
+  optional.push(
+    'OTEL_TRACES_EXPORTER',
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
+    'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    'OTEL_EXPORTER_OTLP_PROTOCOL',
+    'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+    'OTEL_TRACES_SAMPLER_ARG',
+  );
   for (const key of [...known, ...optional]) {
     const value = env[key];
     if (value !== undefined && value !== '') relevant[key] = value;
@@ -230,6 +253,26 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
     decisions: { idSecret: e.DECISION_ID_SECRET },
     tenancy: { kafkaTenant: e.KAFKA_TENANT },
     log: { level: e.LOG_LEVEL },
+    tracing: tracingConfig(e),
+  };
+}
+
+/**
+ * The specification's defaults, except one: an exporter must be asked for (OTEL_TRACES_EXPORTER=otlp or
+ * console, or an OTLP endpoint set), so a service started without OTEL_* variables does not trace.
+ */
+function tracingConfig(e: EnvironmentSchema): TracingConfig {
+  const endpointSet = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== undefined || e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined;
+  const exporter = e.OTEL_TRACES_EXPORTER ?? (endpointSet ? 'otlp' : 'none');
+  const base = (e.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318').replace(/\/+$/, '');
+  return {
+    enabled: !e.OTEL_SDK_DISABLED && exporter !== 'none',
+    exporter: exporter === 'console' ? 'console' : 'otlp',
+    endpoint: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? `${base}/v1/traces`,
+    protocol: (e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf') as TracingConfig['protocol'],
+    serviceName: e.OTEL_SERVICE_NAME,
+    sampler: e.OTEL_TRACES_SAMPLER as TracingConfig['sampler'],
+    samplerRatio: e.OTEL_TRACES_SAMPLER_ARG ?? 1,
   };
 }
 

@@ -1,8 +1,9 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { TENANT_PATTERN } from '../common/tenant.js';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) => {
   if (value === undefined || value === '') return undefined;
   const v = String(value).toLowerCase();
@@ -124,4 +125,25 @@ export class EnvironmentSchema {
 
   // --- Logs
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+
+  // --- Tracing: the standard OpenTelemetry variables (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/).
+  // Off unless OTEL_TRACES_EXPORTER names an exporter or an OTLP endpoint is set (app-config.ts resolves which);
+  // the exporter itself also reads OTEL_EXPORTER_OTLP_(TRACES_)HEADERS / _TIMEOUT / _COMPRESSION / _CERTIFICATE.
+  @Transform(toBool) @IsBoolean() OTEL_SDK_DISABLED = false;
+  @IsOptional() @IsIn(['otlp', 'console', 'none']) OTEL_TRACES_EXPORTER?: string;
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+  // grpc is the one standard protocol not offered: the HTTP exporters cover every collector
+  @IsOptional()
+  @IsIn(['http/protobuf', 'http/json'], { message: 'must be http/protobuf or http/json (grpc is not supported)' })
+  OTEL_EXPORTER_OTLP_PROTOCOL?: string;
+  @IsOptional()
+  @IsIn(['http/protobuf', 'http/json'], { message: 'must be http/protobuf or http/json (grpc is not supported)' })
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?: string;
+  @IsString() @MinLength(1) OTEL_SERVICE_NAME = 'riskwire';
+  @IsIn(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'])
+  OTEL_TRACES_SAMPLER = 'parentbased_always_on';
+  @IsOptional() @Transform(toNumber) @IsNumber() @Min(0) @Max(1) OTEL_TRACES_SAMPLER_ARG?: number;
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ErrorDescription } from '../domain/error-codes.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -7,6 +7,7 @@ import type { InboundRecord } from '../kafka/inbound-record.js';
 import { isRecordTooLarge } from '../kafka/kafka-errors.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { buildDeadLetter, minimalDeadLetter, type DeadLetter } from './dead-letter.js';
+import { NOOP_TRACING, Tracing } from '../tracing/tracing.js';
 
 /**
  * Publishes the dead letter of a record. The letter is bounded (payload and key cut at their
@@ -22,6 +23,7 @@ export class DeadLetterPublisher {
     private readonly producer: BatchingProducer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: RiskwireMetrics,
+    @Optional() @Inject(Tracing) private readonly tracing: Tracing = NOOP_TRACING,
   ) {}
 
   async publish(record: InboundRecord, error: ErrorDescription): Promise<void> {
@@ -49,11 +51,17 @@ export class DeadLetterPublisher {
   }
 
   private async send(record: InboundRecord, letter: DeadLetter): Promise<void> {
+    const headers: Record<string, string> = {
+      'riskwire-error-code': letter.error.code,
+      'riskwire-source': `${record.topic}/${record.partition}/${record.offset}`,
+    };
+    // tracing on: the letter continues the record's trace (the consume span's context), so a replay can too
+    if (this.tracing.enabled) Object.assign(headers, this.tracing.traceHeaders());
     try {
       await this.producer.send(this.config.kafka.topics.dlq, {
         key: letter.source.keyEncoding === 'utf8' ? letter.source.key : null,
         value: JSON.stringify(letter),
-        headers: { 'riskwire-error-code': letter.error.code, 'riskwire-source': `${record.topic}/${record.partition}/${record.offset}` },
+        headers,
       });
     } catch (error) {
       this.metrics.producerErrors.inc({ topic_kind: 'dlq' });

@@ -13,6 +13,7 @@ import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { DeadLetterPublisher } from './dead-letter-publisher.js';
 import { classifyFailure } from './failure-classification.js';
 import { decodeRecord, type DecodeLimits } from './record-decoder.js';
+import { NOOP_TRACING, Tracing, type TraceSpan } from '../tracing/tracing.js';
 
 /**
  * One Kafka record in, one acknowledged output (decision or dead letter) out. Bad input is a dead
@@ -34,6 +35,7 @@ export class EventPipeline {
     private readonly metrics: RiskwireMetrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() private readonly shadows?: ShadowDecisionPublisher,
+    @Optional() @Inject(Tracing) private readonly tracing: Tracing = NOOP_TRACING,
   ) {
     this.limits = {
       maxPayloadBytes: config.kafka.maxPayloadBytes,
@@ -42,12 +44,20 @@ export class EventPipeline {
     };
   }
 
-  readonly handle = async (record: InboundRecord): Promise<void> => {
+  /** Tracing on: one consumer span per attempt, parented on the record's traceparent; off: nothing but the check. */
+  readonly handle = (record: InboundRecord): Promise<void> =>
+    this.tracing.enabled
+      ? this.tracing.inSpan(`process ${record.topic}`, consumeSpanOptions(record, this.config.kafka.groupId), (span) =>
+          this.handleRecord(record, span),
+        )
+      : this.handleRecord(record);
+
+  private async handleRecord(record: InboundRecord, span?: TraceSpan): Promise<void> {
     const receivedAt = Date.now();
     const attempts = this.config.kafka.processingRetries + 1;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.process(record, receivedAt);
+        return await this.process(record, receivedAt, span);
       } catch (error) {
         const failure = classifyFailure(error);
         this.metrics.processingErrors.inc({ class: failure.kind });
@@ -62,22 +72,30 @@ export class EventPipeline {
             ? failure.error
             : { code: 'PROCESSING_FAILED', message: `Processing failed ${attempts} times: ${describe(error)}`, details: [] };
         this.logger.warn(`dead letter ${reason.code} from ${where(record)}: ${reason.message}`);
+        span?.setAttributes({ 'riskwire.dead_letter.code': reason.code });
         await this.deadLetters.publish(record, reason);
         return;
       }
     }
-  };
+  }
 
-  private async process(record: InboundRecord, receivedAt: number): Promise<void> {
+  private async process(record: InboundRecord, receivedAt: number, span?: TraceSpan): Promise<void> {
     const decoded = decodeRecord(record, this.limits);
     this.countConsumed(record, decoded.ok ? decoded.event.type : (decoded.eventType ?? 'invalid'));
     if (!decoded.ok) {
       this.logger.warn(`dead letter ${decoded.error.code} from ${where(record)}`);
+      span?.setAttributes({ 'riskwire.dead_letter.code': decoded.error.code });
       await this.deadLetters.publish(record, decoded.error);
       return;
     }
     const event = decoded.event;
+    span?.setAttributes({ 'riskwire.event.id': event.eventId, 'riskwire.event.type': event.type });
     const { decision, shadow } = await this.engine.assess(event, { source: 'kafka', receivedAt });
+    span?.setAttributes({
+      'riskwire.decision.id': decision.decisionId,
+      'riskwire.decision.outcome': decision.outcome,
+      'riskwire.decision.degraded': decision.degraded,
+    });
     try {
       await this.decisions.publish(decision);
     } catch (error) {
@@ -100,6 +118,23 @@ export class EventPipeline {
     this.counted.add(record);
     this.metrics.eventsConsumed.inc({ topic: record.topic, type });
   }
+}
+
+/** Messaging semantic conventions (https://opentelemetry.io/docs/specs/semconv/messaging/kafka/); never the key (an account). */
+function consumeSpanOptions(record: InboundRecord, groupId: string) {
+  return {
+    kind: 'consumer' as const,
+    parent: record.headers ?? {},
+    attributes: {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'process',
+      'messaging.operation.name': 'process',
+      'messaging.destination.name': record.topic,
+      'messaging.destination.partition.id': String(record.partition),
+      'messaging.kafka.offset': Number(record.offset),
+      'messaging.consumer.group.name': groupId,
+    },
+  };
 }
 
 const where = (record: InboundRecord) => `${record.topic}/${record.partition}@${record.offset}`;

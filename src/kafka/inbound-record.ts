@@ -7,7 +7,12 @@ export interface InboundRecord {
   value: Buffer | null;
   /** broker/producer timestamp, epoch ms as a string */
   timestamp: string;
+  /** the record's headers as the client gave them (not copied: read only what you need, e.g. traceparent) */
+  headers?: RecordHeaders;
 }
+
+/** Kafka record headers: bytes (or a string), a list when a name repeats. */
+export type RecordHeaders = Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>>;
 
 /**
  * Resolves once the record's outcome (decision or dead letter) is acknowledged by Kafka; only then

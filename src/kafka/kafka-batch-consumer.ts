@@ -357,5 +357,5 @@ export class KafkaBatchConsumer {
 const where = (record: InboundRecord) => `${record.topic}/${record.partition}@${record.offset}`;
 
 function toRecord(topic: string, partition: number, m: KafkaMessage): InboundRecord {
-  return { topic, partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp };
+  return { topic, partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp, headers: m.headers };
 }

@@ -3,6 +3,13 @@ import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config.js';
 import { PINO_PRIVACY_OPTIONS, maskPhoneNumbersInText } from '../common/log-redaction.js';
 import { requestIdOf } from '../common/request-id.js';
+import { activeTraceIds } from '../tracing/otel-tracing.js';
+
+/** trace_id and span_id of the active span on every line (the names OpenTelemetry's log conventions use). */
+function traceIdsMixin(): object {
+  const ids = activeTraceIds();
+  return ids === undefined ? {} : { trace_id: ids.traceId, span_id: ids.spanId };
+}
 
 @Module({})
 export class LoggingModule {
@@ -28,6 +35,8 @@ export class LoggingModule {
               }),
             },
             base: { service: 'riskwire' },
+            // only while tracing is on: otherwise a log line costs what it always did
+            ...(config.tracing.enabled ? { mixin: traceIdsMixin } : {}),
           },
         }),
       ],

@@ -1,4 +1,14 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type HistogramConfiguration,
+  type LabelValues,
+  type OpenMetricsContentType,
+  type ObserveDataWithExemplar,
+} from 'prom-client';
 
 /**
  * The one owner of every instrument. Labels are bounded enums only: never a phone number,
@@ -7,7 +17,21 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 // Dense enough to tell 10 ms from 25 ms and 1 s from 3 s.
 const LATENCY_BUCKETS = [0.005, 0.01, 0.015, 0.025, 0.035, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5];
 
-export class RiskwireMetrics {
+export interface RiskwireMetricsOptions {
+  defaultMetrics?: boolean;
+  /**
+   * Tracing on: the active span's ids, attached as exemplars to the latency histograms (OpenMetrics scrapes show
+   * them). Without it the histograms are plain and observing costs what it always did.
+   */
+  exemplars?: () => { traceId: string; spanId: string } | undefined;
+}
+
+/** Holds the options while the instruments (field initializers, run after super()) are built. */
+abstract class WithOptions {
+  protected constructor(protected readonly options: RiskwireMetricsOptions) {}
+}
+
+export class RiskwireMetrics extends WithOptions {
   readonly registry = new Registry();
 
   readonly eventsConsumed = new Counter({
@@ -34,12 +58,11 @@ export class RiskwireMetrics {
     labelNames: ['code', 'topic'],
     registers: [this.registry],
   });
-  readonly decisionLatency = new Histogram({
+  readonly decisionLatency = this.latencyHistogram({
     name: 'riskwire_decision_latency_seconds',
     help: 'Consumption (or request) to decision acknowledged, by source.',
     labelNames: ['source'],
     buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
   });
   readonly eventAge = new Histogram({
     name: 'riskwire_event_to_decision_seconds',
@@ -48,12 +71,11 @@ export class RiskwireMetrics {
     buckets: [...LATENCY_BUCKETS, 10, 30, 60, 300],
     registers: [this.registry],
   });
-  readonly signalDuration = new Histogram({
+  readonly signalDuration = this.latencyHistogram({
     name: 'riskwire_signal_request_duration_seconds',
     help: 'Upstream request duration by provider (an id of the providers file), signal and result (ok, not_found, not_applicable, timeout, http_4xx, http_5xx, error).',
     labelNames: ['provider', 'signal', 'result'],
     buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
   });
   readonly signalLookups = new Counter({
     name: 'riskwire_signal_lookups_total',
@@ -158,12 +180,11 @@ export class RiskwireMetrics {
     labelNames: ['method', 'route', 'status'],
     registers: [this.registry],
   });
-  readonly httpDuration = new Histogram({
+  readonly httpDuration = this.latencyHistogram({
     name: 'riskwire_http_request_duration_seconds',
     help: 'HTTP API request duration by method, route template and status code.',
     labelNames: ['method', 'route', 'status'],
     buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
   });
   readonly grpcRequests = new Counter({
     name: 'riskwire_grpc_requests_total',
@@ -171,12 +192,11 @@ export class RiskwireMetrics {
     labelNames: ['method', 'code'],
     registers: [this.registry],
   });
-  readonly grpcDuration = new Histogram({
+  readonly grpcDuration = this.latencyHistogram({
     name: 'riskwire_grpc_request_duration_seconds',
     help: 'gRPC request duration by method and status code name.',
     labelNames: ['method', 'code'],
     buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
   });
   readonly callbacks = new Counter({
     name: 'riskwire_callbacks_total',
@@ -247,7 +267,8 @@ export class RiskwireMetrics {
     registers: [this.registry],
   });
 
-  constructor(options: { defaultMetrics?: boolean } = {}) {
+  constructor(options: RiskwireMetricsOptions = {}) {
+    super(options);
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'riskwire_' });
     // Failure counters exist at 0 from the start: increase() over a series that appears on its
     // first failure misses that failure, and dashboards show "0" rather than "no data".
@@ -261,4 +282,47 @@ export class RiskwireMetrics {
     for (const role of ['live', 'shadow']) this.policyReloadFailures.inc({ role }, 0);
     this.shadowPublishFailures.inc(0);
   }
+
+  /**
+   * The exposition in the OpenMetrics format, exemplars included. prom-client's own OpenMetrics output renames
+   * counters in place (drops `_total` from the metric object), which would corrupt the text format served next,
+   * so each family is rendered from a copy of its data.
+   */
+  /** true while tracing is on: the latency histograms carry exemplars */
+  get exemplarsEnabled(): boolean {
+    return this.options.exemplars !== undefined;
+  }
+
+  async openMetrics(): Promise<string> {
+    const openMetricsRegistry = new Registry<OpenMetricsContentType>();
+    openMetricsRegistry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+    const renderer = openMetricsRegistry as unknown as OpenMetricsRenderer;
+    const families = await Promise.all(
+      this.registry.getMetricsAsArray().map(async (metric) => {
+        const source = metric as unknown as { get(): Promise<MetricData>; getForPromString?: () => Promise<MetricData> };
+        const data = await (source.getForPromString?.() ?? source.get());
+        const name = data.type === 'counter' ? data.name.replace(/_total$/, '') : data.name;
+        return renderer.getMetricsAsString({ get: () => Promise.resolve({ ...data, name }) });
+      }),
+    );
+    return `${families.join('\n')}\n# EOF\n`;
+  }
+
+  private latencyHistogram<T extends string>(config: HistogramConfiguration<T>): Histogram<T> {
+    const exemplars = this.options.exemplars;
+    if (exemplars === undefined) return new Histogram({ ...config, registers: [this.registry] });
+    // prom-client refuses exemplars on a text-format registry at construction only; the text format skips them
+    const histogram = new Histogram({ ...config, registers: [], enableExemplars: true });
+    this.registry.registerMetric(histogram);
+    const observeWithExemplar = histogram.observe.bind(histogram) as (data: ObserveDataWithExemplar<T>) => void;
+    histogram.observe = ((labels: LabelValues<T>, value: number) => {
+      const ids = exemplars();
+      const exemplarLabels = (ids ? { trace_id: ids.traceId, span_id: ids.spanId } : {}) as LabelValues<T>;
+      observeWithExemplar({ labels, value, exemplarLabels });
+    }) as Histogram<T>['observe'];
+    return histogram;
+  }
 }
+
+type MetricData = { name: string; type: string };
+type OpenMetricsRenderer = { getMetricsAsString(metric: { get(): Promise<MetricData> }): Promise<string> };

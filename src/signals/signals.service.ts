@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { isValidMaxAge, minutes } from './minutes.js';
 import type { SignalProvider, UpstreamResult } from './providers/signal-provider.js';
@@ -11,6 +11,7 @@ import { SIGNAL_CACHE, SIGNAL_ROUTER, SIGNALS_SETTINGS } from './signals.tokens.
 import type { SignalRouter } from './signal-router.js';
 import { withinTimeout } from '../common/within-timeout.js';
 import { askProvider, type SignalEndpoint } from './providers/provider-questions.js';
+import { NOOP_TRACING, Tracing, type TraceSpan } from '../tracing/tracing.js';
 
 export interface CollectOptions {
   /** Epoch ms by which every check must have answered; unanswered ones come back UNAVAILABLE deadline_exceeded. */
@@ -43,6 +44,7 @@ export class SignalsService {
     @Inject(SIGNAL_CACHE) private readonly cache: SignalCache,
     @Inject(SIGNALS_SETTINGS) private readonly settings: SignalsSettings,
     private readonly metrics: RiskwireMetrics,
+    @Optional() @Inject(Tracing) private readonly tracing: Tracing = NOOP_TRACING,
   ) {
     for (const { id: provider } of router.providers) {
       for (const signal of SIGNAL_NAMES) metrics.circuitState.set({ provider, signal }, 0);
@@ -160,13 +162,19 @@ export class SignalsService {
     const { signal } = lookup;
     const endpoint: SignalEndpoint = lookup.mode === 'date' ? 'retrieve-date' : 'check';
     const labels = { provider: provider.id, signal };
-    const answer = await this.resilience.get(provider.id)!.execute(signal, deadline, async (abortSignal) => {
+    const answer = await this.resilience.get(provider.id)!.execute(signal, deadline, (abortSignal) => {
       tally.calls += 1;
       this.metrics.upstreamCalls.inc({ ...labels, endpoint });
-      const startedAt = performance.now();
-      const result = await askProvider(provider, lookup, phoneNumber, abortSignal);
-      this.metrics.signalDuration.observe({ ...labels, result: durationLabel(result) }, (performance.now() - startedAt) / 1000);
-      return result;
+      if (!this.tracing.enabled) return this.call(provider, lookup, phoneNumber, abortSignal);
+      // one client span per paid attempt (retries included); the number is never on it
+      const attributes = {
+        'riskwire.signal.name': signal,
+        'riskwire.signal.endpoint': endpoint,
+        'riskwire.signal.provider': provider.id,
+      };
+      return this.tracing.inSpan(`${signal} ${endpoint}`, { kind: 'client', attributes }, (span) =>
+        this.call(provider, lookup, phoneNumber, abortSignal, span),
+      );
     });
     const { retryAfterMs: _retryAfter, ...result } = answer as UpstreamResult<SignalName> & { retryAfterMs?: number };
     // The attempt was cut by the caller's deadline rather than by its own timeout: say so.
@@ -174,6 +182,31 @@ export class SignalsService {
       return { ...result, reason: 'deadline_exceeded', provider: provider.id };
     }
     return { ...(result as SignalResult), provider: provider.id } as SignalResult;
+  }
+
+  private async call(
+    provider: SignalProvider,
+    lookup: SignalLookup,
+    phoneNumber: string,
+    abortSignal: AbortSignal,
+    span?: TraceSpan,
+  ): Promise<UpstreamResult<SignalName>> {
+    const startedAt = performance.now();
+    const result = await askProvider(provider, lookup, phoneNumber, abortSignal);
+    const label = durationLabel(result);
+    // inside the span: the histogram's exemplar (tracing on) points to this call
+    this.metrics.signalDuration.observe(
+      { provider: provider.id, signal: lookup.signal, result: label },
+      (performance.now() - startedAt) / 1000,
+    );
+    if (span) {
+      span.setAttributes({
+        'riskwire.signal.status': result.status,
+        'riskwire.signal.reason': result.status === 'UNAVAILABLE' ? result.reason : undefined,
+      });
+      if (result.status === 'UNAVAILABLE') span.fail(`${lookup.mode === 'date' ? 'retrieve-date' : 'check'} ${label}`);
+    }
+    return result;
   }
 }
 

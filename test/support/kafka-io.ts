@@ -82,7 +82,7 @@ export async function createTopicsWith(
 export async function produce(
   kafka: Kafka,
   topic: string,
-  messages: { key?: string | null; value: string | Buffer | null }[],
+  messages: { key?: string | null; value: string | Buffer | null; headers?: Record<string, string> }[],
 ): Promise<void> {
   // idempotent: a retried produce right after topic creation must not duplicate records the tests count
   const producer: Producer = kafka.producer({
@@ -92,7 +92,11 @@ export async function produce(
   });
   await producer.connect();
   for (let i = 0; i < messages.length; i += 500) {
-    await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 500).map((m) => ({ key: m.key ?? null, value: m.value })) });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: messages.slice(i, i + 500).map((m) => ({ key: m.key ?? null, value: m.value, headers: m.headers })),
+    });
   }
   await producer.disconnect();
 }
@@ -102,6 +106,8 @@ export interface CollectedRecord<T> {
   value: T;
   partition: number;
   offset: string;
+  /** the record's headers as UTF-8 text */
+  headers: Record<string, string>;
 }
 
 /** Reads a topic from the beginning into memory until stopped; `waitFor` polls it. */
@@ -125,6 +131,7 @@ export class TopicReader<T = unknown> {
           value: JSON.parse(message.value?.toString() ?? 'null') as T,
           partition,
           offset: message.offset,
+          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)])),
         });
       },
     });

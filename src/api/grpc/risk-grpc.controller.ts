@@ -1,6 +1,6 @@
 import type { Metadata, ServerUnaryCall } from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
-import { Controller, Logger, UseFilters } from '@nestjs/common';
+import { Controller, Inject, Logger, Optional, UseFilters } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { RiskwireMetrics } from '../../metrics/riskwire-metrics.js';
 import { ApiAuthenticator, type ApiPrincipal } from '../auth/api-authenticator.js';
@@ -11,6 +11,7 @@ import { ApiExceptionFilter } from '../errors/api-exception.filter.js';
 import { toGrpcError } from '../errors/grpc-error.js';
 import { assessRequestToEventPayload, decisionToMessage, type AssessRequestMessage, type DecisionMessage } from './grpc-mapping.js';
 import { parsePageRequest } from '../http/paging.js';
+import { NOOP_TRACING, Tracing } from '../../tracing/tracing.js';
 
 /**
  * Time kept back from the caller's deadline to score, encode and send the answer before the client
@@ -34,11 +35,12 @@ export class RiskGrpcController {
     private readonly assessments: AssessmentsService,
     private readonly auth: ApiAuthenticator,
     private readonly metrics: RiskwireMetrics,
+    @Optional() @Inject(Tracing) private readonly tracing: Tracing = NOOP_TRACING,
   ) {}
 
   @GrpcMethod('RiskService', 'Assess')
   assess(request: AssessRequestMessage, metadata: Metadata, call: ServerUnaryCall<unknown, unknown>): Promise<DecisionMessage> {
-    return this.observe('Assess', async () => {
+    return this.observe('Assess', metadata, async () => {
       const receivedAt = Date.now();
       const { tenant } = this.authorize(metadata, 'assess');
       const { event } = await this.assessments.parseRequest(assessRequestToEventPayload(request));
@@ -49,7 +51,7 @@ export class RiskGrpcController {
 
   @GrpcMethod('RiskService', 'GetDecision')
   getDecision(request: { decisionId?: string }, metadata: Metadata): Promise<DecisionMessage> {
-    return this.observe('GetDecision', async () => {
+    return this.observe('GetDecision', metadata, async () => {
       const { tenant } = this.authorize(metadata, 'read');
       if (!request.decisionId)
         throw ApiError.validation([{ field: 'decision_id', code: 'PARAMETER_REQUIRED', message: 'decision_id is required' }]);
@@ -61,7 +63,7 @@ export class RiskGrpcController {
 
   @GrpcMethod('RiskService', 'ListDecisions')
   listDecisions(request: { accountId?: string; pageSize?: number; pageNumber?: number }, metadata: Metadata) {
-    return this.observe('ListDecisions', async () => {
+    return this.observe('ListDecisions', metadata, async () => {
       const { tenant } = this.authorize(metadata, 'read');
       const page = parsePageRequest(
         { accountId: request.accountId, pageSize: request.pageSize, pageNumber: request.pageNumber },
@@ -83,7 +85,16 @@ export class RiskGrpcController {
     return this.auth.authorize(typeof value === 'string' ? value : undefined, scope);
   }
 
-  private async observe<T>(method: string, run: () => Promise<T>): Promise<T> {
+  /** Tracing on: a server span per call, parented on the caller's traceparent metadata (the same W3C header). */
+  private observe<T>(method: string, metadata: Metadata, run: () => Promise<T>): Promise<T> {
+    if (!this.tracing.enabled) return this.measure(method, run);
+    const attributes = { 'rpc.system': 'grpc', 'rpc.service': 'riskwire.v1.RiskService', 'rpc.method': method };
+    return this.tracing.inSpan(`riskwire.v1.RiskService/${method}`, { kind: 'server', parent: metadata.getMap(), attributes }, (span) =>
+      this.measure(method, run, (code) => span.setAttributes({ 'rpc.grpc.status_code': code })),
+    );
+  }
+
+  private async measure<T>(method: string, run: () => Promise<T>, onStatus?: (code: status) => void): Promise<T> {
     const started = process.hrtime.bigint();
     let code: status = status.OK;
     try {
@@ -94,6 +105,7 @@ export class RiskGrpcController {
       code = reply.code;
       throw reply;
     } finally {
+      onStatus?.(code);
       const labels = { method, code: status[code] ?? 'UNKNOWN' };
       this.metrics.grpcRequests.inc(labels);
       this.metrics.grpcDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);

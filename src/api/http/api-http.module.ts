@@ -1,4 +1,4 @@
-import { DynamicModule, Inject, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { DynamicModule, Inject, MiddlewareConsumer, Module, NestModule, Optional } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { RiskwireMetrics } from '../../metrics/riskwire-metrics.js';
@@ -7,11 +7,13 @@ import { AssessmentsController } from './assessments.controller.js';
 import { httpMetricsMiddleware } from './http-metrics.middleware.js';
 import { jsonBodyMiddleware } from './json-body.middleware.js';
 import { requestIdMiddleware } from './request-id.middleware.js';
+import { httpTracingMiddleware } from './http-tracing.middleware.js';
+import { NOOP_TRACING, Tracing } from '../../tracing/tracing.js';
 
 /**
  * HTTP /v1: the assessments controller on `assessments` (AssessmentsModule.forRoot, the same module object the
- * gRPC module gets, so both share one AssessmentsService). Also installs, app-wide: X-Request-Id, HTTP
- * metrics and the JSON body parser with MAX_PAYLOAD_BYTES (create the app with `bodyParser: false`).
+ * gRPC module gets, so both share one AssessmentsService). Also installs, app-wide: X-Request-Id, a server span
+ * per request (when tracing is on), HTTP metrics and the JSON body parser with MAX_PAYLOAD_BYTES (create the app with `bodyParser: false`).
  * OpenAPI is set up on the app by setupOpenApi (openapi.ts).
  */
 @Module({})
@@ -19,6 +21,7 @@ export class ApiHttpModule implements NestModule {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: RiskwireMetrics,
+    @Optional() @Inject(Tracing) private readonly tracing: Tracing = NOOP_TRACING,
   ) {}
 
   static forRoot(assessments: DynamicModule): DynamicModule {
@@ -29,6 +32,8 @@ export class ApiHttpModule implements NestModule {
     consumer
       .apply(
         requestIdMiddleware,
+        // tracing off: not installed at all
+        ...(this.tracing.enabled ? [httpTracingMiddleware(this.tracing)] : []),
         httpMetricsMiddleware(this.metrics),
         jsonBodyMiddleware(this.config.kafka.maxPayloadBytes, this.config.kafkaResilience.maxJsonDepth),
       )
