@@ -84,7 +84,9 @@ const corpus: unknown[] = [
   fullTx,
   { ...fullTx, amount: { value: 99.5, currency: 'USD' } },
   { ...fullLogin, extra: 'ignored', constructor: 'x' },
-  JSON.parse('{"__proto__": {"polluted": true}, "eventId": "e", "type": "login", "occurredAt": "2026-11-21T10:00:00Z", "accountId": "a", "phoneNumber": "+491701234567"}'),
+  JSON.parse(
+    '{"__proto__": {"polluted": true}, "eventId": "e", "type": "login", "occurredAt": "2026-11-21T10:00:00Z", "accountId": "a", "phoneNumber": "+491701234567"}',
+  ),
   ...mutations(fullLogin, ['eventId', 'type', 'occurredAt', 'accountId', 'phoneNumber', 'channel', 'ipAddress', 'deviceId', 'otpChannel']),
   ...mutations(fullTx, ['eventId', 'type', 'accountId', 'amount', 'transactionType', 'beneficiaryId', 'beneficiaryIsNew']),
   ...amountMutations,

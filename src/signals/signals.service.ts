@@ -8,7 +8,7 @@ import { SignalResilience, type CircuitStateName } from './signal-resilience.js'
 import { SIGNAL_NAMES, type SignalName, type SignalRequest, type SignalResult, type SignalSet } from '../domain/signal-result.js';
 import type { SignalsSettings } from './signals.settings.js';
 import { NETWORK_SIGNALS_CLIENT, SIGNAL_CACHE, SIGNALS_SETTINGS } from './signals.tokens.js';
-import { withinTimeout } from '../common/within-timeout.js';
+import { EventDeadline } from './event-deadline.js';
 
 export interface CollectOptions {
   /** Epoch ms by which every check must have answered; unanswered ones come back UNAVAILABLE deadline_exceeded. */
@@ -50,20 +50,24 @@ export class SignalsService {
   }
 
   async collect(phoneNumber: string, request: SignalRequest, options: CollectOptions = {}): Promise<CollectedSignals> {
-    const deadline = options.deadline ?? Date.now() + this.settings.defaultDeadlineMs;
+    const deadline = new EventDeadline(options.deadline ?? Date.now() + this.settings.defaultDeadlineMs);
     const tally: Tally = { calls: 0 };
-    const entries = await Promise.all(
-      SIGNAL_NAMES.map(async (signal): Promise<[SignalName, SignalResult]> => {
-        const lookup = lookupFor(signal, request);
-        if (lookup === undefined) {
-          this.metrics.signalLookups.inc({ signal, source: 'skipped' });
-          return [signal, { status: 'SKIPPED' }];
-        }
-        if ('status' in lookup) return [signal, lookup];
-        return [signal, await this.lookupBefore(lookup, phoneNumber, deadline, tally)];
-      }),
-    );
-    return { signals: Object.fromEntries(entries) as unknown as SignalSet, upstreamCalls: tally.calls };
+    try {
+      const entries = await Promise.all(
+        SIGNAL_NAMES.map(async (signal): Promise<[SignalName, SignalResult]> => {
+          const lookup = lookupFor(signal, request);
+          if (lookup === undefined) {
+            this.metrics.signalLookups.inc({ signal, source: 'skipped' });
+            return [signal, { status: 'SKIPPED' }];
+          }
+          if ('status' in lookup) return [signal, lookup];
+          return [signal, await this.lookupBefore(lookup, phoneNumber, deadline, tally)];
+        }),
+      );
+      return { signals: Object.fromEntries(entries) as unknown as SignalSet, upstreamCalls: tally.calls };
+    } finally {
+      deadline.dispose();
+    }
   }
 
   /** For health reporting: which signals are currently being refused by their breaker. */
@@ -72,14 +76,12 @@ export class SignalsService {
   }
 
   /** Resolves by the deadline whatever the upstream, the cache or the coalesced leader are doing. */
-  private async lookupBefore(lookup: SignalLookup, phoneNumber: string, deadline: number, tally: Tally): Promise<SignalResult> {
+  private async lookupBefore(lookup: SignalLookup, phoneNumber: string, deadline: EventDeadline, tally: Tally): Promise<SignalResult> {
     const startedAt = Date.now();
     try {
-      return await withinTimeout(
-        this.lookup(lookup, phoneNumber, deadline, tally, startedAt),
-        Math.max(0, deadline - startedAt),
-        (): SignalResult => ({ status: 'UNAVAILABLE', reason: 'deadline_exceeded', latencyMs: Date.now() - startedAt }),
-      );
+      // raced with the event's one deadline, not a timer of its own
+      const answer = await Promise.race([this.lookup(lookup, phoneNumber, deadline, tally, startedAt), deadline.expired]);
+      return answer ?? { status: 'UNAVAILABLE', reason: 'deadline_exceeded', latencyMs: Date.now() - startedAt };
     } catch (error) {
       this.logger.error(`Signal lookup ${lookup.signal} failed unexpectedly: ${(error as Error).message}`);
       return { status: 'UNAVAILABLE', reason: 'connection_error', detail: 'internal error', latencyMs: Date.now() - startedAt };
@@ -89,7 +91,7 @@ export class SignalsService {
   private async lookup(
     lookup: SignalLookup,
     phoneNumber: string,
-    deadline: number,
+    deadline: EventDeadline,
     tally: Tally,
     startedAt: number,
   ): Promise<SignalResult> {
@@ -119,17 +121,29 @@ export class SignalsService {
     return { ...cached, fromCache: true, latencyMs: Date.now() - startedAt };
   }
 
-  private async fetch(lookup: SignalLookup, key: string, phoneNumber: string, deadline: number, tally: Tally): Promise<SignalResult> {
+  private async fetch(
+    lookup: SignalLookup,
+    key: string,
+    phoneNumber: string,
+    eventDeadline: EventDeadline,
+    tally: Tally,
+  ): Promise<SignalResult> {
     const { signal } = lookup;
+    const deadline = eventDeadline.at;
     const endpoint: SignalEndpoint = lookup.mode === 'date' ? 'retrieve-date' : 'check';
-    const answer = await this.resilience.execute(signal, deadline, async (abortSignal) => {
-      tally.calls += 1;
-      this.metrics.upstreamCalls.inc({ signal, endpoint });
-      const startedAt = performance.now();
-      const result = await this.ask(lookup, phoneNumber, abortSignal);
-      this.metrics.signalDuration.observe({ signal, result: durationLabel(result) }, (performance.now() - startedAt) / 1000);
-      return result;
-    });
+    const answer = await this.resilience.execute(
+      signal,
+      deadline,
+      async (abortSignal) => {
+        tally.calls += 1;
+        this.metrics.upstreamCalls.inc({ signal, endpoint });
+        const startedAt = performance.now();
+        const result = await this.ask(lookup, phoneNumber, abortSignal);
+        this.metrics.signalDuration.observe({ signal, result: durationLabel(result) }, (performance.now() - startedAt) / 1000);
+        return result;
+      },
+      eventDeadline.signal,
+    );
     const { retryAfterMs: _retryAfter, ...result } = answer as UpstreamResult<SignalName> & { retryAfterMs?: number };
     // The attempt was cut by the caller's deadline rather than by its own timeout: say so.
     if (result.status === 'UNAVAILABLE' && result.reason === 'timeout' && Date.now() >= deadline) {
