@@ -6,8 +6,9 @@
  * a small queue allowance. Events beyond the limit stay in Kafka, where waiting is free and visible as lag.
  *
  * Why a gradient and not AIMD against the minimum latency: with an upstream of 30-70 ms the minimum is an outlier,
- * and a tolerance against it collapsed the limit to its floor (docs/benchmark.md). Window means absorb the spread;
- * a long-term average (Gradient2) would follow a latency the limit itself drives up, and never stop growing.
+ * and a tolerance against it collapsed the limit to its floor (docs/benchmark.md). Window means absorb the spread.
+ * A latency reference alone follows, after a while, a latency the limit itself drove up (and the limit creeps);
+ * the event loop's utilisation is the second signal: a CPU-bound process does not grow its limit.
  */
 export interface AdaptiveLimitOptions {
   /** the hard cap (MAX_IN_FLIGHT) */
@@ -18,6 +19,12 @@ export interface AdaptiveLimitOptions {
   tolerance: number;
   /** samples per window mean, and in the recent average */
   shortWindow: number;
+  /** window means over which the no-queue reference is the lowest */
+  referenceWindows: number;
+  /** event-loop utilisation (0-1) from which the process counts as CPU-bound */
+  maxUtilisation: number;
+  /** a CPU-bound process stops growing its limit once recent latency exceeds the reference by this factor */
+  busyTolerance: number;
   /** share of a new estimate taken per update (damping) */
   smoothing: number;
 }
@@ -27,34 +34,37 @@ export const DEFAULT_ADAPTIVE_LIMIT: Omit<AdaptiveLimitOptions, 'maxLimit'> = {
   initialLimit: 32,
   tolerance: 1.5,
   shortWindow: 10,
+  referenceWindows: 1000,
+  maxUtilisation: 0.9,
+  busyTolerance: 1.1,
   smoothing: 0.2,
 };
 
 /**
- * The no-queue reference latency, from window means (not single samples: a 30 ms outlier of a 30-70 ms upstream
- * is not the norm). Under pressure it only ever goes down: a window taken while the limit was being used may be
- * slow *because* of the limit, and taking it as the norm would let the limit creep up forever. A window taken
- * without pressure (in flight below half the limit, or at the floor) measures the latency nobody queued for, and
- * replaces the reference whichever way it moved: that is how a slower upstream becomes the new norm.
+ * The no-queue reference latency: the lowest window mean of the last `windows` windows (a window mean, not a
+ * single sample: a 30 ms outlier of a 30-70 ms upstream is not the norm). Sliding, so that one lucky window on a
+ * noisy machine does not hold the limit down for good, and a slower upstream becomes the norm after a while.
  */
 class NoQueueLatency {
+  private readonly means: number[] = [];
   private sum = 0;
   private count = 0;
-  private pressed = false;
   value = Number.NaN;
 
-  constructor(private readonly size: number) {}
+  constructor(
+    private readonly size: number,
+    private readonly windows: number,
+  ) {}
 
-  add(sample: number, underPressure: boolean): void {
+  add(sample: number): void {
     this.sum += sample;
     this.count += 1;
-    this.pressed ||= underPressure;
     if (this.count < this.size) return;
-    const mean = this.sum / this.count;
-    this.value = this.pressed && !Number.isNaN(this.value) ? Math.min(this.value, mean) : mean;
+    this.means.push(this.sum / this.count);
+    if (this.means.length > this.windows) this.means.shift();
     this.sum = 0;
     this.count = 0;
-    this.pressed = false;
+    this.value = Math.min(...this.means);
   }
 }
 
@@ -83,7 +93,7 @@ export class AdaptiveConcurrencyLimit {
     this.options = { ...DEFAULT_ADAPTIVE_LIMIT, ...options };
     this.options.minLimit = Math.min(this.options.minLimit, this.options.maxLimit);
     this.estimate = clamp(this.options.initialLimit, this.options.minLimit, this.options.maxLimit);
-    this.reference = new NoQueueLatency(this.options.shortWindow);
+    this.reference = new NoQueueLatency(this.options.shortWindow, this.options.referenceWindows);
     this.recent = new RecentAverage(this.options.shortWindow);
   }
 
@@ -93,18 +103,26 @@ export class AdaptiveConcurrencyLimit {
   }
 
   /**
-   * One completed event: its in-service latency and how many were in flight when it completed. Samples taken
-   * while far below the limit say nothing about what more concurrency would cost, so they do not grow it.
+   * One completed event: its in-service latency, how many were in flight when it completed and, when known, the
+   * event loop's recent utilisation. Samples taken while far below the limit say nothing about what more
+   * concurrency would cost, so they do not grow it; neither do samples from a CPU-bound process: with every core
+   * busy, more events in flight only queue (latency would show it a little later, after the reference
+   * had crept up with it).
    */
-  onSample(latencyMs: number, inFlight: number): void {
+  onSample(latencyMs: number, inFlight: number, utilisation = 0): void {
     if (!(latencyMs >= 0) || !Number.isFinite(latencyMs)) return;
     const { tolerance, smoothing, minLimit, maxLimit } = this.options;
     this.recent.add(latencyMs);
-    this.reference.add(latencyMs, inFlight >= this.estimate / 2 && this.estimate > minLimit);
+    this.reference.add(latencyMs);
     if (Number.isNaN(this.reference.value)) return; // not one window seen yet
-    const gradient = Math.max(0.5, Math.min(1, (tolerance * this.reference.value) / Math.max(this.recent.value, 1e-3)));
+    const recent = Math.max(this.recent.value, 1e-3);
+    const gradient = Math.max(0.5, Math.min(1, (tolerance * this.reference.value) / recent));
     if (gradient === 1 && inFlight < this.estimate / 2) return;
-    const next = this.estimate * gradient + Math.sqrt(this.estimate);
+    // Busy cores alone are no reason to stop (a process starved by its neighbours also looks busy, and more events
+    // in flight still help it); busy cores and a latency already rising are.
+    const cpuBound = utilisation >= this.options.maxUtilisation && recent > this.options.busyTolerance * this.reference.value;
+    const growth = cpuBound ? 0 : Math.sqrt(this.estimate);
+    const next = this.estimate * gradient + growth;
     this.estimate = clamp(this.estimate * (1 - smoothing) + next * smoothing, minLimit, maxLimit);
   }
 }

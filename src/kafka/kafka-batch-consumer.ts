@@ -71,6 +71,8 @@ export class KafkaBatchConsumer {
   private readonly holdSleeps = new WakeableSleeps();
   private readonly restartSleeps = new WakeableSleeps();
   private readonly adaptive?: AdaptiveConcurrencyLimit;
+  /** event-loop utilisation over the last ~100 ms: the adaptive limit's CPU-bound signal */
+  private utilisation = { value: 0, at: 0, since: performance.eventLoopUtilization() };
 
   constructor(
     private readonly kafka: Kafka,
@@ -307,8 +309,20 @@ export class KafkaBatchConsumer {
   private sampleLatency(ms: number): void {
     if (!this.adaptive) return;
     const before = this.adaptive.limit;
-    this.adaptive.onSample(ms, this.inFlight);
+    this.adaptive.onSample(ms, this.inFlight, this.recentUtilisation());
     if (this.adaptive.limit !== before) this.metrics.concurrencyLimit.set(this.adaptive.limit);
+  }
+
+  private recentUtilisation(): number {
+    const now = performance.now();
+    const u = this.utilisation;
+    if (now - u.at >= 100) {
+      const current = performance.eventLoopUtilization();
+      u.value = performance.eventLoopUtilization(current, u.since).utilization;
+      u.since = current;
+      u.at = now;
+    }
+    return u.value;
   }
 
   /** A finished event frees one place; a limit that grew frees more. */
