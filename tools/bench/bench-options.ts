@@ -22,6 +22,8 @@ export interface BenchOptions {
   jitterMs: number;
   /** offered rate of the paced latency scenario, events/s */
   rate: number;
+  /** another build's dist/ directory: its saturation and ceiling run in the same invocation as "before" */
+  beforeDist?: string;
   /** how long the paced scenarios derived from the saturation (60 % and 150 % of it) offer load */
   derivedSeconds: number;
   /** 0: no soak; otherwise the paced load runs this long in its own scenario */
@@ -42,6 +44,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --partitions P          partitions of every input topic (default 6)
   --latency 50±20         upstream latency, mean±jitter in ms (also --latency-ms 50 --jitter-ms 20)
   --rate R                offered rate of the fixed-rate latency scenario, events/s (default 2500)
+  --before-dist DIR       also run saturation and ceiling from another build's dist/ (before/after in one run)
   --derived-seconds S     how long the 60 % and 150 % of saturation scenarios offer load (default 15)
   --soak-seconds S        also run the paced load for S seconds and report RSS over time (default 0: off)
   --baseline-seconds S    how long the naive baseline is measured (default 20)
@@ -88,6 +91,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       rate: { type: 'string', default: '2500' },
       'soak-seconds': { type: 'string', default: '0' },
       'derived-seconds': { type: 'string', default: '15' },
+      'before-dist': { type: 'string' },
       'baseline-seconds': { type: 'string', default: '20' },
       'realistic-numbers': { type: 'string', default: '2000' },
       'skip-baseline': { type: 'boolean', default: false },
@@ -111,6 +115,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
     rate: positiveInt('rate', values.rate),
     soakSeconds: positiveInt('soak-seconds', values['soak-seconds'], 0),
     derivedSeconds: positiveInt('derived-seconds', values['derived-seconds'], 3),
+    ...(values['before-dist'] !== undefined ? { beforeDist: values['before-dist'] } : {}),
     baselineSeconds: positiveInt('baseline-seconds', values['baseline-seconds']),
     realisticNumbers: positiveInt('realistic-numbers', values['realistic-numbers']),
     scenarios: selectScenarios(values.only, values['skip-baseline'], values['skip-ceiling']),

@@ -4,6 +4,8 @@ import type { PassThroughResult } from './scenarios/passthrough-scenario.js';
 
 export interface BenchResults {
   saturation?: BacklogResult;
+  /** saturation and ceiling of another build (--before-dist), same run */
+  before?: { saturation?: BacklogResult; ceiling?: BacklogResult; distDir: string };
   /** the same backlog with ADAPTIVE_CONCURRENCY=false (the fixed MAX_IN_FLIGHT bound), same run */
   saturationFixed?: BacklogResult;
   ceiling?: BacklogResult;
@@ -183,6 +185,24 @@ function resourceRows(sat: BacklogResult | undefined, latency: FixedRateResult |
 function efficiencyRows(results: BenchResults): ReportRow[] {
   const { saturation: sat, saturationFixed: fixed, ceiling, passThrough, at60, overload } = results;
   const rows: ReportRow[] = [];
+  const before = results.before;
+  if (before?.saturation && sat) {
+    const b = before.saturation;
+    rows.push({
+      metric: 'before (--before-dist): saturation, ceiling',
+      value: `${perSecond(b.throughputPerSecond)} (after/before ${(sat.throughputPerSecond / Math.max(1, b.throughputPerSecond)).toFixed(2)}x), ${before.ceiling ? perSecond(before.ceiling.throughputPerSecond) : '-'}${before.ceiling && ceiling ? ` (after/before ${(ceiling.throughputPerSecond / Math.max(1, before.ceiling.throughputPerSecond)).toFixed(2)}x)` : ''}`,
+      target: '-',
+      status: 'info',
+    });
+    if (b.resources.cpuMsPer1000Events > 0 && sat.resources.cpuMsPer1000Events > 0) {
+      rows.push({
+        metric: '  before: ms CPU per event at saturation',
+        value: `${(b.resources.cpuMsPer1000Events / 1000).toFixed(3)} (after/before ${(sat.resources.cpuMsPer1000Events / b.resources.cpuMsPer1000Events).toFixed(2)}x)`,
+        target: '-',
+        status: 'info',
+      });
+    }
+  }
   if (fixed) {
     rows.push({
       metric: 'saturation with a fixed MAX_IN_FLIGHT (ADAPTIVE_CONCURRENCY=false)',

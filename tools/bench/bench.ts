@@ -121,6 +121,29 @@ async function main(): Promise<void> {
         `saturation: ${r.throughputPerSecond} events/s (${(r.unavailableShare * 100).toFixed(1)} % with an upstream answer missing), ${r.upstream.callsPerEvent} upstream calls/event`,
       );
     }
+    if (options.beforeDist) {
+      const distDir = resolve(options.beforeDist);
+      const before: NonNullable<BenchResults['before']> = { distDir };
+      for (const [name, launch] of [
+        ['saturation', launchRiskwire],
+        ['ceiling', launchCeiling],
+      ] as const) {
+        if (!wants(name)) continue;
+        before[name] = await watched(`before-${name}`, () =>
+          runBacklogScenario(ctx, {
+            name: `before-${name}`,
+            events: backlog,
+            launch,
+            cache: 'off',
+            nodeArgs: ctx.serviceNodeArgs,
+            serviceEnv: ctx.serviceEnv,
+            distDir,
+          }),
+        );
+        log(`before (${distDir}) ${name}: ${before[name]!.throughputPerSecond} events/s`);
+      }
+      results.before = before;
+    }
     if (wants('saturation-fixed')) {
       const r = await watched('saturation-fixed', () =>
         runBacklogScenario(ctx, {

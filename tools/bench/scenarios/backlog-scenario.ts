@@ -28,6 +28,8 @@ export interface BacklogSpec {
   stallSeconds?: number;
   nodeArgs?: string[];
   serviceEnv?: Record<string, string>;
+  /** run riskwire/ceiling from another build (--before-dist) */
+  distDir?: string;
 }
 
 export interface BacklogResult {
@@ -85,6 +87,7 @@ export async function runBacklogScenario(ctx: BenchContext, spec: BacklogSpec): 
     cache: spec.cache,
     nodeArgs: spec.nodeArgs,
     serviceEnv: spec.serviceEnv,
+    distDir: spec.distDir,
   });
   const sampler = new ResourceSampler(service.child.pid).start();
   const spawned = sampler.sample();
