@@ -59,22 +59,27 @@ describe('scale-out: three instances in one consumer group (real broker, simulat
       (i % 2 ? login : transaction).push({ key: e.accountId, value: JSON.stringify(e) });
     }
     const poison = [{ key: 'poison-1', value: '{"type": "login", "eventId": ' }];
-    await produce(kafka, topics.login, [...login.slice(0, 1000), ...poison, ...login.slice(1000)]);
-    await produce(kafka, topics.transaction, transaction);
 
     const decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
     const deadLetters = await new TopicReader<DeadLetter>(kafka, topics.dlq).start();
     try {
-      const [a, b, c] = await Promise.all([0, 1, 2].map(() => new ServiceProcess(env).start(90_000)));
+      // the group forms first (a busy instance answers /health/ready late), then the backlog lands at once
+      const [a, b, c] = [0, 1, 2].map(() => new ServiceProcess(env));
       instances.push(a, b, c);
+      await Promise.all([a, b, c].map((s) => s.start(120_000)));
+      await Promise.all([
+        produce(kafka, topics.login, [...login.slice(0, 1000), ...poison, ...login.slice(1000)]),
+        produce(kafka, topics.transaction, transaction),
+      ]);
       const distinct = () => new Set(decisions.records.map((r) => r.value.eventId)).size;
       await decisions.waitFor(() => distinct() >= 600, 90_000, 'first decisions from the group');
 
       const atKill = distinct();
       await b.kill('SIGKILL');
       expect(atKill).toBeLessThan(EVENTS - 1000); // it really died mid-stream
-      const d = await new ServiceProcess(env).start(90_000);
+      const d = new ServiceProcess(env);
       instances.push(d);
+      await d.start(120_000);
       const atJoin = distinct();
       expect(atJoin).toBeLessThan(EVENTS); // and the new one joined with work left
 

@@ -111,4 +111,14 @@ describe('AdaptiveConcurrencyLimit', () => {
     );
     expect(limits.at(-1)).toBe(256);
   });
+
+  it('takes a machine-wide stall (a window of events all late at once) as one step down, not a fall to the floor', () => {
+    const limiter = new AdaptiveConcurrencyLimit({ maxLimit: 256 });
+    drive(limiter, 2000, (_l, i) => spread(i, 30, 70));
+    expect(limiter.limit).toBe(256);
+    drive(limiter, 10, () => 1500);
+    expect(limiter.limit).toBeGreaterThanOrEqual(Math.floor(256 * 0.9) - 1);
+    drive(limiter, 300, (_l, i) => spread(i, 30, 70));
+    expect(limiter.limit).toBe(256);
+  });
 });

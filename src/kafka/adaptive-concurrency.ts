@@ -56,45 +56,33 @@ class NoQueueLatency {
     private readonly windows: number,
   ) {}
 
-  add(sample: number): void {
+  /** Adds a sample; returns the window's mean when this sample closed a window. */
+  add(sample: number): number | undefined {
     this.sum += sample;
     this.count += 1;
-    if (this.count < this.size) return;
-    this.means.push(this.sum / this.count);
+    if (this.count < this.size) return undefined;
+    const mean = this.sum / this.count;
+    this.means.push(mean);
     if (this.means.length > this.windows) this.means.shift();
     this.sum = 0;
     this.count = 0;
     this.value = Math.min(...this.means);
-  }
-}
-
-/** Exponential moving average of the recent latency; a plain mean until its window has filled once. */
-class RecentAverage {
-  private count = 0;
-  value = 0;
-
-  constructor(private readonly window: number) {}
-
-  add(sample: number): void {
-    if (this.count < this.window) {
-      this.count += 1;
-      this.value += (sample - this.value) / this.count;
-    } else this.value += (sample - this.value) * (2 / (this.window + 1));
+    return mean;
   }
 }
 
 export class AdaptiveConcurrencyLimit {
   private estimate: number;
   private readonly reference: NoQueueLatency;
-  private readonly recent: RecentAverage;
   private readonly options: AdaptiveLimitOptions;
+  /** the window under way was taken with the limit in use (in flight at least half of it) */
+  private pressed = false;
 
   constructor(options: Partial<AdaptiveLimitOptions> & { maxLimit: number }) {
     this.options = { ...DEFAULT_ADAPTIVE_LIMIT, ...options };
     this.options.minLimit = Math.min(this.options.minLimit, this.options.maxLimit);
     this.estimate = clamp(this.options.initialLimit, this.options.minLimit, this.options.maxLimit);
     this.reference = new NoQueueLatency(this.options.shortWindow, this.options.referenceWindows);
-    this.recent = new RecentAverage(this.options.shortWindow);
   }
 
   /** whole events that may be in flight now */
@@ -104,26 +92,30 @@ export class AdaptiveConcurrencyLimit {
 
   /**
    * One completed event: its in-service latency, how many were in flight when it completed and, when known, the
-   * event loop's recent utilisation. Samples taken while far below the limit say nothing about what more
-   * concurrency would cost, so they do not grow it; neither do samples from a CPU-bound process: with every core
-   * busy, more events in flight only queue (latency would show it a little later, after the reference
-   * had crept up with it).
+   * event loop's recent utilisation. The limit moves once per window of samples, on the window's mean: a stall of
+   * the whole machine (every event in flight late at once) costs at most one step down, not one per late event.
+   * A window taken far below the limit says nothing about what more concurrency would cost: it does not grow it.
    */
   onSample(latencyMs: number, inFlight: number, utilisation = 0): void {
     if (!(latencyMs >= 0) || !Number.isFinite(latencyMs)) return;
-    const { tolerance, smoothing, minLimit, maxLimit } = this.options;
-    this.recent.add(latencyMs);
-    this.reference.add(latencyMs);
-    if (Number.isNaN(this.reference.value)) return; // not one window seen yet
-    const recent = Math.max(this.recent.value, 1e-3);
-    const gradient = Math.max(0.5, Math.min(1, (tolerance * this.reference.value) / recent));
-    if (gradient === 1 && inFlight < this.estimate / 2) return;
-    // Busy cores alone are no reason to stop (a process starved by its neighbours also looks busy, and more events
-    // in flight still help it); busy cores and a latency already rising are.
-    const cpuBound = utilisation >= this.options.maxUtilisation && recent > this.options.busyTolerance * this.reference.value;
-    const growth = cpuBound ? 0 : Math.sqrt(this.estimate);
-    const next = this.estimate * gradient + growth;
-    this.estimate = clamp(this.estimate * (1 - smoothing) + next * smoothing, minLimit, maxLimit);
+    this.pressed ||= inFlight >= this.estimate / 2;
+    const windowMean = this.reference.add(latencyMs);
+    if (windowMean === undefined) return;
+    const pressed = this.pressed;
+    this.pressed = false;
+    const { tolerance, smoothing, minLimit, maxLimit, maxUtilisation, busyTolerance } = this.options;
+    const recent = Math.max(windowMean, 1e-3);
+    const reference = this.reference.value;
+    const gradient = Math.max(0.5, Math.min(1, (tolerance * reference) / recent));
+    if (gradient < 1) {
+      // at most -10 % per window (gradient 0.5, smoothing 0.2)
+      this.estimate = clamp(this.estimate * (1 - smoothing) + this.estimate * gradient * smoothing, minLimit, maxLimit);
+      return;
+    }
+    // Busy cores alone are no reason to stop growing (a process starved by its neighbours looks busy too, and
+    // more events in flight still help it); busy cores with latency already rising are.
+    const cpuBound = utilisation >= maxUtilisation && recent > busyTolerance * reference;
+    if (pressed && !cpuBound) this.estimate = clamp(this.estimate + Math.sqrt(this.estimate), minLimit, maxLimit);
   }
 }
 
