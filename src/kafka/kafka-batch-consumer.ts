@@ -116,10 +116,7 @@ export class KafkaBatchConsumer {
       // A crashed instance's partitions move to a survivor after this long.
       sessionTimeout: 10000,
       heartbeatInterval: 1000,
-      // A long poll, not a busy one: the broker answers as soon as one record is there (minBytes 1), so this only
-      // bounds how long an idle fetch waits. At 20 ms a quiet consumer sent 50 fetches a second per broker
-      // (kafkajs' writeBuffer was 8 % of the CPU at 300 events/s).
-      maxWaitTimeInMs: 250,
+      maxWaitTimeInMs: 20,
       maxBytesPerPartition: 1024 * 1024,
       // kafkajs's own restart is not retried when it fails; ours is (see supervise).
       retry: { retries: 10, restartOnFailure: () => Promise.resolve(false) },
