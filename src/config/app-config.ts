@@ -22,6 +22,8 @@ export interface AppConfig {
     topics: { login: string; transaction: string; decisions: string; dlq: string };
     maxPayloadBytes: number;
     maxInFlight: number;
+    /** learn the in-flight limit from in-service latency, up to maxInFlight (ADAPTIVE_CONCURRENCY) */
+    adaptiveConcurrency: boolean;
     perKeyOrdering: boolean;
     shutdownTimeoutMs: number;
     processingRetries: number;
@@ -197,6 +199,7 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
       topics: { login: e.TOPIC_LOGIN, transaction: e.TOPIC_TRANSACTION, decisions: e.TOPIC_DECISIONS, dlq: e.TOPIC_DLQ },
       maxPayloadBytes: e.MAX_PAYLOAD_BYTES,
       maxInFlight: e.MAX_IN_FLIGHT,
+      adaptiveConcurrency: e.ADAPTIVE_CONCURRENCY,
       perKeyOrdering: e.PER_KEY_ORDERING,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       processingRetries: e.PROCESSING_RETRIES,

@@ -59,6 +59,9 @@ export class EnvironmentSchema {
   @Transform(toInt) @IsInt() @Min(100) @Max(600000) KAFKA_RETRY_MAX_BACKOFF_MS = 30000;
   @Transform(toInt) @IsInt() @Min(10000) @Max(86400000) KAFKA_CONSUMER_DOWN_LIVENESS_MS = 300000;
 
+  // --- perf: adaptive concurrency (src/kafka/adaptive-concurrency.ts); MAX_IN_FLIGHT stays the hard cap
+  @Transform(toBool) @IsBoolean() ADAPTIVE_CONCURRENCY = true;
+
   // --- Network Signals upstream
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   SIGNALS_BASE_URL = 'http://127.0.0.1:8090/network-signal/v1';

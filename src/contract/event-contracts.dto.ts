@@ -19,15 +19,15 @@ import {
   ValidationOptions,
 } from 'class-validator';
 
-const EVENT_ID = /^[A-Za-z0-9._:-]+$/;
+export const EVENT_ID = /^[A-Za-z0-9._:-]+$/;
 /** No leading zeros ("007"), at most 15 integer and 6 fractional digits: fits a double exactly enough and a NUMERIC(21,6). */
-const DECIMAL = /^(?:0|[1-9]\d{0,14})(?:\.\d{1,6})?$/;
+export const DECIMAL = /^(?:0|[1-9]\d{0,14})(?:\.\d{1,6})?$/;
 /**
  * Opaque ids may be any script, but not control characters (log injection: a newline starts a fake log line),
  * invisible format characters (bidi overrides make `acc-1` and `1-cca` look alike) or lone UTF-16 surrogates
  * (they become U+FFFD on the way to Kafka, so the key would silently change).
  */
-const PRINTABLE_ID = /^[^\p{Cc}\p{Cf}\p{Cs}]+$/u;
+export const PRINTABLE_ID = /^[^\p{Cc}\p{Cf}\p{Cs}]+$/u;
 const PRINTABLE_ID_MESSAGE = 'must not contain control, invisible formatting or unpaired surrogate characters';
 
 /**

@@ -36,6 +36,7 @@ export class EventConsumerService implements OnApplicationBootstrap, BeforeAppli
       {
         groupId: config.kafka.groupId,
         maxInFlight: config.kafka.maxInFlight,
+        adaptiveConcurrency: config.kafka.adaptiveConcurrency,
         perKeyOrdering: config.kafka.perKeyOrdering,
         retryMaxBackoffMs: config.kafkaResilience.retryMaxBackoffMs,
       },

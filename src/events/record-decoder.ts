@@ -1,6 +1,6 @@
 import type { ErrorDescription } from '../domain/error-codes.js';
 import { maskDigitRuns } from '../common/log-redaction.js';
-import { validateEvent } from '../contract/event-validation.js';
+import { validateEventFast } from '../contract/compiled-event-validation.js';
 import { jsonNestingExceeds } from '../contract/json-depth.js';
 import type { RiskEvent } from '../domain/risk-event.js';
 
@@ -69,7 +69,7 @@ export function decodeRecord(record: { key: Buffer | null; value: Buffer | null 
       details: [],
     });
   }
-  const result = validateEvent(parsed);
+  const result = validateEventFast(parsed);
   if (result.ok) return result;
   const type = (parsed as { type?: unknown } | null)?.type;
   return fail(result.error, type === 'login' || type === 'transaction' ? type : undefined);

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
+import { AdaptiveConcurrencyLimit } from './adaptive-concurrency.js';
 import { backoffMs, WakeableSleeps } from './backoff.js';
 import { ContiguousOffsets } from './contiguous-offsets.js';
 import type { InboundRecord, RecordHandler } from './inbound-record.js';
@@ -8,8 +9,10 @@ import { isAuthFailure } from './kafka-errors.js';
 
 export interface BatchConsumerOptions {
   groupId: string;
-  /** events processed at once across all partitions; fetching pauses while the bound is reached */
+  /** events processed at once across all partitions, at most; fetching pauses while the bound is reached */
   maxInFlight: number;
+  /** learn the bound below maxInFlight from in-service latency (adaptive-concurrency.ts); off: maxInFlight itself */
+  adaptiveConcurrency?: boolean;
   /** decide events with the same key (accountId) one after another */
   perKeyOrdering: boolean;
   /** cap of the backoff between retries of a held record, and between attempts to rejoin */
@@ -67,12 +70,23 @@ export class KafkaBatchConsumer {
   private supervising?: Promise<void>;
   private readonly holdSleeps = new WakeableSleeps();
   private readonly restartSleeps = new WakeableSleeps();
+  private readonly adaptive?: AdaptiveConcurrencyLimit;
+  /** event-loop utilisation over the last ~100 ms: the adaptive limit's CPU-bound signal */
+  private utilisation = { value: 0, at: 0, since: performance.eventLoopUtilization() };
 
   constructor(
     private readonly kafka: Kafka,
     private readonly options: BatchConsumerOptions,
     private readonly metrics: RiskwireMetrics,
-  ) {}
+  ) {
+    if (options.adaptiveConcurrency) this.adaptive = new AdaptiveConcurrencyLimit({ maxLimit: options.maxInFlight });
+    metrics.concurrencyLimit.set(this.limit);
+  }
+
+  /** events let in at once now: the adaptive limit, or MAX_IN_FLIGHT */
+  private get limit(): number {
+    return this.adaptive?.limit ?? this.options.maxInFlight;
+  }
 
   /** true once the consumer joined its group and has not crashed or stopped since */
   get ready(): boolean {
@@ -198,7 +212,7 @@ export class KafkaBatchConsumer {
     const progress = entry.offsets;
     const halted = () => this.stopping || this.held > 0 || !isRunning() || isStale() || generation !== this.generation;
     for (const message of batch.messages) {
-      while (this.inFlight >= this.options.maxInFlight && !halted()) {
+      while (this.inFlight >= this.limit && !halted()) {
         await this.capacity(500);
         await heartbeat().catch(() => undefined);
       }
@@ -218,6 +232,7 @@ export class KafkaBatchConsumer {
   private launch(record: InboundRecord, message: KafkaMessage, progress: ContiguousOffsets, tp: string, generation: number) {
     this.inFlight += 1;
     this.metrics.inFlight.inc();
+    const startedAt = performance.now();
     const run = () => this.deliver(record, generation);
     let work: Promise<boolean>;
     const key = this.options.perKeyOrdering && message.key ? `${tp}\0${message.key.toString('latin1')}` : undefined;
@@ -228,12 +243,13 @@ export class KafkaBatchConsumer {
     void work
       .then((completed) => {
         if (completed && generation === this.generation && progress.complete(record.offset) !== undefined) this.dirty.add(tp);
+        if (completed) this.sampleLatency(performance.now() - startedAt);
       })
       .finally(() => {
         if (key && this.keyChains.get(key) === work) this.keyChains.delete(key);
         this.inFlight -= 1;
         this.metrics.inFlight.dec();
-        this.capacityWaiters.shift()?.();
+        this.wakeCapacityWaiters();
         if (this.inFlight === 0) this.drainWaiters.splice(0).forEach((w) => w());
       });
   }
@@ -287,6 +303,32 @@ export class KafkaBatchConsumer {
       // a consumer between crash and rejoin: the next one starts unpaused and finds the fault itself
       this.logger.warn(`could not ${delta === 1 ? 'pause' : 'resume'} fetching: ${(error as Error).message}`);
     }
+  }
+
+  /** One completed event's in-service time (records given up on a rebalance or stop are not samples). */
+  private sampleLatency(ms: number): void {
+    if (!this.adaptive) return;
+    const before = this.adaptive.limit;
+    this.adaptive.onSample(ms, this.inFlight, this.recentUtilisation());
+    if (this.adaptive.limit !== before) this.metrics.concurrencyLimit.set(this.adaptive.limit);
+  }
+
+  private recentUtilisation(): number {
+    const now = performance.now();
+    const u = this.utilisation;
+    if (now - u.at >= 100) {
+      const current = performance.eventLoopUtilization();
+      u.value = performance.eventLoopUtilization(current, u.since).utilization;
+      u.since = current;
+      u.at = now;
+    }
+    return u.value;
+  }
+
+  /** A finished event frees one place; a limit that grew frees more. */
+  private wakeCapacityWaiters(): void {
+    let free = Math.max(1, this.limit - this.inFlight);
+    while (free-- > 0 && this.capacityWaiters.length > 0) this.capacityWaiters.shift()!();
   }
 
   private capacity(timeoutMs: number): Promise<void> {

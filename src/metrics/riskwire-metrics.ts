@@ -112,6 +112,11 @@ export class RiskwireMetrics extends WithOptions {
     help: 'Events being processed right now.',
     registers: [this.registry],
   });
+  readonly concurrencyLimit = new Gauge({
+    name: 'riskwire_events_in_flight_limit',
+    help: 'Events the consumer lets in at once: the adaptive limit (ADAPTIVE_CONCURRENCY), at most MAX_IN_FLIGHT.',
+    registers: [this.registry],
+  });
   readonly consumerLag = new Gauge({
     name: 'riskwire_consumer_lag',
     help: 'Messages between the high watermark and the last offset fetched, per topic and partition.',

@@ -116,14 +116,22 @@ export class SignalResilience {
     signal: N,
     deadline: number,
     attempt: (abortSignal: AbortSignal, attemptNumber: number) => Promise<UpstreamResult<N>>,
+    deadlineSignal?: AbortSignal,
   ): Promise<UpstreamResult<N>> {
-    const overall = new AbortController();
-    const timer = setTimeout(() => overall.abort(), Math.max(0, deadline - Date.now()));
+    // A caller that collects several signals for one event passes one signal aborted at its deadline (one timer and
+    // one controller per event, see EventDeadline); a lone caller gets its own.
+    let overall: AbortController | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    if (deadlineSignal === undefined) {
+      const own = new AbortController();
+      timer = setTimeout(() => own.abort(), Math.max(0, deadline - Date.now()));
+      overall = own;
+    }
     try {
       const outcome = await this.policies.get(signal)!.execute(async (context) => {
         const result = await this.withinAttemptTimeout(attempt(context.signal, context.attempt));
         return this.judge(result, deadline, context.attempt);
-      }, overall.signal);
+      }, deadlineSignal ?? overall!.signal);
       return (outcome as AttemptOutcome).result as UpstreamResult<N>;
     } catch (error) {
       if (error instanceof BrokenCircuitError) return { status: 'UNAVAILABLE', reason: 'circuit_open' };
@@ -131,7 +139,7 @@ export class SignalResilience {
       if (error instanceof TaskCancelledError) return { status: 'UNAVAILABLE', reason: 'deadline_exceeded' };
       return { status: 'UNAVAILABLE', reason: 'connection_error', detail: `unexpected ${(error as Error).name}` };
     } finally {
-      clearTimeout(timer);
+      if (timer !== undefined) clearTimeout(timer);
     }
   }
 

@@ -9,7 +9,7 @@ import { SIGNAL_NAMES, type SignalName, type SignalRequest, type SignalResult, t
 import type { SignalsSettings } from './signals.settings.js';
 import { SIGNAL_CACHE, SIGNAL_ROUTER, SIGNALS_SETTINGS } from './signals.tokens.js';
 import type { SignalRouter } from './signal-router.js';
-import { withinTimeout } from '../common/within-timeout.js';
+import { EventDeadline } from './event-deadline.js';
 import { askProvider, type SignalEndpoint } from './providers/provider-questions.js';
 import { NOOP_TRACING, Tracing, type TraceSpan } from '../tracing/tracing.js';
 
@@ -58,20 +58,25 @@ export class SignalsService {
   }
 
   async collect(phoneNumber: string, request: SignalRequest, options: CollectOptions = {}): Promise<CollectedSignals> {
-    const deadline = options.deadline ?? Date.now() + this.settings.defaultDeadlineMs;
+    // one clock for all of the event's checks: one timer and one AbortController, not one of each per check
+    const deadline = new EventDeadline(options.deadline ?? Date.now() + this.settings.defaultDeadlineMs);
     const tally: Tally = { calls: 0 };
-    const entries = await Promise.all(
-      SIGNAL_NAMES.map(async (signal): Promise<[SignalName, SignalResult]> => {
-        const lookup = lookupFor(signal, request);
-        if (lookup === undefined) {
-          this.metrics.signalLookups.inc({ signal, source: 'skipped' });
-          return [signal, { status: 'SKIPPED' }];
-        }
-        if ('status' in lookup) return [signal, lookup];
-        return [signal, await this.lookupBefore(lookup, phoneNumber, deadline, tally)];
-      }),
-    );
-    return { signals: Object.fromEntries(entries) as unknown as SignalSet, upstreamCalls: tally.calls };
+    try {
+      const entries = await Promise.all(
+        SIGNAL_NAMES.map(async (signal): Promise<[SignalName, SignalResult]> => {
+          const lookup = lookupFor(signal, request);
+          if (lookup === undefined) {
+            this.metrics.signalLookups.inc({ signal, source: 'skipped' });
+            return [signal, { status: 'SKIPPED' }];
+          }
+          if ('status' in lookup) return [signal, lookup];
+          return [signal, await this.lookupBefore(lookup, phoneNumber, deadline, tally)];
+        }),
+      );
+      return { signals: Object.fromEntries(entries) as unknown as SignalSet, upstreamCalls: tally.calls };
+    } finally {
+      deadline.dispose();
+    }
   }
 
   /** For health reporting: per signal, its least healthy breaker across the providers (open before half-open before closed). */
@@ -83,14 +88,12 @@ export class SignalsService {
   }
 
   /** Resolves by the deadline whatever the upstream, the cache or the coalesced leader are doing. */
-  private async lookupBefore(lookup: SignalLookup, phoneNumber: string, deadline: number, tally: Tally): Promise<SignalResult> {
+  private async lookupBefore(lookup: SignalLookup, phoneNumber: string, deadline: EventDeadline, tally: Tally): Promise<SignalResult> {
     const startedAt = Date.now();
     try {
-      return await withinTimeout(
-        this.lookup(lookup, phoneNumber, deadline, tally, startedAt),
-        Math.max(0, deadline - startedAt),
-        (): SignalResult => ({ status: 'UNAVAILABLE', reason: 'deadline_exceeded', latencyMs: Date.now() - startedAt }),
-      );
+      // raced with the event's one deadline, not a timer of its own
+      const answer = await Promise.race([this.lookup(lookup, phoneNumber, deadline, tally, startedAt), deadline.expired]);
+      return answer ?? { status: 'UNAVAILABLE', reason: 'deadline_exceeded', latencyMs: Date.now() - startedAt };
     } catch (error) {
       this.logger.error(`Signal lookup ${lookup.signal} failed unexpectedly: ${(error as Error).message}`);
       return { status: 'UNAVAILABLE', reason: 'connection_error', detail: 'internal error', latencyMs: Date.now() - startedAt };
@@ -100,7 +103,7 @@ export class SignalsService {
   private async lookup(
     lookup: SignalLookup,
     phoneNumber: string,
-    deadline: number,
+    deadline: EventDeadline,
     tally: Tally,
     startedAt: number,
   ): Promise<SignalResult> {
@@ -130,20 +133,28 @@ export class SignalsService {
     return { ...cached, fromCache: true, latencyMs: Date.now() - startedAt };
   }
 
-  private async fetch(lookup: SignalLookup, key: string, phoneNumber: string, deadline: number, tally: Tally): Promise<SignalResult> {
+  private async fetch(
+    lookup: SignalLookup,
+    key: string,
+    phoneNumber: string,
+    eventDeadline: EventDeadline,
+    tally: Tally,
+  ): Promise<SignalResult> {
+    const deadline = eventDeadline.at;
+    const abort = eventDeadline.signal;
     const route = this.router.routeFor(phoneNumber);
     if (route === undefined) return { status: 'UNAVAILABLE', reason: 'no_provider', detail: 'no route of the providers file matches' };
     let result: SignalResult;
     if (route.fallback === undefined) {
-      result = await this.ask(route.primary, lookup, phoneNumber, deadline, tally);
+      result = await this.ask(route.primary, lookup, phoneNumber, deadline, abort, tally);
     } else {
       // The primary gets half the time left, so a primary that only times out still leaves its fallback a turn.
       const primaryDeadline = Date.now() + Math.floor((deadline - Date.now()) / 2);
-      result = await this.ask(route.primary, lookup, phoneNumber, primaryDeadline, tally);
+      result = await this.ask(route.primary, lookup, phoneNumber, primaryDeadline, abort, tally);
       // NOT_FOUND is an answer (an unknown subscriber), not an outage: only UNAVAILABLE fails over.
       if (result.status === 'UNAVAILABLE' && Date.now() < deadline) {
         this.metrics.signalFailovers.inc({ provider: route.primary.id, signal: lookup.signal });
-        result = await this.ask(route.fallback, lookup, phoneNumber, deadline, tally);
+        result = await this.ask(route.fallback, lookup, phoneNumber, deadline, abort, tally);
       }
     }
     const ttl = ttlFor(lookup, result, this.settings.cacheTtls);
@@ -157,25 +168,32 @@ export class SignalsService {
     lookup: SignalLookup,
     phoneNumber: string,
     deadline: number,
+    /** the event's one AbortController: cuts whatever is still in flight when the event's deadline passes */
+    eventAbort: AbortSignal,
     tally: Tally,
   ): Promise<SignalResult> {
     const { signal } = lookup;
     const endpoint: SignalEndpoint = lookup.mode === 'date' ? 'retrieve-date' : 'check';
     const labels = { provider: provider.id, signal };
-    const answer = await this.resilience.get(provider.id)!.execute(signal, deadline, (abortSignal) => {
-      tally.calls += 1;
-      this.metrics.upstreamCalls.inc({ ...labels, endpoint });
-      if (!this.tracing.enabled) return this.call(provider, lookup, phoneNumber, abortSignal);
-      // one client span per paid attempt (retries included); the number is never on it
-      const attributes = {
-        'riskwire.signal.name': signal,
-        'riskwire.signal.endpoint': endpoint,
-        'riskwire.signal.provider': provider.id,
-      };
-      return this.tracing.inSpan(`${signal} ${endpoint}`, { kind: 'client', attributes }, (span) =>
-        this.call(provider, lookup, phoneNumber, abortSignal, span),
-      );
-    });
+    const answer = await this.resilience.get(provider.id)!.execute(
+      signal,
+      deadline,
+      (abortSignal) => {
+        tally.calls += 1;
+        this.metrics.upstreamCalls.inc({ ...labels, endpoint });
+        if (!this.tracing.enabled) return this.call(provider, lookup, phoneNumber, abortSignal);
+        // one client span per paid attempt (retries included); the number is never on it
+        const attributes = {
+          'riskwire.signal.name': signal,
+          'riskwire.signal.endpoint': endpoint,
+          'riskwire.signal.provider': provider.id,
+        };
+        return this.tracing.inSpan(`${signal} ${endpoint}`, { kind: 'client', attributes }, (span) =>
+          this.call(provider, lookup, phoneNumber, abortSignal, span),
+        );
+      },
+      eventAbort,
+    );
     const { retryAfterMs: _retryAfter, ...result } = answer as UpstreamResult<SignalName> & { retryAfterMs?: number };
     // The attempt was cut by the caller's deadline rather than by its own timeout: say so.
     if (result.status === 'UNAVAILABLE' && result.reason === 'timeout' && Date.now() >= deadline) {

@@ -29,7 +29,17 @@ describe('parseBenchOptions', () => {
       soakSeconds: 0,
       out: '.bench/result.json',
     });
-    expect(options !== 'help' && options.scenarios).toEqual(['saturation', 'ceiling', 'baseline', 'latency', 'realistic']);
+    expect(options !== 'help' && options.scenarios).toEqual([
+      'saturation',
+      'saturation-fixed',
+      'ceiling',
+      'passthrough',
+      'baseline',
+      'at60',
+      'overload',
+      'latency',
+      'realistic',
+    ]);
     expect(latencyRange({ latencyMs: 50, jitterMs: 20 })).toEqual({ min: 30, max: 70 });
   });
 

@@ -1,6 +1,16 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['saturation', 'ceiling', 'baseline', 'latency', 'realistic'] as const;
+export const SCENARIOS = [
+  'saturation',
+  'saturation-fixed',
+  'ceiling',
+  'passthrough',
+  'baseline',
+  'at60',
+  'overload',
+  'latency',
+  'realistic',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -12,6 +22,10 @@ export interface BenchOptions {
   jitterMs: number;
   /** offered rate of the paced latency scenario, events/s */
   rate: number;
+  /** another build's dist/ directory: its saturation and ceiling run in the same invocation as "before" */
+  beforeDist?: string;
+  /** how long the paced scenarios derived from the saturation (60 % and 150 % of it) offer load */
+  derivedSeconds: number;
   /** 0: no soak; otherwise the paced load runs this long in its own scenario */
   soakSeconds: number;
   /** how long the naive baseline is measured for (it never finishes a large backlog in reasonable time) */
@@ -30,12 +44,14 @@ export const USAGE = `usage: npm run bench -- [options]
   --partitions P          partitions of every input topic (default 6)
   --latency 50±20         upstream latency, mean±jitter in ms (also --latency-ms 50 --jitter-ms 20)
   --rate R                offered rate of the fixed-rate latency scenario, events/s (default 2500)
+  --before-dist DIR       also run saturation and ceiling from another build's dist/ (before/after in one run)
+  --derived-seconds S     how long the 60 % and 150 % of saturation scenarios offer load (default 15)
   --soak-seconds S        also run the paced load for S seconds and report RSS over time (default 0: off)
   --baseline-seconds S    how long the naive baseline is measured (default 20)
   --realistic-numbers K   distinct phone numbers in the realistic cached workload (default 2000)
   --skip-baseline         do not run the naive NestJS baseline
   --skip-ceiling          do not run the instant-upstream ceiling
-  --only a,b              run only these of: saturation, ceiling, baseline, latency, realistic
+  --only a,b              run only these of: saturation, saturation-fixed, ceiling, passthrough, baseline, at60, overload, latency, realistic
   --service-env K=V       set a service variable in riskwire and the ceiling (repeatable), e.g. MAX_IN_FLIGHT=256
   --out FILE              JSON result file (default .bench/result.json)
 env: KAFKA_BROKERS=host:port to use a running broker instead of starting scripts/kafka/kafka.sh`;
@@ -74,6 +90,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       'jitter-ms': { type: 'string' },
       rate: { type: 'string', default: '2500' },
       'soak-seconds': { type: 'string', default: '0' },
+      'derived-seconds': { type: 'string', default: '15' },
+      'before-dist': { type: 'string' },
       'baseline-seconds': { type: 'string', default: '20' },
       'realistic-numbers': { type: 'string', default: '2000' },
       'skip-baseline': { type: 'boolean', default: false },
@@ -96,6 +114,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
     ...latency,
     rate: positiveInt('rate', values.rate),
     soakSeconds: positiveInt('soak-seconds', values['soak-seconds'], 0),
+    derivedSeconds: positiveInt('derived-seconds', values['derived-seconds'], 3),
+    ...(values['before-dist'] !== undefined ? { beforeDist: values['before-dist'] } : {}),
     baselineSeconds: positiveInt('baseline-seconds', values['baseline-seconds']),
     realisticNumbers: positiveInt('realistic-numbers', values['realistic-numbers']),
     scenarios: selectScenarios(values.only, values['skip-baseline'], values['skip-ceiling']),

@@ -1,10 +1,20 @@
 import type { BacklogResult } from './scenarios/backlog-scenario.js';
 import type { FixedRateResult } from './scenarios/fixed-rate-scenario.js';
+import type { PassThroughResult } from './scenarios/passthrough-scenario.js';
 
 export interface BenchResults {
   saturation?: BacklogResult;
+  /** saturation and ceiling of another build (--before-dist), same run */
+  before?: { saturation?: BacklogResult; ceiling?: BacklogResult; distDir: string };
+  /** the same backlog with ADAPTIVE_CONCURRENCY=false (the fixed MAX_IN_FLIGHT bound), same run */
+  saturationFixed?: BacklogResult;
   ceiling?: BacklogResult;
   baseline?: BacklogResult;
+  passThrough?: PassThroughResult;
+  /** paced at 60 % of the saturation measured in the same run */
+  at60?: FixedRateResult;
+  /** paced at 150 % of the saturation measured in the same run */
+  overload?: FixedRateResult;
   latency?: FixedRateResult;
   realistic?: BacklogResult;
   soak?: FixedRateResult;
@@ -171,6 +181,115 @@ function resourceRows(sat: BacklogResult | undefined, latency: FixedRateResult |
   return rows;
 }
 
+/** Issue 10's figures: CPU per event, the ceiling against the broker, latency at 60 % and behaviour at 150 % of saturation. */
+function efficiencyRows(results: BenchResults): ReportRow[] {
+  const { saturation: sat, saturationFixed: fixed, ceiling, passThrough, at60, overload } = results;
+  const rows: ReportRow[] = [];
+  const before = results.before;
+  if (before?.saturation && sat) {
+    const b = before.saturation;
+    rows.push({
+      metric: 'before (--before-dist): saturation, ceiling',
+      value: `${perSecond(b.throughputPerSecond)} (after/before ${(sat.throughputPerSecond / Math.max(1, b.throughputPerSecond)).toFixed(2)}x), ${before.ceiling ? perSecond(before.ceiling.throughputPerSecond) : '-'}${before.ceiling && ceiling ? ` (after/before ${(ceiling.throughputPerSecond / Math.max(1, before.ceiling.throughputPerSecond)).toFixed(2)}x)` : ''}`,
+      target: '-',
+      status: 'info',
+    });
+    if (b.resources.cpuMsPer1000Events > 0 && sat.resources.cpuMsPer1000Events > 0) {
+      rows.push({
+        metric: '  before: ms CPU per event at saturation',
+        value: `${(b.resources.cpuMsPer1000Events / 1000).toFixed(3)} (after/before ${(sat.resources.cpuMsPer1000Events / b.resources.cpuMsPer1000Events).toFixed(2)}x)`,
+        target: '-',
+        status: 'info',
+      });
+    }
+  }
+  if (fixed) {
+    rows.push({
+      metric: 'saturation with a fixed MAX_IN_FLIGHT (ADAPTIVE_CONCURRENCY=false)',
+      value:
+        perSecond(fixed.throughputPerSecond) +
+        (sat ? ` (adaptive / fixed ${((sat.throughputPerSecond / Math.max(1, fixed.throughputPerSecond)) * 100).toFixed(0)} %)` : ''),
+      target: '-',
+      status: 'info',
+    });
+  }
+  if (sat && sat.resources.cpuMsPer1000Events > 0) {
+    const perCpuSecond = 1_000_000 / sat.resources.cpuMsPer1000Events;
+    rows.push({
+      metric: 'events per service CPU-second (3 checks, no cache)',
+      value: `${Math.round(perCpuSecond).toLocaleString('en-US')} (${(sat.resources.cpuMsPer1000Events / 1000).toFixed(3)} ms CPU/event)`,
+      target: '>= 4,000',
+      status: check(perCpuSecond >= 4000),
+    });
+  }
+  if (passThrough) {
+    rows.push({
+      metric: 'broker pass-through (kafkajs consume -> produce)',
+      value: perSecond(passThrough.throughputPerSecond),
+      target: '-',
+      status: 'info',
+    });
+    if (ceiling && passThrough.throughputPerSecond > 0) {
+      const share = ceiling.throughputPerSecond / passThrough.throughputPerSecond;
+      rows.push({ metric: '  ceiling / pass-through', value: percent(share), target: '>= 40 %', status: check(share >= 0.4) });
+    }
+  }
+  if (at60) {
+    rows.push({
+      metric: `p50 / p95 / p99 produce -> decision at 60 % of saturation (${at60.offeredRatePerSecond} ev/s)`,
+      value: `${at60.latency.p50Ms} / ${at60.latency.p95Ms} / ${at60.latency.p99Ms} ms`,
+      target: 'p99 <= 150 ms',
+      status: check(at60.missing === 0 && at60.latency.p99Ms <= 150),
+    });
+    rows.push({
+      metric: '  of which in the service p50 / p99; in Kafka p99',
+      value: `${at60.serviceLatency.p50Ms} / ${at60.serviceLatency.p99Ms} ms; ${at60.kafkaWait.p99Ms} ms`,
+      target: '-',
+      status: 'info',
+    });
+  }
+  if (overload && sat) {
+    // decisions per second while the load was offered (its first second left out: warm-up)
+    const loadSeconds = overload.decidedPerSecond.slice(1, Math.max(2, Math.floor(overload.durationSeconds)));
+    const decidedRate = loadSeconds.length > 0 ? loadSeconds.reduce((a, b) => a + b, 0) / loadSeconds.length : 0;
+    const share = decidedRate / Math.max(1, sat.throughputPerSecond);
+    rows.push({
+      metric: `overload at 150 % of saturation (${overload.offeredRatePerSecond} ev/s): throughput`,
+      value: `${perSecond(decidedRate)} decided while offered (${percent(share)} of saturation)`,
+      target: '>= 90 %',
+      status: check(share >= 0.9),
+    });
+    rows.push({
+      metric: '  answered share (every upstream answer), decided/produced',
+      value: `${percent(1 - overload.unavailableShare)}, ${overload.eventsDecided}/${overload.eventsProduced}`,
+      target: '100 %, all',
+      status: check(overload.unavailableShare === 0 && overload.missing === 0),
+    });
+    rows.push({
+      metric: '  in-service p50 / p99 (decidedAt - receive)',
+      value: `${overload.serviceLatency.p50Ms} / ${overload.serviceLatency.p99Ms} ms`,
+      target: 'p99 <= 300 ms',
+      status: check(overload.serviceLatency.p99Ms <= 300),
+    });
+    rows.push({
+      metric: '  waiting in Kafka p50 / p99',
+      value: `${overload.kafkaWait.p50Ms} / ${overload.kafkaWait.p99Ms} ms`,
+      target: '-',
+      status: 'info',
+    });
+  }
+  const steady = at60?.steadyRssMb;
+  if (sat || steady !== undefined) {
+    rows.push({
+      metric: 'RSS: peak at saturation, steady at 60 %',
+      value: `${sat ? `${sat.resources.peakRssMb} MB` : '-'}, ${steady !== undefined ? `${steady} MB` : '-'}`,
+      target: 'peak < 250 MB',
+      status: sat ? check(sat.resources.peakRssMb < 250) : 'n/a',
+    });
+  }
+  return rows;
+}
+
 function soakRows(soak: FixedRateResult | undefined): ReportRow[] {
   if (!soak) return [];
   const t = soak.rssTimelineMb;
@@ -194,6 +313,7 @@ export function reportRows(results: BenchResults, rate: number): ReportRow[] {
     ...latencyRows(results.latency, rate),
     ...upstreamRows(results.saturation, results.realistic),
     ...resourceRows(results.saturation, results.latency),
+    ...efficiencyRows(results),
     ...soakRows(results.soak),
   ];
 }

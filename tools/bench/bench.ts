@@ -20,6 +20,8 @@ import { describeBroker, machineInfo } from './machine-info.js';
 import { ResourceSampler, type ResourceSummary } from './resource-sampler.js';
 import { runBacklogScenario } from './scenarios/backlog-scenario.js';
 import { runFixedRateScenario } from './scenarios/fixed-rate-scenario.js';
+import { runPassThroughScenario } from './scenarios/passthrough-scenario.js';
+import { benchChartSvg } from './bench-chart.js';
 import { launchCeiling, launchNaiveBaseline, launchRiskwire } from './service-launchers.js';
 import { SimulatorProcess } from './simulator-control.js';
 
@@ -119,6 +121,43 @@ async function main(): Promise<void> {
         `saturation: ${r.throughputPerSecond} events/s (${(r.unavailableShare * 100).toFixed(1)} % with an upstream answer missing), ${r.upstream.callsPerEvent} upstream calls/event`,
       );
     }
+    if (options.beforeDist) {
+      const distDir = resolve(options.beforeDist);
+      const before: NonNullable<BenchResults['before']> = { distDir };
+      for (const [name, launch] of [
+        ['saturation', launchRiskwire],
+        ['ceiling', launchCeiling],
+      ] as const) {
+        if (!wants(name)) continue;
+        before[name] = await watched(`before-${name}`, () =>
+          runBacklogScenario(ctx, {
+            name: `before-${name}`,
+            events: backlog,
+            launch,
+            cache: 'off',
+            nodeArgs: ctx.serviceNodeArgs,
+            serviceEnv: ctx.serviceEnv,
+            distDir,
+          }),
+        );
+        log(`before (${distDir}) ${name}: ${before[name]!.throughputPerSecond} events/s`);
+      }
+      results.before = before;
+    }
+    if (wants('saturation-fixed')) {
+      const r = await watched('saturation-fixed', () =>
+        runBacklogScenario(ctx, {
+          name: 'saturation-fixed',
+          events: backlog,
+          launch: launchRiskwire,
+          cache: 'off',
+          nodeArgs: ctx.serviceNodeArgs,
+          serviceEnv: { ...ctx.serviceEnv, ADAPTIVE_CONCURRENCY: 'false' },
+        }),
+      );
+      results.saturationFixed = r;
+      log(`saturation, fixed MAX_IN_FLIGHT: ${r.throughputPerSecond} events/s`);
+    }
     if (wants('ceiling')) {
       const r = await watched('ceiling', () =>
         runBacklogScenario(ctx, {
@@ -132,6 +171,39 @@ async function main(): Promise<void> {
       );
       results.ceiling = r;
       log(`ceiling: ${r.throughputPerSecond} events/s`);
+    }
+    if (wants('passthrough')) {
+      // at least 20,000 events: the broker moves a few thousand in a fraction of a second, too short to time
+      const events = backlog.length >= 20_000 ? backlog : uniqueTransactions(20_000, `${ctx.runTag}.pass`, 1);
+      const r = await watched('passthrough', () => runPassThroughScenario(ctx, events));
+      results.passThrough = r;
+      log(`broker pass-through: ${r.throughputPerSecond} events/s (kafkajs, ${r.events} events)`);
+    }
+    // 60 % and 150 % of the saturation measured above, in this run (the --rate scenario stays as it was)
+    const saturationRate = results.saturation?.throughputPerSecond;
+    for (const [name, share, block] of [
+      ['at60', 0.6, 4],
+      ['overload', 1.5, 5],
+    ] as const) {
+      if (!wants(name)) continue;
+      if (!saturationRate) {
+        log(`${name}: skipped, it needs the saturation scenario of the same run`);
+        continue;
+      }
+      const rate = Math.max(1, Math.round(saturationRate * share));
+      const r = await watched(name, () =>
+        runFixedRateScenario(ctx, {
+          name,
+          rate,
+          durationSeconds: options.derivedSeconds,
+          warmupSeconds: 1,
+          phoneBlock: block,
+        }),
+      );
+      results[name] = r;
+      log(
+        `${name}: ${rate} events/s offered, p50 ${r.latency.p50Ms} ms, p99 ${r.latency.p99Ms} ms; in service p99 ${r.serviceLatency.p99Ms} ms`,
+      );
     }
     if (wants('baseline')) {
       const r = await watched('naive-baseline', () =>
@@ -210,7 +282,16 @@ async function main(): Promise<void> {
         2,
       )}\n`,
     );
+    const chart = out.replace(/\.json$/, '') + '.svg';
+    writeFileSync(
+      chart,
+      benchChartSvg(
+        results,
+        `riskwire npm run bench, ${startedAt.toISOString()}, ${options.events} events, load average ${machine.loadAverageAtStart[0]} at start`,
+      ),
+    );
     process.stdout.write(`\n${formatTable(rows)}\n\n`);
+    log(`chart: ${chart}`);
     log(`full result: ${out} (${((finishedAt.getTime() - startedAt.getTime()) / 1000).toFixed(0)} s)`);
   } finally {
     await simulator?.stop();

@@ -31,21 +31,28 @@ export async function createScenarioTopics(kafka: Kafka, scenario: string, runTa
     dlq: `${prefix}.dlq`,
     groupId: `${prefix}.group`,
   };
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [topics.login, topics.transaction, topics.decisions, topics.dlq].map((topic) => ({
-        topic,
-        numPartitions: partitions,
-        replicationFactor: 1,
-      })),
-    });
-  } finally {
-    await admin.disconnect();
+  // A busy broker sometimes answers the leader wait with "does not host this topic-partition" for topics it has
+  // just created: ask again (creating an existing topic is a no-op) rather than lose the run.
+  for (let attempt = 1; ; attempt++) {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [topics.login, topics.transaction, topics.decisions, topics.dlq].map((topic) => ({
+          topic,
+          numPartitions: partitions,
+          replicationFactor: 1,
+        })),
+      });
+      return topics;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    } finally {
+      await admin.disconnect();
+    }
   }
-  return topics;
 }
 
 export async function deleteScenarioTopics(kafka: Kafka, topics: ScenarioTopics): Promise<void> {

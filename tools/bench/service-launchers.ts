@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, NodeChild } from './child-process.js';
 import type { ScenarioTopics } from './kafka-bench-io.js';
@@ -19,6 +20,8 @@ export interface LaunchSettings {
   nodeArgs?: string[];
   /** service variables overriding the scenario's (--service-env KEY=VALUE); riskwire and ceiling only */
   serviceEnv?: Record<string, string>;
+  /** another build's dist/ (--before-dist): riskwire and ceiling run from there, for a before/after in one run */
+  distDir?: string;
 }
 
 /** A service under test, just spawned: backlog scenarios measure from the spawn, others wait until it is ready. */
@@ -59,7 +62,11 @@ async function launchNestService(kind: 'riskwire' | 'ceiling', settings: LaunchS
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
   const child = new NodeChild({
     name: kind,
-    script: kind === 'riskwire' ? serviceMain : ceilingMain,
+    script: settings.distDir
+      ? join(settings.distDir, kind === 'riskwire' ? 'src/main.js' : 'tools/bench/ceiling-service.js')
+      : kind === 'riskwire'
+        ? serviceMain
+        : ceilingMain,
     env: riskwireEnv(settings, httpPort, grpcPort),
     nodeArgs: settings.nodeArgs,
   }).start();

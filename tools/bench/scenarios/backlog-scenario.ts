@@ -28,6 +28,8 @@ export interface BacklogSpec {
   stallSeconds?: number;
   nodeArgs?: string[];
   serviceEnv?: Record<string, string>;
+  /** run riskwire/ceiling from another build (--before-dist) */
+  distDir?: string;
 }
 
 export interface BacklogResult {
@@ -52,6 +54,8 @@ export interface BacklogResult {
   /** spawn -> /health/ready; the HTTP port opens only after the consumer started, and late when it is busy */
   readyAfterLaunchSeconds?: number;
   upstream: UpstreamUsage;
+  /** decisions appended per second from the first one (for the chart) */
+  decidedPerSecond?: number[];
   /** the decision's own latencyMs: time inside the service per event (includes waiting for an in-flight slot) */
   serviceLatency?: LatencySummary;
   /** cpuSeconds and RSS over spawn -> last decision (boot included); averageCores and cpuMsPer1000Events over first -> last decision */
@@ -83,6 +87,7 @@ export async function runBacklogScenario(ctx: BenchContext, spec: BacklogSpec): 
     cache: spec.cache,
     nodeArgs: spec.nodeArgs,
     serviceEnv: spec.serviceEnv,
+    distDir: spec.distDir,
   });
   const sampler = new ResourceSampler(service.child.pid).start();
   const spawned = sampler.sample();
@@ -130,6 +135,7 @@ export async function runBacklogScenario(ctx: BenchContext, spec: BacklogSpec): 
         'riskwire_upstream_calls_total',
         'riskwire_decisions_total',
         'riskwire_signal_cache_hits_total',
+        'riskwire_events_in_flight_limit',
       ]);
     }
   } finally {
@@ -171,6 +177,10 @@ export async function runBacklogScenario(ctx: BenchContext, spec: BacklogSpec): 
     firstDecisionAfterLaunchSeconds: byTime[0] ? round((byTime[0].timestamp - launchedAt) / 1000, 2) : 0,
     readyAfterLaunchSeconds: readyAt !== undefined ? round((readyAt - launchedAt) / 1000, 2) : undefined,
     upstream: upstreamUsage(stats, firstByEvent.size),
+    decidedPerSecond: perSecondCounts(
+      inWindow.map((r) => r.timestamp),
+      windowStart,
+    ),
     serviceLatency: latencies.length > 0 ? summariseLatencies(latencies) : undefined,
     resources: {
       ...overall,
@@ -180,4 +190,14 @@ export async function runBacklogScenario(ctx: BenchContext, spec: BacklogSpec): 
     },
     metrics,
   };
+}
+
+function perSecondCounts(timestamps: number[], from: number): number[] {
+  const counts: number[] = [];
+  for (const t of timestamps) {
+    const second = Math.max(0, Math.floor((t - from) / 1000));
+    while (counts.length <= second) counts.push(0);
+    counts[second] += 1;
+  }
+  return counts;
 }

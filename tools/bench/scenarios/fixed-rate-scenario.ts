@@ -16,6 +16,8 @@ export interface FixedRateSpec {
   warmupSeconds: number;
   /** digit that keeps this scenario's phone numbers apart from the others' */
   phoneBlock: number;
+  /** service variables for this scenario on top of --service-env */
+  serviceEnv?: Record<string, string>;
 }
 
 export interface FixedRateResult {
@@ -36,8 +38,16 @@ export interface FixedRateResult {
   latencyFromSchedule: LatencySummary;
   /** produce call -> decision record timestamp (the service handed it to its producer) */
   latencyToDecisionAppend: LatencySummary;
-  /** the decision's own latencyMs */
+  /** the decision's own latencyMs: record received by the service -> decided (in-service time) */
   serviceLatency: LatencySummary;
+  /** produce call -> the service took the record (decision appended minus its in-service time): waiting in Kafka */
+  kafkaWait: LatencySummary;
+  /** decisions received per second of the run, from the start of the load (for the chart) */
+  decidedPerSecond: number[];
+  /** produce -> decision received at every 5th percentile, p0 to p100, after warm-up (for the chart) */
+  latencyPercentilesMs: number[];
+  /** median RSS (MB) over the second half of the load: the steady state */
+  steadyRssMb: number;
   /** produce call -> the broker acknowledged the event (acks=all): the benchmark's own share of the latency */
   producerAck: LatencySummary;
   /** worst lag of the producer behind its schedule */
@@ -77,7 +87,7 @@ export async function runFixedRateScenario(ctx: BenchContext, spec: FixedRateSpe
     signalsBaseUrl: simulator.baseUrl,
     cache: 'off',
     nodeArgs: ctx.serviceNodeArgs,
-    serviceEnv: ctx.serviceEnv,
+    serviceEnv: { ...ctx.serviceEnv, ...spec.serviceEnv },
   });
   try {
     await service.waitReady();
@@ -91,6 +101,8 @@ export async function runFixedRateScenario(ctx: BenchContext, spec: FixedRateSpe
   const fromSchedule = new Float64Array(total).fill(NaN);
   const toAppend = new Float64Array(total).fill(NaN);
   const inService = new Float64Array(total).fill(NaN);
+  const kafkaWait = new Float64Array(total).fill(NaN);
+  const decidedPerSecond: number[] = [];
   const acked = new Float64Array(total).fill(NaN);
   let decided = 0;
   let unanswered = 0;
@@ -110,6 +122,12 @@ export async function runFixedRateScenario(ctx: BenchContext, spec: FixedRateSpe
     fromSchedule[id.seq] = r.receivedAt - (startWall + id.seq * interval);
     toAppend[id.seq] = r.timestamp - id.sentAt;
     inService[id.seq] = r.serviceLatencyMs ?? NaN;
+    kafkaWait[id.seq] = r.serviceLatencyMs === undefined ? NaN : Math.max(0, toAppend[id.seq] - r.serviceLatencyMs);
+    if (startWall > 0) {
+      const second = Math.max(0, Math.floor((r.receivedAt - startWall) / 1000));
+      while (decidedPerSecond.length <= second) decidedPerSecond.push(0);
+      decidedPerSecond[second] += 1;
+    }
   };
 
   const reader = new DecisionReader(kafka, topics.decisions, onDecision);
@@ -177,6 +195,17 @@ export async function runFixedRateScenario(ctx: BenchContext, spec: FixedRateSpe
 
     const warm = Math.min(total - 1, Math.floor(spec.rate * spec.warmupSeconds));
     const measured = (values: Float64Array) => values.subarray(warm).filter((v) => !Number.isNaN(v));
+    const sortedLatency = measured(fromSend).sort();
+    const latencyPercentilesMs = Array.from({ length: 21 }, (_, i) =>
+      sortedLatency.length === 0
+        ? 0
+        : round(sortedLatency[Math.min(sortedLatency.length - 1, Math.floor((i / 20) * sortedLatency.length))]),
+    );
+    const secondHalf = inLoad
+      .slice(Math.floor(inLoad.length / 2))
+      .map((s) => s.rssMb)
+      .sort((a, b) => a - b);
+    const steadyRssMb = round(secondHalf[Math.floor(secondHalf.length / 2)] ?? 0);
     return {
       scenario: spec.name,
       offeredRatePerSecond: spec.rate,
@@ -191,6 +220,10 @@ export async function runFixedRateScenario(ctx: BenchContext, spec: FixedRateSpe
       latencyFromSchedule: summariseLatencies(measured(fromSchedule)),
       latencyToDecisionAppend: summariseLatencies(measured(toAppend)),
       serviceLatency: summariseLatencies(measured(inService)),
+      kafkaWait: summariseLatencies(measured(kafkaWait)),
+      decidedPerSecond,
+      latencyPercentilesMs,
+      steadyRssMb,
       producerAck: summariseLatencies(measured(acked)),
       producerMaxLagMs: round(producerMaxLagMs),
       upstream: upstreamUsage(await simulator.stats(), decided),
