@@ -68,6 +68,8 @@ export interface AppConfig {
   decisions: { idSecret?: string };
   tenancy: { kafkaTenant: string };
   log: { level: string };
+  /** operations (issue 13): broker-side lag readings, gRPC connection age, failed-authentication throttle */
+  ops: { kafkaLagIntervalMs: number; grpcMaxConnectionAgeMs: number; authFailuresPerMinute: number };
 }
 
 export interface ConfigProblem {
@@ -208,5 +210,10 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
     decisions: { idSecret: e.DECISION_ID_SECRET },
     tenancy: { kafkaTenant: e.KAFKA_TENANT },
     log: { level: e.LOG_LEVEL },
+    ops: {
+      kafkaLagIntervalMs: e.KAFKA_LAG_INTERVAL_MS,
+      grpcMaxConnectionAgeMs: e.GRPC_MAX_CONNECTION_AGE_MS,
+      authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
+    },
   };
 }
