@@ -239,6 +239,28 @@ describe('Prometheus rules, config and Grafana dashboard', () => {
     }
   });
 
+  it('the dashboard is scoped: job and namespace variables, and every query filtered by both (dashboard-linter target rules)', () => {
+    const d = dashboard();
+    const variables = d.templating.list.map((v) => v.name);
+    expect(variables).toEqual(['datasource', 'job', 'namespace']);
+    const problems: string[] = [];
+    for (const panel of flatPanels(d.panels)) {
+      for (const target of panel.targets ?? []) {
+        const expr = target.expr ?? '';
+        for (const m of expr.matchAll(/\b(riskwire_[A-Za-z0-9_]+)\b(\s*\{([^}]*)\})?/g)) {
+          const selector = m[3] ?? '';
+          if (!selector.includes('job=~"$job"') || !selector.includes('namespace=~"$namespace"'))
+            problems.push(`${panel.title}: ${m[1]} not filtered by $job and $namespace`);
+        }
+        // target-rate-interval-rule: rates follow the scrape interval Grafana knows about
+        for (const range of expr.matchAll(/\b(?:rate|increase|irate)\([^[]*\[([^\]]+)\]/g)) {
+          if (range[1] !== '$__rate_interval') problems.push(`${panel.title}: rate over ${range[1]}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('the dashboard has the rows operators look for', () => {
     const rows = dashboard()
       .panels.filter((p) => p.type === 'row')
