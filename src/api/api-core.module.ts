@@ -7,6 +7,8 @@ import { RedisModule } from '../redis/redis.module.js';
 import { ApiAuthenticator } from './auth/api-authenticator.js';
 import { ApiExceptionFilter } from './errors/api-exception.filter.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
+import { ApiGate } from './auth/api-gate.js';
+import { RateLimits } from './auth/rate-limits.js';
 import { apiStateStoreProvider } from './api-state.store.js';
 import { AssessmentsController } from './http/assessments.controller.js';
 import { AssessmentsService } from './assessments.service.js';
@@ -37,6 +39,8 @@ export class ApiCoreModule implements NestModule {
       controllers: [AssessmentsController, RiskGrpcController],
       providers: [
         ApiAuthenticator,
+        RateLimits,
+        ApiGate,
         ApiKeyGuard,
         IdempotencyService,
         AssessmentsService,
