@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startApiApp, type ApiTestApp } from '../../test/api/api-test-kit.js';
 import { AssessmentsService } from './assessments.service.js';
-import { ApiAuthenticator } from './auth/api-authenticator.js';
+import { ApiGate } from './auth/api-gate.js';
+import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { CallbackDeliveryService } from './callbacks/callback-delivery.service.js';
 import { RiskGrpcController } from './grpc/risk-grpc.controller.js';
 import { AssessmentsController } from './http/assessments.controller.js';
@@ -14,12 +15,13 @@ describe('ApiCoreModule wiring', () => {
   });
   afterAll(() => api.close());
 
-  it('gives the HTTP and the gRPC controller the same AssessmentsService and ApiAuthenticator', () => {
+  it('gives the HTTP and the gRPC controller the same AssessmentsService and ApiGate (one shared rate limit)', () => {
     const http = api.app.get(AssessmentsController) as unknown as { assessments: AssessmentsService };
-    const grpc = api.app.get(RiskGrpcController) as unknown as { assessments: AssessmentsService; auth: ApiAuthenticator };
+    const grpc = api.app.get(RiskGrpcController) as unknown as { assessments: AssessmentsService; gate: ApiGate };
     expect(http.assessments).toBeInstanceOf(AssessmentsService);
     expect(grpc.assessments).toBe(http.assessments);
-    expect(grpc.auth).toBe(api.app.get(ApiAuthenticator));
+    expect(grpc.gate).toBeInstanceOf(ApiGate);
+    expect((api.app.get(ApiKeyGuard) as unknown as { gate: ApiGate }).gate).toBe(grpc.gate);
     expect(api.app.get(AssessmentsService)).toBe(http.assessments);
     expect(api.app.get(CallbackDeliveryService)).toBeInstanceOf(CallbackDeliveryService);
   });

@@ -81,6 +81,8 @@ export interface AppConfig {
   tenancy: { kafkaTenant: string };
   log: { level: string };
   tracing: TracingConfig;
+  /** operations (issue 13): broker-side lag readings, gRPC connection age, failed-authentication throttle */
+  ops: { kafkaLagIntervalMs: number; grpcMaxConnectionAgeMs: number; authFailuresPerMinute: number };
 }
 
 /** OpenTelemetry tracing, from the standard OTEL_* variables; `enabled: false` costs nothing on the hot path. */
@@ -257,6 +259,11 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
     tenancy: { kafkaTenant: e.KAFKA_TENANT },
     log: { level: e.LOG_LEVEL },
     tracing: tracingConfig(e),
+    ops: {
+      kafkaLagIntervalMs: e.KAFKA_LAG_INTERVAL_MS,
+      grpcMaxConnectionAgeMs: e.GRPC_MAX_CONNECTION_AGE_MS,
+      authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
+    },
   };
 }
 

@@ -62,6 +62,14 @@ export class EnvironmentSchema {
   // --- perf: adaptive concurrency (src/kafka/adaptive-concurrency.ts); MAX_IN_FLIGHT stays the hard cap
   @Transform(toBool) @IsBoolean() ADAPTIVE_CONCURRENCY = true;
 
+  // --- Operations: broker-side lag readings, gRPC connection age, shared rate limit (issue 13)
+  // how often the group's committed and log-end offsets are read from the broker
+  @Transform(toInt) @IsInt() @Min(1000) @Max(600000) KAFKA_LAG_INTERVAL_MS = 15000;
+  // clients reconnect after this long, so pods added by scaling get gRPC traffic (grpc.max_connection_age_ms)
+  @Transform(toInt) @IsInt() @Min(1000) @Max(86400000) GRPC_MAX_CONNECTION_AGE_MS = 300000;
+  // failed authentications allowed per client address and minute before 429
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000000) AUTH_FAILURES_PER_MINUTE = 30;
+
   // --- Network Signals upstream
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   SIGNALS_BASE_URL = 'http://127.0.0.1:8090/network-signal/v1';

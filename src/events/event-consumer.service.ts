@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { backoffMs, WakeableSleeps } from '../kafka/backoff.js';
 import { BatchingProducer } from '../kafka/batching-producer.js';
+import type { GroupOffsetsMonitor } from '../kafka/group-offsets-monitor.js';
 import type { ConsumerState, KafkaBatchConsumer } from '../kafka/kafka-batch-consumer.js';
 import { KafkaClients } from '../kafka/kafka-clients.js';
 import { isAuthFailure } from '../kafka/kafka-errors.js';
@@ -21,6 +22,7 @@ import { withinTimeout } from '../common/within-timeout.js';
 export class EventConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(EventConsumerService.name);
   private readonly consumer: KafkaBatchConsumer;
+  private readonly lagMonitor: GroupOffsetsMonitor;
   private readonly startSleeps = new WakeableSleeps();
   private starting?: Promise<void>;
   private stopping = false;
@@ -42,6 +44,15 @@ export class EventConsumerService implements OnApplicationBootstrap, BeforeAppli
       },
       metrics,
     );
+    this.lagMonitor = kafka.groupOffsetsMonitor(
+      {
+        groupId: config.kafka.groupId,
+        topics: [config.kafka.topics.login, config.kafka.topics.transaction],
+        intervalMs: config.ops.kafkaLagIntervalMs,
+      },
+      metrics,
+      () => this.consumer.ownedPartitions,
+    );
   }
 
   get consumerReady(): boolean {
@@ -57,6 +68,8 @@ export class EventConsumerService implements OnApplicationBootstrap, BeforeAppli
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // runs whatever the consumer does: lag from the broker is what shows a consumer that cannot consume
+    this.lagMonitor.start();
     try {
       await this.startKafka();
     } catch (error) {
@@ -112,6 +125,7 @@ export class EventConsumerService implements OnApplicationBootstrap, BeforeAppli
       return 'drained' as const;
     };
     const outcome = await withinTimeout(drain(), bound, () => 'timeout' as const);
+    await this.lagMonitor.stop();
     if (outcome === 'timeout') this.logger.warn(`consumer did not drain within ${bound} ms; uncommitted events will be redelivered`);
     else this.logger.log('consumer drained and offsets committed');
   }

@@ -59,6 +59,8 @@ export class KafkaBatchConsumer {
   /** bumped on every (re)join and crash: work started under an older member never commits */
   private generation = 0;
   private progress = new Map<string, { topic: string; partition: number; offsets: ContiguousOffsets }>();
+  /** partitions of the current assignment, by topic (empty while out of the group) */
+  private assignment = new Map<string, number[]>();
   private readonly dirty = new Set<string>();
   private readonly keyChains = new Map<string, Promise<unknown>>();
   private inFlight = 0;
@@ -123,7 +125,7 @@ export class KafkaBatchConsumer {
     });
     this.consumer = consumer;
     let crash: Error | undefined;
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
       if (consumer !== this.consumer) return;
       // kafkajs restarts every assigned partition from its committed offset after a join
       this.newGeneration();
@@ -131,6 +133,7 @@ export class KafkaBatchConsumer {
       this.dirty.clear();
       this.joined = true;
       this.downSince = undefined;
+      this.assign(e.payload.memberAssignment);
       this.metrics.kafkaUp.set({ client: 'consumer' }, 1);
       this.metrics.rebalances.inc();
     });
@@ -170,6 +173,7 @@ export class KafkaBatchConsumer {
     this.newGeneration();
     this.joined = false;
     this.downSince ??= Date.now();
+    this.assign({});
     this.metrics.kafkaUp.set({ client: 'consumer' }, 0);
     this.metrics.consumerCrashes.inc({ restart: String(!this.stopping) });
     this.logger.error(`consumer crashed: ${error.name}: ${error.message}`);
@@ -223,6 +227,8 @@ export class KafkaBatchConsumer {
       resolveOffset(message.offset);
     }
     const committed = progress.commitOffset ?? batch.messages[0]?.offset ?? batch.highWatermark;
+    // a batch of an older member must not bring back a partition the rebalance took away
+    if (generation !== this.generation) return;
     this.metrics.consumerLag.set(
       { topic: batch.topic, partition: String(batch.partition) },
       Number(BigInt(batch.highWatermark) - BigInt(committed)),
@@ -392,7 +398,19 @@ export class KafkaBatchConsumer {
     }
     this.consumer = undefined;
     this.joined = false;
+    this.assign({});
     this.metrics.kafkaUp.set({ client: 'consumer' }, 0);
+  }
+
+  /** Partitions this member owns right now, by topic. */
+  get ownedPartitions(): ReadonlyMap<string, readonly number[]> {
+    return this.assignment;
+  }
+
+  /** A new assignment drops the lag of partitions this pod no longer owns (they moved in a rebalance). */
+  private assign(memberAssignment: Record<string, number[]>): void {
+    this.assignment = new Map(Object.entries(memberAssignment));
+    this.metrics.consumerLag.reset();
   }
 }
 

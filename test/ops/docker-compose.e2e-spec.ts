@@ -17,8 +17,8 @@ interface Service {
   healthcheck?: { test: string | string[] };
 }
 
-const EXPECTED = ['kafka', 'kafka-init', 'simulator', 'riskwire', 'prometheus', 'grafana'];
-const HEALTHCHECKED = ['kafka', 'simulator', 'riskwire', 'prometheus', 'grafana'];
+const EXPECTED = ['kafka', 'kafka-init', 'simulator', 'riskwire', 'event-generator', 'kafka-exporter', 'prometheus', 'grafana'];
+const HEALTHCHECKED = ['kafka', 'simulator', 'riskwire', 'kafka-exporter', 'prometheus', 'grafana'];
 
 /** `repo:tag` or `repo@sha256:...`: a tag after the last slash, and never `latest`. */
 function imageTag(image: string): string | undefined {
@@ -130,6 +130,31 @@ describe('docker-compose.yml', () => {
     expect(job?.metrics_path ?? '/metrics').toBe('/metrics');
     const mounted = (services.prometheus?.volumes ?? []).map((v) => v.split(':')[1]);
     for (const file of prom.rule_files) expect(mounted).toContain(`/etc/prometheus/${file}`);
+  });
+
+  it('feeds the stack: the event generator (built from tools/, in the image) writes to the in-network broker once riskwire is healthy', () => {
+    const generator = services['event-generator'];
+    expect(generator?.image).toBe(services.riskwire?.image);
+    const command = generator?.command as string[];
+    expect(command.slice(0, 2)).toEqual(['node', 'dist/tools/event-generator.js']);
+    expect(existsSync(repoPath('tools/event-generator.ts'))).toBe(true);
+    expect(command).toEqual(expect.arrayContaining(['--simulator', `http://simulator:${env('simulator').SIMULATOR_PORT}`]));
+    expect(generator?.environment?.KAFKA_BROKERS).toBe(env('riskwire').KAFKA_BROKERS);
+    expect(generator?.depends_on).toEqual({ riskwire: { condition: 'service_healthy' } });
+    // the generator uses the service's topic variables: the defaults, as riskwire does here
+    expect(env('riskwire').TOPIC_LOGIN ?? appDefaults.TOPIC_LOGIN).toBe(appDefaults.TOPIC_LOGIN);
+  });
+
+  it('runs a pinned broker-side lag exporter that Prometheus scrapes as the job the alerts name', () => {
+    const exporter = services['kafka-exporter'];
+    expect(exporter?.image).toMatch(/^danielqsj\/kafka-exporter:v\d+\.\d+\.\d+$/);
+    expect(asText(exporter?.command)).toContain('--kafka.server=kafka:19092');
+    expect(asText(exporter?.command)).toContain('--offset.show-all');
+    const prom = parseYaml<Yaml>(readRepoFile('deploy/prometheus/prometheus.yml')) as {
+      scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+    };
+    expect(prom.scrape_configs.find((j) => j.job_name === 'kafka-exporter')?.static_configs[0]?.targets).toEqual(['kafka-exporter:9308']);
+    expect(readRepoFile('deploy/prometheus/alerts.yml')).toContain('job="kafka-exporter"');
   });
 
   it('mounts and builds only files that exist in the repository', () => {

@@ -1,5 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { EnvironmentSchema } from '../../src/config/environment.schema.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Yaml, findTool, parseYaml, parseYamlStream, readRepoFile, run, runOk } from './ops-tools.js';
 
 const CHART = 'helm/riskwire';
@@ -174,7 +177,8 @@ describe('Helm chart helm/riskwire', () => {
       const pod = (one(docs, 'Deployment') as unknown as Deployment).spec.template.spec;
       const shutdownMs = Number(get<Record<string, string>>(one(docs, 'ConfigMap'), 'data').SHUTDOWN_TIMEOUT_MS);
       expect(shutdownMs).toBe(seconds * 1000);
-      expect(pod.terminationGracePeriodSeconds).toBe(seconds + 10);
+      // the preStop sleep (5 s) comes before SIGTERM, so the grace period covers it too
+      expect(pod.terminationGracePeriodSeconds).toBe(5 + seconds + 10);
       expect((pod.terminationGracePeriodSeconds ?? 0) * 1000).toBeGreaterThan(shutdownMs);
     }
     expect(new EnvironmentSchema().SHUTDOWN_TIMEOUT_MS).toBe(20_000);
@@ -239,10 +243,151 @@ describe('Helm chart helm/riskwire', () => {
     expect(get<Record<string, string>>(one(allOptions, 'ServiceMonitor'), 'metadata.labels').release).toBe('kube-prometheus-stack');
   });
 
-  it('the PrometheusRule carries exactly the alerts of deploy/prometheus/alerts.yml', () => {
+  it('the PrometheusRule carries the alerts of deploy/prometheus/alerts.yml, scoped to the release', () => {
     const source = readRepoFile('deploy/prometheus/alerts.yml');
     expect(readRepoFile(CHART, 'files/alerts.yml')).toBe(source);
-    expect(get(one(allOptions, 'PrometheusRule'), 'spec.groups')).toEqual(get(parseYaml(source), 'groups'));
+    type Groups = Array<{
+      name: string;
+      rules: Array<{ alert?: string; record?: string; expr: string; annotations?: Record<string, string> }>;
+    }>;
+    const rendered = get<Groups>(one(allOptions, 'PrometheusRule'), 'spec.groups');
+    const original = get<Groups>(parseYaml(source), 'groups');
+    // the same groups and rules, in the same order; only the selectors and runbook links differ
+    const names = (g: Groups) => g.map((x) => [x.name, x.rules.map((r) => r.alert ?? r.record)]);
+    expect(names(rendered)).toEqual(names(original));
+    const exprs = rendered.flatMap((g) => g.rules.map((r) => r.expr)).join('\n');
+    expect(exprs).not.toContain('job="riskwire"');
+    expect(exprs).toContain('job="rw-riskwire",namespace="risk"');
+    expect(exprs.match(/riskwire_[a-z_]+\{/g)?.length).toBe(exprs.match(/riskwire_[a-z_]+\{job="rw-riskwire",namespace="risk"/g)?.length);
+
+    // values name the selector, the exporter's job, the group, the topics and the runbook base
+    const custom = template(
+      '--set',
+      'metrics.prometheusRule.enabled=true',
+      '--set',
+      'metrics.prometheusRule.selector=cluster="prod-eu"\\,job="riskwire-prod"',
+      '--set',
+      'metrics.prometheusRule.kafkaExporterSelector=job="kminion"',
+      '--set',
+      'metrics.prometheusRule.runbookBaseUrl=https://git.example.test/riskwire/blob/main/',
+      '--set',
+      'kafka.groupId=risk-prod',
+      '--set',
+      'kafka.topics.login=prod.login',
+      '--set',
+      'kafka.topics.transaction=prod.tx',
+    );
+    const customGroups = get<Groups>(one(custom, 'PrometheusRule'), 'spec.groups');
+    const customExprs = customGroups.flatMap((g) => g.rules.map((r) => r.expr)).join('\n');
+    expect(customExprs).toContain('up{cluster="prod-eu",job="riskwire-prod"} == 1');
+    expect(customExprs).toContain('kafka_consumergroup_lag{job="kminion",consumergroup="risk-prod",topic=~"prod.login|prod.tx"}');
+    expect(customExprs).not.toMatch(/risk\.login\.v1|consumergroup="riskwire"|job="kafka-exporter"|job="riskwire"/);
+    const runbooks = customGroups.flatMap((g) => g.rules.flatMap((r) => (r.annotations ? [r.annotations.runbook_url] : [])));
+    expect(runbooks.length).toBeGreaterThan(15);
+    for (const url of runbooks)
+      expect(url).toMatch(/^https:\/\/git\.example\.test\/riskwire\/blob\/main\/docs\/operations\.md#riskwire[a-z]+$/);
+  });
+
+  it('the rules as the chart renders them are valid for promtool', () => {
+    const promtool = findTool('promtool');
+    const dir = mkdtempSync(join(tmpdir(), 'riskwire-chart-rules-'));
+    try {
+      const file = join(dir, 'rules.json');
+      writeFileSync(file, JSON.stringify({ groups: get(one(allOptions, 'PrometheusRule'), 'spec.groups') }));
+      const out = runOk(promtool, ['check', 'rules', file]);
+      expect(out).toMatch(/SUCCESS: \d+ rules found/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a startup probe guards the start, and liveness and readiness follow it', () => {
+    const c = container(defaults) as Container & { startupProbe?: Probe & { periodSeconds: number; failureThreshold: number } };
+    expect(c.startupProbe?.httpGet).toEqual({ path: '/health/live', port: 'http' });
+    expect((c.startupProbe?.periodSeconds ?? 0) * (c.startupProbe?.failureThreshold ?? 0)).toBe(150);
+  });
+
+  it('a preStop sleep keeps the pod serving while it leaves the endpoints, and 0 turns it off', () => {
+    type WithLifecycle = Container & { lifecycle?: { preStop?: { exec?: { command: string[] } } } };
+    expect((container(defaults) as WithLifecycle).lifecycle?.preStop?.exec?.command).toEqual(['sleep', '5']);
+    const off = template('--set', 'preStopSleepSeconds=0');
+    expect((container(off) as WithLifecycle).lifecycle).toBeUndefined();
+    expect((one(off, 'Deployment') as unknown as Deployment).spec.template.spec.terminationGracePeriodSeconds).toBe(30);
+  });
+
+  it('wires every setting its values name: partitions, topic creation (off), lag interval, liveness bound, rate limits, gRPC connection age', () => {
+    const data = (docs: Yaml[]) => get<Record<string, string>>(one(docs, 'ConfigMap'), 'data');
+    expect(data(defaults)).toEqual(
+      expect.objectContaining({
+        KAFKA_CREATE_TOPICS: 'false',
+        KAFKA_TOPIC_PARTITIONS: '6',
+        KAFKA_LAG_INTERVAL_MS: '15000',
+        KAFKA_CONSUMER_DOWN_LIVENESS_MS: '300000',
+        RATE_LIMIT_PER_MINUTE: '6000',
+        AUTH_FAILURES_PER_MINUTE: '30',
+        GRPC_MAX_CONNECTION_AGE_MS: '300000',
+      }),
+    );
+    expect(data(allOptions).KAFKA_TOPIC_PARTITIONS).toBe('12');
+    const custom = data(
+      template(
+        '--set',
+        'kafka.createTopics=true',
+        '--set',
+        'kafka.lagIntervalSeconds=30',
+        '--set',
+        'kafka.consumerDownLivenessSeconds=120',
+        '--set',
+        'config.rateLimitPerMinute=600',
+        '--set',
+        'config.authFailuresPerMinute=5',
+        '--set',
+        'config.grpcMaxConnectionAgeSeconds=60',
+      ),
+    );
+    expect(custom).toEqual(
+      expect.objectContaining({
+        KAFKA_CREATE_TOPICS: 'true',
+        KAFKA_LAG_INTERVAL_MS: '30000',
+        KAFKA_CONSUMER_DOWN_LIVENESS_MS: '120000',
+        RATE_LIMIT_PER_MINUTE: '600',
+        AUTH_FAILURES_PER_MINUTE: '5',
+        GRPC_MAX_CONNECTION_AGE_MS: '60000',
+      }),
+    );
+    // every value the ConfigMap renders is one the service accepts
+    const schema = new EnvironmentSchema() as unknown as Record<string, unknown>;
+    for (const name of Object.keys(custom))
+      expect({ name, known: name in schema || name === 'NODE_OPTIONS' || name === 'POLICY_FILE' }).toEqual({ name, known: true });
+  });
+
+  it('with METRICS_AUTH=key the ServiceMonitor sends a read key from a Secret, and refuses to render without one', () => {
+    const refused = run(helm, [
+      'template',
+      'rw',
+      CHART,
+      '--kube-version',
+      '1.30.0',
+      '--set',
+      'metrics.serviceMonitor.enabled=true',
+      '--set',
+      'config.metricsAuth=key',
+    ]);
+    expect(refused.ok).toBe(false);
+    expect(refused.stderr).toContain('metrics.serviceMonitor.authorization.secretName');
+    const docs = template(
+      '--set',
+      'metrics.serviceMonitor.enabled=true',
+      '--set',
+      'config.metricsAuth=key',
+      '--set',
+      'metrics.serviceMonitor.authorization.secretName=riskwire-metrics-reader',
+    );
+    const [endpoint] = get<Array<Record<string, unknown>>>(one(docs, 'ServiceMonitor'), 'spec.endpoints');
+    expect(endpoint?.authorization).toEqual({ type: 'Bearer', credentials: { name: 'riskwire-metrics-reader', key: 'metrics-api-key' } });
+    expect(get<Record<string, string>>(one(docs, 'ConfigMap'), 'data').METRICS_AUTH).toBe('key');
+    // without key auth the scrape carries no credentials
+    expect(get<Array<Record<string, unknown>>>(one(allOptions, 'ServiceMonitor'), 'spec.endpoints')[0]?.authorization).toBeUndefined();
   });
 
   it('KEDA scales on consumer lag of both input topics and never past the partition count', () => {

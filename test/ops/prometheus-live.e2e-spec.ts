@@ -12,6 +12,7 @@ import { createTopics, produce, serviceEnvFor, testKafka, uniqueTopics } from '.
 import { freePort } from '../support/ports.js';
 import { ServiceProcess } from '../support/service-process.js';
 import { SimulatorAdmin, hoursAgo } from '../support/simulator-admin.js';
+import { type RenderedPanel, renderDashboardSvg } from '../../tools/ops/dashboard-svg.js';
 import { findTool, repoPath } from './ops-tools.js';
 
 /**
@@ -60,6 +61,8 @@ describe('Prometheus scraping the running service', () => {
         {
           API_KEYS: `ops:${apiKey}:assess|read`,
           CALLBACK_ALLOW_PRIVATE: 'true',
+          // broker readings often enough for a 20 s run
+          KAFKA_LAG_INTERVAL_MS: '2000',
         },
       ),
     ).start();
@@ -127,7 +130,7 @@ describe('Prometheus scraping the running service', () => {
 
   it('every dashboard panel query evaluates and returns data (or is a documented healthy no-data)', async () => {
     const dashboard = JSON.parse(readFileSync(repoPath('deploy/grafana/dashboards/riskwire.json'), 'utf8')) as { panels: Panel[] };
-    const exprs = collectExprs(dashboard.panels).map((e) => e.replaceAll('$__rate_interval', '20s').replaceAll('$__interval', '5s'));
+    const exprs = collectExprs(dashboard.panels).map(withVariables);
     expect(exprs.length).toBeGreaterThan(20);
     const empty: string[] = [];
     for (const expr of exprs) {
@@ -137,6 +140,39 @@ describe('Prometheus scraping the running service', () => {
       if (r.data.result.length === 0 && !healthyEmpty) empty.push(expr);
     }
     expect(empty).toEqual([]);
+  });
+
+  it('renders the main panels from the live data (the README picture: RISKWIRE_DASHBOARD_SVG=docs/images/dashboard.svg)', async () => {
+    const dashboard = JSON.parse(readFileSync(repoPath('deploy/grafana/dashboards/riskwire.json'), 'utf8')) as { panels: Panel[] };
+    const end = Math.floor(Date.now() / 1000);
+    const panels: RenderedPanel[] = [];
+    for (const title of PICTURED) {
+      const panel = flat(dashboard.panels).find((p) => p.title === title);
+      expect({ title, found: Boolean(panel) }).toEqual({ title, found: true });
+      const series: RenderedPanel['series'] = [];
+      for (const target of panel?.targets ?? []) {
+        const params = new URLSearchParams({
+          query: withVariables(target.expr ?? ''),
+          start: String(end - 40),
+          end: String(end),
+          step: '1',
+        });
+        const r = (await (await fetch(`${promUrl}/api/v1/query_range?${params}`)).json()) as {
+          data: { result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> };
+        };
+        for (const { metric, values } of r.data.result) {
+          const name = (target.legendFormat ?? '').replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, label: string) => metric[label] ?? '');
+          series.push({ name: name || 'value', points: values.map(([t, v]) => [t, Number(v)]) });
+        }
+      }
+      panels.push({ title, unit: panel?.fieldConfig?.defaults?.unit ?? 'short', series });
+    }
+    // every pictured panel has data from this run
+    expect(panels.filter((p) => p.series.length === 0).map((p) => p.title)).toEqual([]);
+    const svg = renderDashboardSvg(`riskwire dashboard, live test run ${new Date(end * 1000).toISOString().slice(0, 16)} UTC`, panels);
+    expect(svg.match(/<polyline /g)?.length).toBe(panels.reduce((n, p) => n + Math.min(p.series.length, 8), 0));
+    const target = process.env.RISKWIRE_DASHBOARD_SVG;
+    if (target) writeFileSync(repoPath(target), svg);
   });
 
   it('every alert rule loads and evaluates cleanly, and none fires on a healthy service', async () => {
@@ -163,9 +199,28 @@ describe('Prometheus scraping the running service', () => {
 });
 
 interface Panel {
-  targets?: { expr?: string }[];
+  title?: string;
+  type?: string;
+  fieldConfig?: { defaults?: { unit?: string } };
+  targets?: { expr?: string; legendFormat?: string }[];
   panels?: Panel[];
 }
+
+/** Grafana's variables as this run sets them: the job, every namespace (the test target has none), short ranges. */
+const withVariables = (expr: string): string =>
+  expr.replaceAll('$__rate_interval', '20s').replaceAll('$__interval', '5s').replaceAll('$job', 'riskwire').replaceAll('$namespace', '.*');
+
+/** The panels the README's picture shows. */
+const PICTURED = [
+  'Events consumed by topic and type',
+  'Decisions by outcome',
+  'Decision latency p50 / p95 / p99',
+  'Signal error share',
+  'Consumer lag by topic',
+  'HTTP requests by route and status',
+];
+
+const flat = (panels: Panel[]): Panel[] => panels.flatMap((p) => [p, ...flat(p.panels ?? [])]);
 
 function collectExprs(panels: Panel[]): string[] {
   return panels.flatMap((p) => [...(p.targets ?? []).flatMap((t) => (t.expr ? [t.expr] : [])), ...collectExprs(p.panels ?? [])]);

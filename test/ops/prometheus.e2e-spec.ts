@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type MetricInfo, TARGET_LABELS, groupingLabels, loadMetricCatalogue, metricReferences } from './metric-catalogue.js';
+import { RiskwireMetrics } from '../../src/metrics/riskwire-metrics.js';
 import { findTool, parseYaml, readRepoFile, repoPath, run, runOk } from './ops-tools.js';
 
 interface Rule {
@@ -32,7 +33,25 @@ interface Dashboard {
   templating: { list: Array<{ name: string; type: string; query?: string }> };
 }
 
-const alertRules = (): Rule[] => parseYaml<RuleFile>(readRepoFile('deploy/prometheus/alerts.yml')).groups.flatMap((g) => g.rules);
+const allRules = (): Rule[] => parseYaml<RuleFile>(readRepoFile('deploy/prometheus/alerts.yml')).groups.flatMap((g) => g.rules);
+const alertRules = (): Rule[] => allRules().filter((r) => r.alert);
+const recordingRules = (): Rule[] => allRules().filter((r) => r.record);
+
+/** Series the rules read besides riskwire's own: scrape health and danielqsj/kafka_exporter's broker view. */
+const EXTERNAL_SERIES = new Map<string, string[]>([
+  ['up', ['job', 'instance']],
+  ['kafka_topic_partition_current_offset', ['job', 'topic', 'partition']],
+  ['kafka_consumergroup_current_offset', ['job', 'consumergroup', 'topic', 'partition']],
+  ['kafka_consumergroup_lag', ['job', 'consumergroup', 'topic', 'partition']],
+]);
+
+/** References to scrape health, exporter series and recorded (riskwire:...) series, with their selector text. */
+function otherReferences(expr: string): Array<{ metric: string; selector: string }> {
+  return [...expr.matchAll(/\b(up|kafka_[a-z_]+|riskwire:[A-Za-z0-9_:]+)\b(\s*\{([^}]*)\})?/g)].map((m) => ({
+    metric: m[1] as string,
+    selector: m[3] ?? '',
+  }));
+}
 const dashboard = (): Dashboard => JSON.parse(readRepoFile('deploy/grafana/dashboards/riskwire.json')) as Dashboard;
 const flatPanels = (panels: Panel[]): Panel[] => panels.flatMap((p) => [p, ...flatPanels(p.panels ?? [])]);
 
@@ -44,7 +63,12 @@ const withoutGrafanaMacros = (expr: string): string =>
 function expectOnlyKnownSeries(where: string, expr: string, series: Map<string, string[]>): void {
   const problems: string[] = [];
   const refs = metricReferences(expr);
-  if (refs.length === 0) problems.push('reads no riskwire_ metric');
+  const others = otherReferences(expr);
+  if (refs.length === 0 && others.length === 0) problems.push('reads no riskwire_ metric');
+  const recorded = new Set(recordingRules().map((r) => r.record));
+  for (const { metric } of others) {
+    if (!EXTERNAL_SERIES.has(metric) && !recorded.has(metric)) problems.push(`unknown series ${metric}`);
+  }
   const known = new Set<string>([...TARGET_LABELS]);
   for (const { metric, labels } of refs) {
     const metricLabels = series.get(metric);
@@ -73,7 +97,7 @@ describe('Prometheus rules, config and Grafana dashboard', () => {
 
   it('promtool accepts the alert rules', () => {
     const out = runOk(promtool, ['check', 'rules', 'deploy/prometheus/alerts.yml']);
-    expect(out).toMatch(new RegExp(`SUCCESS: ${alertRules().length} rules found`));
+    expect(out).toMatch(new RegExp(`SUCCESS: ${allRules().length} rules found`));
   });
 
   it('promtool accepts the Prometheus config, including the rule files it loads', () => {
@@ -113,16 +137,26 @@ describe('Prometheus rules, config and Grafana dashboard', () => {
     const rules = alertRules();
     expect(rules.map((r) => r.alert).sort()).toEqual(
       [
+        'RiskwireApiErrorRatioHigh',
+        'RiskwireApiLatencyHigh',
+        'RiskwireBrokerExporterDown',
         'RiskwireConsumerCrashed',
         'RiskwireConsumerLagGrowing',
+        'RiskwireConsumerLagStuck',
         'RiskwireConsumerStopped',
         'RiskwireDeadLetterSpike',
         'RiskwireDecisionLatencyHigh',
         'RiskwireDenyRateJump',
+        'RiskwireDown',
         'RiskwireEventsHeld',
         'RiskwireNoDecisions',
         'RiskwireSignalCircuitOpen',
         'RiskwireSignalErrorRateHigh',
+        'RiskwireSloApiAvailabilityBurnFast',
+        'RiskwireSloApiAvailabilityBurnSlow',
+        'RiskwireSloDecisionLatencyBurnFast',
+        'RiskwireSloDecisionLatencyBurnSlow',
+        'RiskwireTargetDown',
       ].sort(),
     );
     const operations = readRepoFile('docs/operations.md');
@@ -132,8 +166,9 @@ describe('Prometheus rules, config and Grafana dashboard', () => {
         for: 'string',
         severity: expect.stringMatching(/^(warning|critical)$/),
       });
-      expect(Object.keys(rule.annotations ?? {}).sort()).toEqual(['description', 'runbook', 'summary']);
-      const anchor = rule.annotations?.runbook?.split('#')[1] ?? '';
+      expect(Object.keys(rule.annotations ?? {}).sort()).toEqual(['description', 'runbook_url', 'summary']);
+      expect(rule.annotations?.runbook_url).toMatch(/^docs\/operations\.md#riskwire[a-z]+$/);
+      const anchor = rule.annotations?.runbook_url?.split('#')[1] ?? '';
       expect({ alert: rule.alert, anchorInDocs: operations.toLowerCase().includes(`### ${anchor}`) }).toEqual({
         alert: rule.alert,
         anchorInDocs: true,
@@ -141,8 +176,52 @@ describe('Prometheus rules, config and Grafana dashboard', () => {
     }
   });
 
-  it('alert expressions read only metrics and labels the service exposes', () => {
-    for (const rule of alertRules()) expectOnlyKnownSeries(`alert ${rule.alert}`, rule.expr, series);
+  it('alert and recording expressions read only metrics and labels the service (or the broker exporter) exposes', () => {
+    for (const rule of allRules()) expectOnlyKnownSeries(`rule ${rule.alert ?? rule.record}`, rule.expr, series);
+  });
+
+  it('every rule is scoped: riskwire series by job="riskwire", exporter series by job, group and input topics', () => {
+    const problems: string[] = [];
+    for (const rule of allRules()) {
+      const name = rule.alert ?? rule.record;
+      for (const { metric, labels } of metricReferences(rule.expr)) {
+        if (!labels.includes('job')) problems.push(`${name}: ${metric} without a job selector`);
+      }
+      for (const { metric, selector } of otherReferences(rule.expr)) {
+        if (!selector.includes('job="')) problems.push(`${name}: ${metric} without a job selector`);
+        if (metric.startsWith('kafka_consumergroup') && !selector.includes('consumergroup="riskwire"'))
+          problems.push(`${name}: ${metric} without the consumer group`);
+        if (metric.startsWith('kafka_') && !selector.includes('topic=~"risk.login.v1|risk.transaction.v1"'))
+          problems.push(`${name}: ${metric} without the input topics`);
+      }
+      if (rule.expr.includes('riskwire_') && !rule.expr.includes('job="riskwire"')) problems.push(`${name}: not scoped`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('every alert has a promtool unit test in which it fires', () => {
+    const tests = parseYaml<{ tests: Array<{ alert_rule_test: Array<{ alertname: string; exp_alerts: unknown[] }> }> }>(
+      readRepoFile('deploy/prometheus/alerts.test.yml'),
+    ).tests.flatMap((t) => t.alert_rule_test);
+    const firing = new Set(tests.filter((t) => t.exp_alerts.length > 0).map((t) => t.alertname));
+    expect(
+      alertRules()
+        .filter((r) => !firing.has(r.alert as string))
+        .map((r) => r.alert),
+    ).toEqual([]);
+  });
+
+  it('the latency buckets hold the 250 ms objective exactly, and the SLO reads that bucket', async () => {
+    const text = recordingRules()
+      .map((r) => r.expr)
+      .join('\n');
+    expect(text).toContain('le="0.25"');
+    // the bucket boundaries as the service exposes them
+    const service = new RiskwireMetrics({ defaultMetrics: false });
+    service.decisionLatency.observe({ source: 'kafka' }, 0.24);
+    const exposed = await service.registry.getSingleMetricAsString('riskwire_decision_latency_seconds');
+    expect(exposed).toContain('riskwire_decision_latency_seconds_bucket{le="0.25",source="kafka"} 1');
+    expect(exposed).toContain('riskwire_decision_latency_seconds_bucket{le="0.2",source="kafka"} 0');
   });
 
   it('the latency alert is a p99 over the 500 ms budget from the decision latency histogram', () => {
@@ -158,6 +237,28 @@ describe('Prometheus rules, config and Grafana dashboard', () => {
       expect({ panel: panel.title, uid: panel.datasource?.uid }).toEqual({ panel: panel.title, uid: '${datasource}' });
       for (const target of panel.targets ?? []) expect(target.datasource?.uid).toBe('${datasource}');
     }
+  });
+
+  it('the dashboard is scoped: job and namespace variables, and every query filtered by both (dashboard-linter target rules)', () => {
+    const d = dashboard();
+    const variables = d.templating.list.map((v) => v.name);
+    expect(variables).toEqual(['datasource', 'job', 'namespace']);
+    const problems: string[] = [];
+    for (const panel of flatPanels(d.panels)) {
+      for (const target of panel.targets ?? []) {
+        const expr = target.expr ?? '';
+        for (const m of expr.matchAll(/\b(riskwire_[A-Za-z0-9_]+)\b(\s*\{([^}]*)\})?/g)) {
+          const selector = m[3] ?? '';
+          if (!selector.includes('job=~"$job"') || !selector.includes('namespace=~"$namespace"'))
+            problems.push(`${panel.title}: ${m[1]} not filtered by $job and $namespace`);
+        }
+        // target-rate-interval-rule: rates follow the scrape interval Grafana knows about
+        for (const range of expr.matchAll(/\b(?:rate|increase|irate)\([^[]*\[([^\]]+)\]/g)) {
+          if (range[1] !== '$__rate_interval') problems.push(`${panel.title}: rate over ${range[1]}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
   });
 
   it('the dashboard has the rows operators look for', () => {

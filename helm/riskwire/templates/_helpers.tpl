@@ -63,9 +63,9 @@ app.kubernetes.io/part-of: riskwire
 SIGNALS_API_KEY API_KEYS REDIS_URL CALLBACK_SIGNING_SECRET DECISION_ID_SECRET SIMULATOR_API_KEY KAFKA_SASL_PASSWORD
 {{- end }}
 
-{{/* Grace period: the drain time plus a margin for the last commit and publish. */}}
+{{/* Grace period: the preStop sleep, the drain time and a margin for the last commit and publish. */}}
 {{- define "riskwire.terminationGracePeriodSeconds" -}}
-{{- add (int .Values.shutdownTimeoutSeconds) (int .Values.terminationGracePeriodExtraSeconds) }}
+{{- add (int .Values.preStopSleepSeconds) (int .Values.shutdownTimeoutSeconds) (int .Values.terminationGracePeriodExtraSeconds) }}
 {{- end }}
 
 {{/* Autoscalers never go past the partition count: extra consumers would get no partition. */}}
@@ -76,6 +76,9 @@ SIGNALS_API_KEY API_KEYS REDIS_URL CALLBACK_SIGNING_SECRET DECISION_ID_SECRET SI
 {{- end }}
 
 {{- define "riskwire.validate" -}}
+{{- if and .Values.metrics.serviceMonitor.enabled (eq .Values.config.metricsAuth "key") (not .Values.metrics.serviceMonitor.authorization.secretName) }}
+{{- fail "config.metricsAuth=key protects /metrics: set metrics.serviceMonitor.authorization.secretName (a Secret with the secret of an API key with the read scope) so Prometheus can scrape" }}
+{{- end }}
 {{- if and .Values.autoscaling.enabled .Values.keda.enabled }}
 {{- fail "autoscaling.enabled and keda.enabled both scale the Deployment: enable only one" }}
 {{- end }}
@@ -93,4 +96,19 @@ SIGNALS_API_KEY API_KEYS REDIS_URL CALLBACK_SIGNING_SECRET DECISION_ID_SECRET SI
 {{- fail (printf "config.extraEnv.%s is a secret: set it under secrets (or in secrets.existingSecret), not as a plain value" $name) }}
 {{- end }}
 {{- end }}
+{{- end }}
+
+{{/*
+The alert rules with the release's scope: files/alerts.yml names the compose stack's job, group and topics;
+here they become the release's (values metrics.prometheusRule.*, kafka.groupId, kafka.topics).
+*/}}
+{{- define "riskwire.alertRules" -}}
+{{- $selector := .Values.metrics.prometheusRule.selector | default (printf "job=%q,namespace=%q" (include "riskwire.fullname" .) .Release.Namespace) -}}
+{{- $inputTopics := printf "topic=~%q" (printf "%s|%s" .Values.kafka.topics.login .Values.kafka.topics.transaction) -}}
+{{- .Files.Get "files/alerts.yml"
+    | replace "job=\"riskwire\"" $selector
+    | replace "job=\"kafka-exporter\"" .Values.metrics.prometheusRule.kafkaExporterSelector
+    | replace "consumergroup=\"riskwire\"" (printf "consumergroup=%q" .Values.kafka.groupId)
+    | replace "topic=~\"risk.login.v1|risk.transaction.v1\"" $inputTopics
+    | replace "runbook_url: docs/" (printf "runbook_url: %sdocs/" .Values.metrics.prometheusRule.runbookBaseUrl) -}}
 {{- end }}

@@ -1,7 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { IncomingMessage } from 'node:http';
-import { ApiAuthenticator, type ApiPrincipal } from './api-authenticator.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiPrincipal } from './api-authenticator.js';
+import { ApiGate, clientAddressOf } from './api-gate.js';
 import type { ApiScope } from '../../credentials/api-keys.js';
 
 const SCOPE_KEY = 'riskwire:api-scope';
@@ -20,14 +21,17 @@ export function principalOf(req: IncomingMessage): ApiPrincipal {
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly auth: ApiAuthenticator,
+    private readonly gate: ApiGate,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const scope = this.reflector.getAllAndOverride<ApiScope | undefined>(SCOPE_KEY, [context.getHandler(), context.getClass()]);
     if (!scope) throw new Error(`${context.getClass().name}.${context.getHandler().name} has no @RequireScope`);
     const req = context.switchToHttp().getRequest<IncomingMessage & { [PRINCIPAL]?: ApiPrincipal }>();
-    req[PRINCIPAL] = this.auth.authorize(req.headers.authorization, scope);
+    const { principal, headers } = await this.gate.admit(req.headers.authorization, scope, clientAddressOf(req.socket.remoteAddress));
+    req[PRINCIPAL] = principal;
+    const res = context.switchToHttp().getResponse<ServerResponse>();
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     return true;
   }
 }

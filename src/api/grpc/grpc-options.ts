@@ -54,10 +54,24 @@ export function grpcMicroserviceOptions(
       url: overrides.url ?? `${config.api.host}:${config.api.grpcPort}`,
       loader: { ...RISK_PROTO_LOADER_OPTIONS },
       maxReceiveMessageLength: config.kafka.maxPayloadBytes,
+      channelOptions: grpcChannelOptions(config),
       onLoadPackageDefinition: (_pkg, server) => {
         health.addToServer(server);
         new DescriptorSetReflection(readFileSync(RISK_DESCRIPTOR_SET_PATH), GRPC_SERVICE_NAMES).addToServer(server);
       },
     },
+  };
+}
+
+/**
+ * A client keeps its HTTP/2 connection, and a Kubernetes Service balances connections, not calls: without
+ * an age limit pods added by scaling would never get gRPC traffic. After GRPC_MAX_CONNECTION_AGE_MS the
+ * server sends GOAWAY, calls in flight get the shutdown drain time to finish, and the client reconnects
+ * through the Service.
+ */
+export function grpcChannelOptions(config: AppConfig): Record<string, number> {
+  return {
+    'grpc.max_connection_age_ms': config.ops.grpcMaxConnectionAgeMs,
+    'grpc.max_connection_age_grace_ms': config.kafka.shutdownTimeoutMs,
   };
 }

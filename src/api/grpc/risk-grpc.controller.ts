@@ -3,7 +3,8 @@ import { status } from '@grpc/grpc-js';
 import { Controller, Inject, Logger, Optional, UseFilters } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { RiskwireMetrics } from '../../metrics/riskwire-metrics.js';
-import { ApiAuthenticator, type ApiPrincipal } from '../auth/api-authenticator.js';
+import type { ApiPrincipal } from '../auth/api-authenticator.js';
+import { ApiGate, clientAddressOf } from '../auth/api-gate.js';
 import { ApiError } from '../errors/api-error.js';
 import type { ApiScope } from '../../credentials/api-keys.js';
 import { AssessmentsService } from '../assessments.service.js';
@@ -33,7 +34,7 @@ export class RiskGrpcController {
 
   constructor(
     private readonly assessments: AssessmentsService,
-    private readonly auth: ApiAuthenticator,
+    private readonly gate: ApiGate,
     private readonly metrics: RiskwireMetrics,
     @Optional() @Inject(Tracing) private readonly tracing: Tracing = NOOP_TRACING,
   ) {}
@@ -42,7 +43,7 @@ export class RiskGrpcController {
   assess(request: AssessRequestMessage, metadata: Metadata, call: ServerUnaryCall<unknown, unknown>): Promise<DecisionMessage> {
     return this.observe('Assess', metadata, async () => {
       const receivedAt = Date.now();
-      const { tenant } = this.authorize(metadata, 'assess');
+      const { tenant } = await this.authorize(metadata, 'assess', call);
       const { event } = await this.assessments.parseRequest(assessRequestToEventPayload(request));
       const decision = await this.assessments.assess(event, { source: 'grpc', tenant, receivedAt, deadline: deadlineOf(call) });
       return decisionToMessage(decision);
@@ -50,9 +51,9 @@ export class RiskGrpcController {
   }
 
   @GrpcMethod('RiskService', 'GetDecision')
-  getDecision(request: { decisionId?: string }, metadata: Metadata): Promise<DecisionMessage> {
+  getDecision(request: { decisionId?: string }, metadata: Metadata, call: ServerUnaryCall<unknown, unknown>): Promise<DecisionMessage> {
     return this.observe('GetDecision', metadata, async () => {
-      const { tenant } = this.authorize(metadata, 'read');
+      const { tenant } = await this.authorize(metadata, 'read', call);
       if (!request.decisionId)
         throw ApiError.validation([{ field: 'decision_id', code: 'PARAMETER_REQUIRED', message: 'decision_id is required' }]);
       const found = await this.assessments.find(tenant, request.decisionId);
@@ -62,9 +63,13 @@ export class RiskGrpcController {
   }
 
   @GrpcMethod('RiskService', 'ListDecisions')
-  listDecisions(request: { accountId?: string; pageSize?: number; pageNumber?: number }, metadata: Metadata) {
+  listDecisions(
+    request: { accountId?: string; pageSize?: number; pageNumber?: number },
+    metadata: Metadata,
+    call: ServerUnaryCall<unknown, unknown>,
+  ) {
     return this.observe('ListDecisions', metadata, async () => {
-      const { tenant } = this.authorize(metadata, 'read');
+      const { tenant } = await this.authorize(metadata, 'read', call);
       const page = parsePageRequest(
         { accountId: request.accountId, pageSize: request.pageSize, pageNumber: request.pageNumber },
         { pageSize: 'page_size', pageNumber: 'page_number' },
@@ -80,9 +85,10 @@ export class RiskGrpcController {
     });
   }
 
-  private authorize(metadata: Metadata, scope: ApiScope): ApiPrincipal {
+  private async authorize(metadata: Metadata, scope: ApiScope, call: ServerUnaryCall<unknown, unknown>): Promise<ApiPrincipal> {
     const value = metadata.get('authorization')[0];
-    return this.auth.authorize(typeof value === 'string' ? value : undefined, scope);
+    const { principal } = await this.gate.admit(typeof value === 'string' ? value : undefined, scope, clientAddressOf(call.getPeer()));
+    return principal;
   }
 
   /** Tracing on: a server span per call, parented on the caller's traceparent metadata (the same W3C header). */
