@@ -14,6 +14,20 @@ import { SimulatorAdmin, hoursAgo } from './support/simulator-admin.js';
 // Two simulator instances stand in for two networks, both speaking tyntec: German numbers go to "tyntec-de" with
 // "tyntec-fr" as fallback, French numbers to "tyntec-fr". Each network knows its subscribers differently, so a
 // decision shows which one answered, and so does its signals.<name>.provider.
+type LoginEvent = ReturnType<typeof loginEvent>;
+
+/** Produces the events to the login topic and waits for a decision of each; by event id. */
+async function decideThroughKafka(kafka: Kafka, topic: string, decisions: TopicReader<Decision>, events: LoginEvent[]) {
+  await produce(
+    kafka,
+    topic,
+    events.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })),
+  );
+  const ids = new Set(events.map((e) => e.eventId));
+  await decisions.waitFor((records) => records.filter((r) => ids.has(r.value.eventId)).length === ids.size, 30_000, 'decisions');
+  return new Map(decisions.records.filter((r) => ids.has(r.value.eventId)).map((r) => [r.value.eventId, r.value]));
+}
+
 const DE = (i: number) => `+49170555${String(1000 + i)}`;
 const FR = (i: number) => `+33612${String(340000 + i)}`;
 
@@ -28,16 +42,7 @@ describe('signal providers: routing by country prefix and failover (real broker,
   let decisions: TopicReader<Decision>;
   let topics: ReturnType<typeof uniqueTopics>;
 
-  const decide = async (events: ReturnType<typeof loginEvent>[]): Promise<Map<string, Decision>> => {
-    await produce(
-      kafka,
-      topics.login,
-      events.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })),
-    );
-    const ids = new Set(events.map((e) => e.eventId));
-    await decisions.waitFor((records) => records.filter((r) => ids.has(r.value.eventId)).length === ids.size, 30_000, 'decisions');
-    return new Map(decisions.records.filter((r) => ids.has(r.value.eventId)).map((r) => [r.value.eventId, r.value]));
-  };
+  const decide = (events: LoginEvent[]) => decideThroughKafka(kafka, topics.login, decisions, events);
 
   beforeAll(async () => {
     kafka = testKafka();
@@ -200,16 +205,7 @@ describe('signal providers: CAMARA and tyntec at once, routed by country (real b
   let decisions: TopicReader<Decision>;
   let topics: ReturnType<typeof uniqueTopics>;
 
-  const decide = async (events: ReturnType<typeof loginEvent>[]): Promise<Map<string, Decision>> => {
-    await produce(
-      kafka,
-      topics.login,
-      events.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })),
-    );
-    const ids = new Set(events.map((e) => e.eventId));
-    await decisions.waitFor((records) => records.filter((r) => ids.has(r.value.eventId)).length === ids.size, 30_000, 'decisions');
-    return new Map(decisions.records.filter((r) => ids.has(r.value.eventId)).map((r) => [r.value.eventId, r.value]));
-  };
+  const decide = (events: LoginEvent[]) => decideThroughKafka(kafka, topics.login, decisions, events);
 
   beforeAll(async () => {
     kafka = testKafka();
@@ -265,7 +261,7 @@ describe('signal providers: CAMARA and tyntec at once, routed by country (real b
       { deviceSwappedAt: hoursAgo(24 * 5) },
       { callForwardingActive: true },
     ];
-    const pairs: [ReturnType<typeof loginEvent>, ReturnType<typeof loginEvent>][] = [];
+    const pairs: [LoginEvent, LoginEvent][] = [];
     for (const [i, state] of states.entries()) {
       await admin.subscriber(DE(100 + i), state);
       await admin.subscriber(FR(100 + i), state);
@@ -296,7 +292,7 @@ describe('signal providers: CAMARA and tyntec at once, routed by country (real b
   });
 
   it('tokens expire mid-stream: no decision is degraded', async () => {
-    const events: ReturnType<typeof loginEvent>[] = [];
+    const events: LoginEvent[] = [];
     for (let round = 0; round < 6; round++) {
       const batch = Array.from({ length: 5 }, (_, k) => loginEvent(DE(200 + round * 5 + k)));
       events.push(...batch);
