@@ -131,9 +131,9 @@ describe('in every environment', () => {
     const missing = refusal({ API_KEYS_FILE: join(dir, 'no-such-file') });
     expect(missing.problems).toEqual([{ variable: 'API_KEYS_FILE', message: 'cannot read the file: ENOENT' }]);
     const file = join(dir, 'bad-keys');
-    writeFileSync(file, 'ops:secret:admin\n');
+    writeFileSync(file, 'ops:secret:superuser\n');
     expect(refusal({ API_KEYS_FILE: file }).problems).toEqual([
-      { variable: 'API_KEYS_FILE', message: expect.stringContaining('unknown scope admin') },
+      { variable: 'API_KEYS_FILE', message: expect.stringContaining('unknown scope superuser') },
     ]);
   });
 

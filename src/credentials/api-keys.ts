@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isTenantId } from '../common/tenant.js';
 
-export type ApiScope = 'assess' | 'read';
-export const API_SCOPES: readonly ApiScope[] = ['assess', 'read'];
+// admin: operator endpoints (lists, policy mode), never implied by assess or read
+export type ApiScope = 'assess' | 'read' | 'admin';
+export const API_SCOPES: readonly ApiScope[] = ['assess', 'read', 'admin'];
 
 export interface ApiKeyEntry {
   id: string;
@@ -81,7 +82,7 @@ export function parseApiKeys(spec: string, source = 'API_KEYS'): ApiKeyEntry[] {
       .map((s) => s.trim())
       .filter(Boolean);
     if (secret.length === 0) throw new ApiKeyConfigError(`${where} (${id}): empty secret`);
-    if (scopes.length === 0) throw new ApiKeyConfigError(`${where} (${id}): no scope (use assess, read or assess|read)`);
+    if (scopes.length === 0) throw new ApiKeyConfigError(`${where} (${id}): no scope (use assess, read, admin or a list such as assess|read)`);
     const unknown = scopes.filter((s) => !API_SCOPES.includes(s as ApiScope));
     if (unknown.length > 0) {
       throw new ApiKeyConfigError(

@@ -41,6 +41,10 @@ describe('parseApiKeys', () => {
     // a tenant needs a scope list before it; otherwise the colon belongs to the secret
     ['new:x:y:read:acme', 'x:y', ['read'], 'acme'],
     ['new:x:read: read', 'x:read', ['read'], 'new'],
+    // admin is a scope (lists, policy mode), so it is never a tenant
+    ['ops:x:admin', 'x', ['admin'], 'ops'],
+    ['ops:x:read|admin:acme', 'x', ['read', 'admin'], 'acme'],
+    ['ops:x:read:admin', 'x:read', ['admin'], 'ops'],
   ])('parses %s unambiguously', (spec, secret, scopes, tenant) => {
     const [key] = parseApiKeys(spec);
     expect(key).toMatchObject({ scopes, tenant });
@@ -63,7 +67,7 @@ describe('parseApiKeys', () => {
     ['ops:hunter2', /expected id:secret:scope/],
     ['ops::read', /empty secret/],
     ['ops:hunter2:', /no scope/],
-    ['ops:hunter2:admin', /unknown scope admin/],
+    ['ops:hunter2:superuser', /unknown scope superuser/],
     ['a:hunter2:read,a:y:read', /duplicate key id a/],
   ])('rejects %s without naming the secret', (spec, message) => {
     expect(() => parseApiKeys(spec)).toThrow(message);
