@@ -67,6 +67,8 @@ export interface AppConfig {
   store: { redisUrl?: string; retentionSeconds: number; maxEntries: number; redisSecurity: RedisSecurity };
   decisions: { idSecret?: string };
   tenancy: { kafkaTenant: string };
+  /** deny/allow/watch lists: entries are stored as HMACs under this key (LIST_HASH_SECRET) */
+  lists: { hashSecret?: string };
   log: { level: string };
 }
 
@@ -122,6 +124,8 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
     'CALLBACK_SIGNING_SECRET',
     'DECISION_ID_SECRET',
   ];
+  // --- Policy lists
+  optional.push('LIST_HASH_SECRET');
   // --- Kafka and Redis connection security
   optional.push(
     'KAFKA_SSL_CA_FILE',
@@ -207,6 +211,7 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
     },
     decisions: { idSecret: e.DECISION_ID_SECRET },
     tenancy: { kafkaTenant: e.KAFKA_TENANT },
+    lists: { hashSecret: e.LIST_HASH_SECRET },
     log: { level: e.LOG_LEVEL },
   };
 }

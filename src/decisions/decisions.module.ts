@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { EnforcementModule } from '../enforcement/enforcement.module.js';
+import { ListsModule } from '../lists/lists.module.js';
 import { ScoringModule } from '../policy/scoring.module.js';
 import { RedisModule } from '../redis/redis.module.js';
 import { SignalsModule } from '../signals/signals.module.js';
@@ -8,8 +10,8 @@ import { DECISION_STORE } from './decision-store.js';
 import { RiskEngine } from './risk-engine.js';
 
 @Module({
-  imports: [SignalsModule, ScoringModule, RedisModule],
+  imports: [SignalsModule, ScoringModule, RedisModule, ListsModule, EnforcementModule],
   providers: [RiskEngine, DecisionIds, decisionStoreProvider],
-  exports: [RiskEngine, DecisionIds, DECISION_STORE],
+  exports: [RiskEngine, DecisionIds, DECISION_STORE, ListsModule, EnforcementModule],
 })
 export class DecisionsModule {}

@@ -4,6 +4,8 @@ import { DeterministicFailure } from '../domain/deterministic-failure.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { RiskEvent } from '../domain/risk-event.js';
+import { PolicyEnforcement } from '../enforcement/policy-enforcement.service.js';
+import { ListsService } from '../lists/lists.service.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { ScoringService } from '../scoring/scoring.service.js';
 import { SignalsService } from '../signals/signals.service.js';
@@ -69,6 +71,8 @@ export class RiskEngine {
     private readonly metrics: RiskwireMetrics,
     private readonly ids: DecisionIds,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenancy'>,
+    private readonly lists: ListsService,
+    private readonly enforcement: PolicyEnforcement,
   ) {
     metrics.buildInfo.set({ version: BUILD_VERSION, policy_version: scoring.policyVersion, node_version: process.version }, 1);
   }
@@ -83,11 +87,14 @@ export class RiskEngine {
     const earlier = await this.store.get(tenant, decisionId);
     if (earlier) return this.reuse(earlier, fingerprint, event.eventId);
 
-    const { signals, upstreamCalls } = await this.signals.collect(event.phoneNumber, this.scoring.needs(event), {
-      deadline: options.deadline,
-    });
+    // The list lookup is I/O (Redis): done beside the signals, so scoring stays a pure function of what both found.
+    const [{ signals, upstreamCalls }, listMatches] = await Promise.all([
+      this.signals.collect(event.phoneNumber, this.scoring.needs(event), { deadline: options.deadline }),
+      this.lists.match(event),
+    ]);
     const decidedAt = new Date();
-    const assessment = this.scoring.score(event, signals, decidedAt);
+    // then the decline-rate guard and the policy mode (monitor: ALLOW with the policy's outcome in proposedOutcome)
+    const assessment = this.enforcement.enforce(this.scoring.score(event, signals, decidedAt, listMatches), decidedAt);
     const decision: Decision = {
       decisionId,
       eventId: event.eventId,

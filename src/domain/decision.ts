@@ -26,6 +26,8 @@ export interface Assessment {
   avoidOtpChannels: OtpChannel[];
   degraded: boolean;
   policyVersion: string;
+  /** only in monitor mode (PUT /v1/policy/mode): the policy's own outcome, while `outcome` is ALLOW */
+  proposedOutcome?: Outcome;
 }
 
 /** The decision record published on the decisions topic and returned by the API. */

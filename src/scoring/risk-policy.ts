@@ -25,6 +25,11 @@ import {
 import { EVENT_TYPES, type EventType } from '../domain/risk-event.js';
 import { SIGNAL_NAMES, type SignalName } from '../domain/signal-result.js';
 import { OUTCOMES, type Outcome } from '../domain/decision.js';
+// --- lists and decline-rate guard: each rule owns its settings and defaults
+import { AllowListSettings } from './rules/allow-list.rule.js';
+import { DeclineRateGuardSettings } from './rules/decline-rate-guard.rule.js';
+import { DenyListSettings } from './rules/deny-list.rule.js';
+import { WatchListSettings } from './rules/watch-list.rule.js';
 
 /** The OTP channels a policy may steer away from ('none' is not a channel one can avoid). */
 export type PolicyOtpChannel = 'sms' | 'voice' | 'app';
@@ -165,6 +170,13 @@ export class TransactionContextSettings {
   @Nested(() => DegradedHighValueSettings) degradedHighValue: DegradedHighValueSettings;
 }
 
+/** What a match on each operator list means; a missing entry takes the rule's defaults. */
+export class ListPolicies {
+  @IsOptional() @IsObject({ message: 'must be an object' }) @ValidateNested() @Type(() => DenyListSettings) deny?: DenyListSettings;
+  @IsOptional() @IsObject({ message: 'must be an object' }) @ValidateNested() @Type(() => AllowListSettings) allow?: AllowListSettings;
+  @IsOptional() @IsObject({ message: 'must be an object' }) @ValidateNested() @Type(() => WatchListSettings) watch?: WatchListSettings;
+}
+
 export class RiskPolicy {
   @IsString({ message: 'must be a string' })
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, { message: 'must be a version string such as 2026-11-21.1' })
@@ -178,6 +190,14 @@ export class RiskPolicy {
   @Nested(() => ChecksByEventType) checks: ChecksByEventType;
   @IsArray({ message: 'must be an array' }) @ValidateNested() @Type(() => CombinationRuleSettings) combinations: CombinationRuleSettings[];
   @Nested(() => TransactionContextSettings) transaction: TransactionContextSettings;
+  /** optional: without it the list rules use their defaults (docs/policy.md#lists) */
+  @IsOptional() @IsObject({ message: 'must be an object' }) @ValidateNested() @Type(() => ListPolicies) lists?: ListPolicies;
+  /** optional: without it the guard runs with its defaults (docs/policy.md#decline-rate-guard) */
+  @IsOptional()
+  @IsObject({ message: 'must be an object' })
+  @ValidateNested()
+  @Type(() => DeclineRateGuardSettings)
+  declineRateGuard?: DeclineRateGuardSettings;
 }
 
 export interface PolicyProblem {
