@@ -82,7 +82,8 @@ export function parseApiKeys(spec: string, source = 'API_KEYS'): ApiKeyEntry[] {
       .map((s) => s.trim())
       .filter(Boolean);
     if (secret.length === 0) throw new ApiKeyConfigError(`${where} (${id}): empty secret`);
-    if (scopes.length === 0) throw new ApiKeyConfigError(`${where} (${id}): no scope (use assess, read, admin or a list such as assess|read)`);
+    if (scopes.length === 0)
+      throw new ApiKeyConfigError(`${where} (${id}): no scope (use assess, read, admin or a list such as assess|read)`);
     const unknown = scopes.filter((s) => !API_SCOPES.includes(s as ApiScope));
     if (unknown.length > 0) {
       throw new ApiKeyConfigError(

@@ -70,6 +70,11 @@ export class DecisionSchema {
   @ApiProperty({ example: 'acc-42' }) accountId!: string;
   @ApiProperty({ minimum: 0, maximum: 100, example: 60 }) score!: number;
   @ApiProperty({ enum: ['ALLOW', 'CHALLENGE', 'REVIEW', 'DENY'] }) outcome!: string;
+  @ApiPropertyOptional({
+    enum: ['ALLOW', 'CHALLENGE', 'REVIEW', 'DENY'],
+    description: "only in monitor mode (PUT /v1/policy/mode): the policy's own outcome, while outcome is ALLOW",
+  })
+  proposedOutcome?: string;
   @ApiProperty({ type: [ReasonSchema] }) reasons!: ReasonSchema[];
   @ApiProperty({ type: [String], example: ['sms', 'voice'] }) avoidOtpChannels!: string[];
   @ApiProperty({ description: 'true when a signal could not be obtained (or the deadline came first)' }) degraded!: boolean;
