@@ -44,3 +44,12 @@ export const CHECK_LABELS = {
   deviceSwap: 'device swap',
   callForwarding: 'call forwarding',
 } as const;
+
+/**
+ * A rule's settings: its defaults, overridden by what the policy sets. A field the policy leaves out stays the
+ * default (class-transformer leaves declared but absent fields `undefined`, which a plain spread would copy).
+ */
+export function withDefaults<T extends object>(defaults: Required<T>, overrides: T | undefined): Required<T> {
+  const set = Object.entries(overrides ?? {}).filter(([, v]) => v !== undefined);
+  return { ...defaults, ...Object.fromEntries(set) } as Required<T>;
+}

@@ -1,5 +1,6 @@
 import { IsBoolean, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
 import type { Assessment } from '../../domain/decision.js';
+import { withDefaults } from '../scoring-rule.js';
 
 /** The policy's `declineRateGuard` (every field optional, defaults below). */
 export class DeclineRateGuardSettings {
@@ -36,7 +37,7 @@ export const DECLINE_RATE_GUARD_DEFAULTS: Readonly<Required<DeclineRateGuardSett
 });
 
 export function declineRateGuardSettings(overrides: DeclineRateGuardSettings | undefined): Required<DeclineRateGuardSettings> {
-  return { ...DECLINE_RATE_GUARD_DEFAULTS, ...overrides };
+  return withDefaults(DECLINE_RATE_GUARD_DEFAULTS, overrides);
 }
 
 /** What the window saw: decisions and, of them, the policy's own DENYs (before this guard and the mode). */

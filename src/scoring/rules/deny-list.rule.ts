@@ -1,7 +1,7 @@
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { Outcome } from '../../domain/decision.js';
 import type { RuleInput, RuleResult, ScoringRule } from '../scoring-rule.js';
-import { NO_FINDINGS } from '../scoring-rule.js';
+import { NO_FINDINGS, withDefaults } from '../scoring-rule.js';
 import { listMatchMessage } from './list-match-message.js';
 
 /** The policy's `lists.deny`: what a deny-list match means (every field optional, defaults below). */
@@ -26,7 +26,7 @@ export class DenyListRule implements ScoringRule<DenyListSettings | undefined> {
   evaluate({ lists }: RuleInput, overrides: DenyListSettings | undefined): RuleResult {
     const matched = lists?.deny ?? [];
     if (matched.length === 0) return NO_FINDINGS;
-    const settings = { ...DENY_LIST_DEFAULTS, ...overrides };
+    const settings = withDefaults(DENY_LIST_DEFAULTS, overrides);
     return {
       reasons: [{ code: 'LIST_DENY_MATCH', points: settings.points, message: listMatchMessage('deny', matched) }],
       avoidOtpChannels: [],

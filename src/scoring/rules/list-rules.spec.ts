@@ -48,6 +48,14 @@ describe('deny list', () => {
     expect(reason(a, 'LIST_DENY_MATCH')?.points).toBe(0);
   });
 
+  it('keeps the default of every field the policy leaves out', () => {
+    const json = defaultPolicyJson();
+    json.lists = { deny: { outcome: 'REVIEW' } };
+    const a = score(loginEvent(), { deny: ['accountId'] }, {}, parsePolicy(json));
+    expect(reason(a, 'LIST_DENY_MATCH')?.points).toBe(100);
+    expect(a.outcome).toBe('DENY'); // 100 points reach the DENY threshold on their own
+  });
+
   it('wins over an allow match on the same event', () => {
     const a = score(loginEvent(), { deny: ['accountId'], allow: ['phoneNumber'] });
     expect(a.outcome).toBe('DENY');

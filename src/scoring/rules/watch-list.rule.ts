@@ -1,6 +1,6 @@
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { RuleInput, RuleResult, ScoringRule } from '../scoring-rule.js';
-import { NO_FINDINGS } from '../scoring-rule.js';
+import { NO_FINDINGS, withDefaults } from '../scoring-rule.js';
 import { listMatchMessage } from './list-match-message.js';
 
 /** The policy's `lists.watch`: the points a watch-list match adds (default below). */
@@ -22,7 +22,7 @@ export class WatchListRule implements ScoringRule<WatchListSettings | undefined>
   evaluate({ lists }: RuleInput, overrides: WatchListSettings | undefined): RuleResult {
     const matched = lists?.watch ?? [];
     if (matched.length === 0) return NO_FINDINGS;
-    const { points } = { ...WATCH_LIST_DEFAULTS, ...overrides };
+    const { points } = withDefaults(WATCH_LIST_DEFAULTS, overrides);
     return { reasons: [{ code: 'LIST_WATCH_MATCH', points, message: listMatchMessage('watch', matched) }], avoidOtpChannels: [] };
   }
 }
