@@ -23,5 +23,7 @@ try {
 } catch (error) {
   // a Kafka access problem is a setting or an ACL to fix: its message says which, a stack would bury it
   if (error instanceof KafkaAccessError) fail(`failed to start: ${error.message}`, 1);
+  // a setting only a module can judge (a provider type this build lacks): the same exit as any bad setting
+  if (error instanceof ConfigError) fail(error.message, 2);
   fail(`failed to start: ${(error as Error).stack ?? String(error)}`, 1);
 }

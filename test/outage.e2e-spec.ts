@@ -1,14 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { ConfigResourceTypes, type Kafka } from 'kafkajs';
-import type { Decision } from '../src/domain/decision.js';
-import type { DeadLetter } from '../src/events/dead-letter.js';
-import { startSimulator, type RunningSimulator } from '../src/simulator/simulator-server.js';
 import { auditDelivery } from './support/delivery-audit.js';
 import { loginEvent, transactionEvent } from './support/events.js';
 import { runBrokerScript } from './support/kafka-global-setup.js';
-import { TopicReader, createTopics, produce, serviceEnvFor, testKafka, uniqueTopics } from './support/kafka-io.js';
+import { produce } from './support/kafka-io.js';
+import { PipelineStack } from './support/pipeline-stack.js';
 import { RedisServer } from './support/redis-server.js';
-import { ServiceProcess } from './support/service-process.js';
 import { metricValue, readiness, until } from './support/service-metrics.js';
 
 const API_KEY = 'outage-key';
@@ -38,40 +35,22 @@ async function committed(kafka: Kafka, groupId: string, topic: string): Promise<
 }
 
 describe('transient faults on the Kafka path (real broker, service as a process)', () => {
-  let kafka: Kafka;
-  let simulator: RunningSimulator;
-  let service: ServiceProcess | undefined;
-  const readers: TopicReader[] = [];
-
-  beforeAll(async () => {
-    kafka = testKafka();
-    simulator = await startSimulator({ port: 0, apiKey: API_KEY });
-  });
+  let stack: PipelineStack | undefined;
 
   afterEach(async () => {
-    await Promise.all(readers.splice(0).map((r) => r.stop().catch(() => undefined)));
-    await service?.kill('SIGKILL');
-    service = undefined;
-  });
-
-  afterAll(async () => {
-    await simulator?.close();
+    await stack?.stop('SIGKILL');
+    stack = undefined;
   });
 
   it('holds events while the decisions topic refuses writes: nothing committed past them, no rejoin loop, all decided afterwards', async () => {
-    const topics = uniqueTopics('unwritable');
-    await createTopics(kafka, [topics.login, topics.transaction, topics.dlq], 1);
-    await createTopics(kafka, [topics.decisions], 3);
-    service = await new ServiceProcess(
-      serviceEnvFor(
-        topics,
-        { baseUrl: simulator.baseUrl, apiKey: API_KEY },
-        { KAFKA_RETRY_MAX_BACKOFF_MS: '3000', SIGNALS_TIMEOUT_MS: '500' },
-      ),
-    ).start();
-    const decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
-    const deadLetters = await new TopicReader<DeadLetter>(kafka, topics.dlq).start();
-    readers.push(decisions, deadLetters);
+    stack = await PipelineStack.start({
+      prefix: 'unwritable',
+      upstreamKey: API_KEY,
+      partitions: 1,
+      topicSettings: { decisions: { partitions: 3 } },
+      env: { KAFKA_RETRY_MAX_BACKOFF_MS: '3000', SIGNALS_TIMEOUT_MS: '500' },
+    });
+    const { kafka, topics, service, decisions, deadLetters } = stack;
 
     const before = events(10);
     await produce(
@@ -93,7 +72,7 @@ describe('transient faults on the Kafka path (real broker, service as a process)
       ...during.slice(20).map((e) => ({ key: e.accountId, value: JSON.stringify(e), eventId: e.eventId })),
     ];
     await produce(kafka, topics.login, inOrder);
-    await until(async () => (await readiness(service!.httpUrl)).kafka.heldRecords > 0, 60_000, 'records held by the fault');
+    await until(async () => (await readiness(service.httpUrl)).kafka.heldRecords > 0, 60_000, 'records held by the fault');
     await new Promise((r) => setTimeout(r, 5000));
 
     const held = await readiness(service.httpUrl);
@@ -131,18 +110,13 @@ describe('transient faults on the Kafka path (real broker, service as a process)
   it('holds events while Redis is down and decides them once it is back, without a dead letter or a rejoin', async () => {
     const redis = await new RedisServer().start();
     try {
-      const topics = uniqueTopics('redis-down');
-      await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 1);
-      service = await new ServiceProcess(
-        serviceEnvFor(
-          topics,
-          { baseUrl: simulator.baseUrl, apiKey: API_KEY },
-          { REDIS_URL: redis.url, KAFKA_RETRY_MAX_BACKOFF_MS: '2000', SIGNALS_TIMEOUT_MS: '500' },
-        ),
-      ).start();
-      const decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
-      const deadLetters = await new TopicReader<DeadLetter>(kafka, topics.dlq).start();
-      readers.push(decisions, deadLetters);
+      stack = await PipelineStack.start({
+        prefix: 'redis-down',
+        upstreamKey: API_KEY,
+        partitions: 1,
+        env: { REDIS_URL: redis.url, KAFKA_RETRY_MAX_BACKOFF_MS: '2000', SIGNALS_TIMEOUT_MS: '500' },
+      });
+      const { kafka, topics, service, decisions, deadLetters } = stack;
 
       const before = events(5, 500);
       await produce(
@@ -159,7 +133,7 @@ describe('transient faults on the Kafka path (real broker, service as a process)
         topics.login,
         during.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })),
       );
-      await until(async () => (await readiness(service!.httpUrl)).kafka.heldRecords > 0, 30_000, 'records held while Redis is down');
+      await until(async () => (await readiness(service.httpUrl)).kafka.heldRecords > 0, 30_000, 'records held while Redis is down');
       await new Promise((r) => setTimeout(r, 3000));
       expect((await committed(kafka, topics.group, topics.login))[0]).toBeLessThan(25);
 
@@ -182,18 +156,14 @@ describe('transient faults on the Kafka path (real broker, service as a process)
   });
 
   it('resumes by itself after the broker is stopped for a minute; the API stays ready, liveness fails past its bound, nothing is lost', async () => {
-    const topics = uniqueTopics('outage');
-    await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 3);
-    service = await new ServiceProcess(
-      serviceEnvFor(
-        topics,
-        { baseUrl: simulator.baseUrl, apiKey: API_KEY },
-        { KAFKA_RETRY_MAX_BACKOFF_MS: '5000', KAFKA_CONSUMER_DOWN_LIVENESS_MS: '20000', SIGNALS_TIMEOUT_MS: '500' },
-      ),
-    ).start();
+    stack = await PipelineStack.start({
+      prefix: 'outage',
+      upstreamKey: API_KEY,
+      partitions: 3,
+      env: { KAFKA_RETRY_MAX_BACKOFF_MS: '5000', KAFKA_CONSUMER_DOWN_LIVENESS_MS: '20000', SIGNALS_TIMEOUT_MS: '500' },
+    });
+    const { kafka, topics, service } = stack;
     const pid = service.pid;
-    let decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
-    readers.push(decisions);
 
     const first = events(200);
     await produce(
@@ -201,9 +171,9 @@ describe('transient faults on the Kafka path (real broker, service as a process)
       topics.login,
       first.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })),
     );
-    await decisions.waitFor((d) => d.length >= 20, 30_000, 'first decisions');
+    await stack.decisions.waitFor((d) => d.length >= 20, 30_000, 'first decisions');
     // test clients leave before the broker goes: they would only retry against it meanwhile
-    await Promise.all(readers.splice(0).map((r) => r.stop()));
+    await stack.stopReaders();
 
     runBrokerScript(['stop']);
     const stoppedAt = Date.now();
@@ -233,9 +203,8 @@ describe('transient faults on the Kafka path (real broker, service as a process)
     expect(sawLivenessFail).toBe(true);
 
     // fresh readers read both topics from the beginning
-    decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
-    const deadLetters = await new TopicReader<DeadLetter>(kafka, topics.dlq).start();
-    readers.push(decisions, deadLetters);
+    await stack.startReaders();
+    const { decisions, deadLetters } = stack;
 
     const second = events(100, 300);
     await produce(
@@ -248,7 +217,7 @@ describe('transient faults on the Kafka path (real broker, service as a process)
     auditDelivery(ids, [], decisions.records, deadLetters.records);
     expect(service.pid).toBe(pid);
     expect(await metricValue(service.httpUrl, 'riskwire_consumer_restarts_total', { result: 'ok' })).toBeGreaterThanOrEqual(1);
-    await until(async () => (await fetch(`${service!.httpUrl}/health/live`)).status === 200, 20_000, 'liveness back');
+    await until(async () => (await fetch(`${service.httpUrl}/health/live`)).status === 200, 20_000, 'liveness back');
     expect((await readiness(service.httpUrl)).kafka).toMatchObject({ consumer: 'joined', producer: 'connected', heldRecords: 0 });
   });
 });

@@ -1,11 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { Partitioners, type IHeaders, type Kafka } from 'kafkajs';
-import type { Decision } from '../src/domain/decision.js';
-import type { DeadLetter } from '../src/events/dead-letter.js';
-import { startSimulator, type RunningSimulator } from '../src/simulator/simulator-server.js';
 import { loginEvent, transactionEvent } from './support/events.js';
-import { TopicReader, serviceEnvFor, testKafka, uniqueTopics } from './support/kafka-io.js';
-import { ServiceProcess } from './support/service-process.js';
+import { PipelineStack } from './support/pipeline-stack.js';
 import { metricValue } from './support/service-metrics.js';
 
 const API_KEY = 'poison-key';
@@ -106,58 +102,25 @@ async function produceRecords(
   await producer.disconnect();
 }
 
-async function createTopicsWith(kafka: Kafka, topics: { topic: string; partitions: number; config?: Record<string, string> }[]) {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: topics.map((t) => ({
-      topic: t.topic,
-      numPartitions: t.partitions,
-      replicationFactor: 1,
-      configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
-    })),
-  });
-  await admin.disconnect();
-}
-
 describe('poison records on the Kafka path (real broker, service as a process)', () => {
-  let kafka: Kafka;
-  let simulator: RunningSimulator;
-  let service: ServiceProcess | undefined;
-  const readers: TopicReader[] = [];
-
-  beforeAll(async () => {
-    kafka = testKafka();
-    simulator = await startSimulator({ port: 0, apiKey: API_KEY });
-  });
+  let stack: PipelineStack | undefined;
 
   afterEach(async () => {
-    await Promise.all(readers.splice(0).map((r) => r.stop()));
-    await service?.kill('SIGKILL');
-    service = undefined;
-  });
-
-  afterAll(async () => {
-    await simulator?.close();
+    await stack?.stop('SIGKILL');
+    stack = undefined;
   });
 
   it('dead-letters every hostile record and decides the valid events behind it within seconds, without a consumer restart', async () => {
-    const topics = uniqueTopics('poison');
-    // one partition: the valid events queue behind the poison, as in the incident
-    await createTopicsWith(kafka, [
-      { topic: topics.login, partitions: 1 },
-      { topic: topics.transaction, partitions: 1 },
-      { topic: topics.decisions, partitions: 3 },
-      { topic: topics.dlq, partitions: 1 },
-    ]);
-    // MAX_PAYLOAD_BYTES at its maximum, so the 900 KB records reach the decoder and their dead letters would be megabytes
-    service = await new ServiceProcess(
-      serviceEnvFor(topics, { baseUrl: simulator.baseUrl, apiKey: API_KEY }, { MAX_PAYLOAD_BYTES: '1048576', SIGNALS_TIMEOUT_MS: '500' }),
-    ).start();
-    const decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
-    const deadLetters = await new TopicReader<DeadLetter>(kafka, topics.dlq).start();
-    readers.push(decisions, deadLetters);
+    stack = await PipelineStack.start({
+      prefix: 'poison',
+      upstreamKey: API_KEY,
+      // one partition: the valid events queue behind the poison, as in the incident
+      partitions: 1,
+      topicSettings: { decisions: { partitions: 3 } },
+      // MAX_PAYLOAD_BYTES at its maximum, so the 900 KB records reach the decoder and their dead letters would be megabytes
+      env: { MAX_PAYLOAD_BYTES: '1048576', SIGNALS_TIMEOUT_MS: '500' },
+    });
+    const { kafka, topics, service, decisions, deadLetters } = stack;
 
     const hostile = hostileRecords();
     await produceRecords(kafka, topics.login, hostile);
@@ -212,21 +175,19 @@ describe('poison records on the Kafka path (real broker, service as a process)',
   });
 
   it('replaces a dead letter the broker refuses by a minimal one, and its batch mates are still delivered', async () => {
-    const topics = uniqueTopics('too-large');
-    await createTopicsWith(kafka, [
-      { topic: topics.login, partitions: 1 },
-      { topic: topics.transaction, partitions: 1 },
-      // a decision is ~1 KB: batches of several are refused and must be split; one alone fits
-      { topic: topics.decisions, partitions: 1, config: { 'max.message.bytes': '6000' } },
-      // a full dead letter of the 20 KB records below is refused; a minimal one fits
-      { topic: topics.dlq, partitions: 1, config: { 'max.message.bytes': '3000' } },
-    ]);
-    service = await new ServiceProcess(
-      serviceEnvFor(topics, { baseUrl: simulator.baseUrl, apiKey: API_KEY }, { SIGNALS_TIMEOUT_MS: '500' }),
-    ).start();
-    const decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
-    const deadLetters = await new TopicReader<DeadLetter>(kafka, topics.dlq).start();
-    readers.push(decisions, deadLetters);
+    stack = await PipelineStack.start({
+      prefix: 'too-large',
+      upstreamKey: API_KEY,
+      partitions: 1,
+      topicSettings: {
+        // a decision is ~1 KB: batches of several are refused and must be split; one alone fits
+        decisions: { config: { 'max.message.bytes': '6000' } },
+        // a full dead letter of the 20 KB records below is refused; a minimal one fits
+        dlq: { config: { 'max.message.bytes': '3000' } },
+      },
+      env: { SIGNALS_TIMEOUT_MS: '500' },
+    });
+    const { kafka, topics, service, decisions, deadLetters } = stack;
 
     const valid = Array.from({ length: 60 }, (_, i) => loginEvent(phone(200 + i)));
     const bigValue = `{"broken": "${'x'.repeat(20_000)}`;

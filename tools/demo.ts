@@ -4,6 +4,8 @@
  * decisions as they arrive and a summary. Stops after --events N (default 200) or Ctrl-C.
  */
 import 'reflect-metadata';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Partitioners } from 'kafkajs';
 import { startApp } from '../src/bootstrap.js';
@@ -14,7 +16,9 @@ import { createKafka } from '../src/kafka/kafka-factory.js';
 import { startSimulator } from '../src/simulator/simulator-server.js';
 import { maskPhoneNumber } from '../src/common/mask-phone-number.js';
 import { ensureLocalBroker } from './lib/local-broker.js';
-import { sampleEvent, samplePopulation } from './lib/sample-events.js';
+import { groundTruth, sampleEvent, samplePopulation } from './lib/sample-events.js';
+import type { ShadowDecision } from '../src/domain/decision.js';
+import { defaultPolicyFile } from '../src/policy/policy-file.js';
 import { withinTimeout } from '../src/common/within-timeout.js';
 
 const { values: args } = parseArgs({
@@ -41,6 +45,9 @@ process.env.LOG_LEVEL ??= 'warn';
 const simulator = await startSimulator({ port: Number(process.env.SIMULATOR_PORT ?? 8090), faults: { latencyMs: { min: 20, max: 80 } } });
 say(`Network Signals simulator on ${simulator.baseUrl} (20-80 ms latency)`);
 process.env.SIGNALS_BASE_URL ??= simulator.baseUrl;
+// The demo shadows the example candidate policy: every event is also scored by it, on the same answers.
+const candidatePolicy = join(dirname(defaultPolicyFile()), 'examples', 'candidate-policy.json');
+process.env.SHADOW_POLICY_FILE ??= candidatePolicy;
 const config = loadConfig();
 const app = await startApp(config);
 say(
@@ -56,9 +63,49 @@ const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartiti
 await producer.connect();
 const reader = kafka.consumer({ groupId: `riskwire-demo-reader-${Date.now()}`, maxWaitTimeInMs: 50 });
 await reader.connect();
-await reader.subscribe({ topics: [config.kafka.topics.decisions, config.kafka.topics.dlq], fromBeginning: false });
+const shadowTopic = config.policyLifecycle.topics.shadowDecisions;
+const readTopics = [config.kafka.topics.decisions, config.kafka.topics.dlq, ...(config.policyLifecycle.shadowFile ? [shadowTopic] : [])];
+// On a fresh broker a topic the service has just created may take a moment to appear in the metadata.
+for (let attempt = 1; ; attempt++) {
+  try {
+    await reader.subscribe({ topics: readTopics, fromBeginning: false });
+    break;
+  } catch (error) {
+    if (attempt >= 20 || (error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
 
-const sent = new Map<string, { phone: string; at: number }>();
+// This run's decisions and the fraud team's labels, also as JSON Lines: `npm run backtest -- --from-file` reads them
+// even after the demo has stopped the broker it started.
+const demoDir = '.demo';
+mkdirSync(demoDir, { recursive: true });
+for (const file of ['decisions.jsonl', 'labels.jsonl']) writeFileSync(join(demoDir, file), '');
+const labelsPosted: Array<Promise<void>> = [];
+let labelsAccepted = 0;
+const labelCounts = { fraud: 0, legit: 0 };
+/** The demo plays the fraud team: it labels every decided event with what the scenario says really happened. */
+function label(eventId: string, event: Record<string, unknown>, phone: string): void {
+  const body = { eventId, label: groundTruth(states[phone], event), labeledAt: new Date().toISOString(), source: 'demo-fraud-team' };
+  labelCounts[body.label] += 1;
+  appendFileSync(join(demoDir, 'labels.jsonl'), JSON.stringify(body) + '\n');
+  labelsPosted.push(
+    fetch(`http://127.0.0.1:${config.api.httpPort}/v1/labels`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then(
+      (res) => void (res.status === 202 && (labelsAccepted += 1)),
+      () => undefined,
+    ),
+  );
+}
+const shadowTransitions = new Map<string, number>();
+let shadowDecisions = 0;
+let shadowVersion = '';
+const ours = new Set<string>();
+
+const sent = new Map<string, { phone: string; at: number; event: Record<string, unknown> }>();
 const outcomes: Record<string, number> = { ALLOW: 0, CHALLENGE: 0, REVIEW: 0, DENY: 0 };
 const latencies: number[] = [];
 let deadLetters = 0;
@@ -71,6 +118,15 @@ let poisonSent = 0;
 await reader.run({
   eachMessage: async ({ topic, message }) => {
     const body = JSON.parse(message.value?.toString() ?? 'null');
+    if (topic === shadowTopic) {
+      const shadow = body as ShadowDecision;
+      if (!ours.has(shadow.eventId)) return;
+      shadowDecisions += 1;
+      shadowVersion = shadow.shadow.policyVersion;
+      const key = `${shadow.live.outcome} -> ${shadow.shadow.outcome}`;
+      if (shadow.live.outcome !== shadow.shadow.outcome) shadowTransitions.set(key, (shadowTransitions.get(key) ?? 0) + 1);
+      return;
+    }
     if (topic === config.kafka.topics.dlq) {
       const letter = body as DeadLetter;
       if (!letter.source.key?.startsWith('demo-poison')) return;
@@ -83,6 +139,8 @@ await reader.run({
       const origin = sent.get(d.eventId);
       if (!origin) return; // an earlier run's decision
       sent.delete(d.eventId);
+      appendFileSync(join(demoDir, 'decisions.jsonl'), message.value?.toString() + '\n');
+      label(d.eventId, origin.event, origin.phone);
       outcomes[d.outcome] += 1;
       if (d.degraded) degraded += 1;
       latencies.push(Date.now() - origin.at);
@@ -116,7 +174,8 @@ const interval = 1000 / rate;
 for (let i = 0; i < total && !stopping; i++) {
   const event = sampleEvent(phones, i);
   const topic = event.type === 'login' ? config.kafka.topics.login : config.kafka.topics.transaction;
-  sent.set(event.eventId as string, { phone: event.phoneNumber as string, at: Date.now() });
+  sent.set(event.eventId as string, { phone: event.phoneNumber as string, at: Date.now(), event });
+  ours.add(event.eventId as string);
   const messages = [{ key: event.accountId as string, value: JSON.stringify(event) }];
   if (i % poisonEvery === poisonEvery - 1) {
     poisonSent += 1;
@@ -146,6 +205,17 @@ say(`dead letters ${deadLetters} of ${poisonSent} poison messages`);
 say(`produce-to-decision latency p50 ${pct(50)} ms, p95 ${pct(95)} ms, p99 ${pct(99)} ms`);
 say(`wall time ${((Date.now() - t0) / 1000).toFixed(1)} s (including broker start)`);
 if (sent.size > 0) say(`${sent.size} events still without a decision when the demo stopped`);
+await withinTimeout(Promise.all(labelsPosted), 10000, () => undefined);
+say(`labels posted to POST /v1/labels: ${labelsAccepted} accepted (${labelCounts.fraud} fraud, ${labelCounts.legit} legit)`);
+if (config.policyLifecycle.shadowFile) {
+  await new Promise((r) => setTimeout(r, 500)); // the last shadow decisions follow their live ones
+  const changes = [...shadowTransitions.entries()].map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  say(`shadow ${shadowVersion || '(none received)'}: ${shadowDecisions} shadow decisions, outcome changes: ${changes}`);
+}
+say(`decisions and labels of this run in ${demoDir}/; backtest the candidate on them (offline, no upstream call):`);
+say(
+  `  npm run backtest -- --policy policies/examples/candidate-policy.json --from-file ${demoDir}/decisions.jsonl --labels-file ${demoDir}/labels.jsonl`,
+);
 
 await reader.disconnect();
 await producer.disconnect();

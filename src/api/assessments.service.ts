@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { FieldError } from '../domain/error-codes.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -8,6 +8,7 @@ import { DecisionIds } from '../decisions/decision-id.js';
 import { DECISION_STORE, type DecisionPage, type DecisionStore } from '../decisions/decision-store.js';
 import { eventFingerprint } from '../decisions/event-fingerprint.js';
 import { RiskEngine, eventIdConflict, type DecisionSource } from '../decisions/risk-engine.js';
+import { ShadowDecisionPublisher } from '../decisions/shadow-decision-publisher.js';
 import type { RiskEvent } from '../domain/risk-event.js';
 import { validateEvent } from '../contract/event-validation.js';
 import { ApiError } from './errors/api-error.js';
@@ -62,6 +63,7 @@ export class AssessmentsService implements OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly callbacks: CallbackDeliveryService,
     private readonly ids: DecisionIds,
+    @Optional() private readonly shadows?: ShadowDecisionPublisher,
   ) {}
 
   /** Validates an assessment body: the event exactly as Kafka judges it, plus the optional callbackUrl. */
@@ -89,13 +91,15 @@ export class AssessmentsService implements OnApplicationShutdown {
   }
 
   async assess(event: RiskEvent, context: AssessContext): Promise<Decision> {
-    const { decision } = await this.engine.assess(event, {
+    const { decision, shadow } = await this.engine.assess(event, {
       source: context.source,
       tenant: context.tenant,
       deadline: context.deadline,
       receivedAt: context.receivedAt,
     });
     this.engine.recordDelivered(decision, context.source, context.receivedAt, event.occurredAt);
+    // the caller does not wait for the shadow (publish never rejects)
+    if (shadow) void this.shadows?.publish(shadow);
     return decision;
   }
 

@@ -11,6 +11,7 @@ import {
 } from './connection-security.js';
 import { EnvironmentSchema } from './environment.schema.js';
 import { startupProblems } from './production-guard.js';
+import { ProvidersFileError, loadProvidersFile, type SignalProvidersSettings } from './signal-providers-file.js';
 
 export interface AppConfig {
   env: 'development' | 'production';
@@ -48,7 +49,16 @@ export interface AppConfig {
     cache: 'memory' | 'redis' | 'off';
     cacheMaxEntries: number;
   };
+  /** Who answers the signals: SIGNAL_PROVIDERS_FILE, or the one tyntec provider of SIGNALS_* (id "tyntec"). */
+  signalProviders: SignalProvidersSettings;
   policy: { file?: string; highValueThreshold?: number };
+  /** hot reload (watch: file events plus polling as the fallback), the shadow policy and the labels topic */
+  policyLifecycle: {
+    reload: 'watch' | 'poll' | 'off';
+    reloadPollMs: number;
+    shadowFile?: string;
+    topics: { shadowDecisions: string; labels: string };
+  };
   api: {
     host: string;
     httpPort: number;
@@ -126,6 +136,8 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
   ];
   // --- Policy lists
   optional.push('LIST_HASH_SECRET');
+  // --- Policy lifecycle
+  optional.push('SHADOW_POLICY_FILE');
   // --- Kafka and Redis connection security
   optional.push(
     'KAFKA_SSL_CA_FILE',
@@ -136,6 +148,8 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
     'KAFKA_SASL_PASSWORD_FILE',
   );
   optional.push('REDIS_PASSWORD_FILE', 'REDIS_TLS_CA_FILE');
+  // --- Signal providers
+  optional.push('SIGNAL_PROVIDERS_FILE');
   for (const key of [...known, ...optional]) {
     const value = env[key];
     if (value !== undefined && value !== '') relevant[key] = value;
@@ -154,6 +168,7 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
   const kafkaSecurity = resolveKafkaSecurity(e, securityProblems);
   const redisSecurity = resolveRedisSecurity(e, securityProblems);
   if (securityProblems.length > 0) throw new ConfigError(securityProblems);
+  const signalProviders = resolveSignalProviders(e, env);
   return {
     env: e.RISKWIRE_ENV as AppConfig['env'],
     kafka: {
@@ -189,7 +204,14 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
       cache: e.SIGNAL_CACHE as AppConfig['signals']['cache'],
       cacheMaxEntries: e.SIGNAL_CACHE_MAX_ENTRIES,
     },
+    signalProviders,
     policy: { file: e.POLICY_FILE, highValueThreshold: e.HIGH_VALUE_THRESHOLD },
+    policyLifecycle: {
+      reload: e.POLICY_RELOAD as AppConfig['policyLifecycle']['reload'],
+      reloadPollMs: e.POLICY_RELOAD_POLL_MS,
+      shadowFile: e.SHADOW_POLICY_FILE,
+      topics: { shadowDecisions: e.TOPIC_SHADOW_DECISIONS, labels: e.TOPIC_LABELS },
+    },
     api: {
       host: e.HTTP_HOST,
       httpPort: e.HTTP_PORT,
@@ -214,4 +236,31 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
     lists: { hashSecret: e.LIST_HASH_SECRET },
     log: { level: e.LOG_LEVEL },
   };
+}
+
+/** The providers file when given (every problem named by its JSON path), else today's one tyntec provider. */
+function resolveSignalProviders(e: EnvironmentSchema, env: Record<string, string | undefined>): SignalProvidersSettings {
+  if (e.SIGNAL_PROVIDERS_FILE === undefined) {
+    return {
+      providers: [
+        {
+          type: 'tyntec',
+          id: 'tyntec',
+          baseUrl: e.SIGNALS_BASE_URL.replace(/\/+$/, ''),
+          apiKey: e.SIGNALS_API_KEY,
+          callForwardingPath: e.SIGNALS_CALL_FORWARDING_PATH,
+          maxConnections: e.SIGNALS_MAX_CONNECTIONS,
+        },
+      ],
+      routes: [{ prefix: '', provider: 'tyntec' }],
+    };
+  }
+  try {
+    return loadProvidersFile(e.SIGNAL_PROVIDERS_FILE, { env, defaultMaxConnections: e.SIGNALS_MAX_CONNECTIONS });
+  } catch (error) {
+    if (error instanceof ProvidersFileError) {
+      throw new ConfigError(error.problems.map((message) => ({ variable: 'SIGNAL_PROVIDERS_FILE', message })));
+    }
+    throw error;
+  }
 }

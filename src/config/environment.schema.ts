@@ -71,9 +71,20 @@ export class EnvironmentSchema {
   @IsIn(['memory', 'redis', 'off']) SIGNAL_CACHE = 'memory';
   @Transform(toInt) @IsInt() @Min(100) @Max(10000000) SIGNAL_CACHE_MAX_ENTRIES = 100000;
 
+  // --- Signal providers: several telco sources routed by number prefix (format: README "Providers"); without the
+  // file, the SIGNALS_* variables above configure the one tyntec provider, id "tyntec"
+  @IsOptional() @IsString() SIGNAL_PROVIDERS_FILE?: string;
+
   // --- Policy
   @IsOptional() @IsString() POLICY_FILE?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) HIGH_VALUE_THRESHOLD?: number;
+
+  // --- Policy lifecycle: hot reload of the policy files, the shadow policy, fraud labels
+  @IsIn(['watch', 'poll', 'off']) POLICY_RELOAD = 'watch';
+  @Transform(toInt) @IsInt() @Min(200) @Max(3600000) POLICY_RELOAD_POLL_MS = 5000;
+  @IsOptional() @IsString() SHADOW_POLICY_FILE?: string;
+  @Matches(TOPIC) TOPIC_SHADOW_DECISIONS = 'risk.decisions.shadow.v1';
+  @Matches(TOPIC) TOPIC_LABELS = 'risk.labels.v1';
 
   // --- API
   @IsString() HTTP_HOST = '0.0.0.0';

@@ -159,3 +159,47 @@ describe('in every environment', () => {
     expect(variables(refusal({ API_AUTH: 'none', CALLBACKS: 'yes' }))).toEqual(['API_AUTH', 'CALLBACKS']);
   });
 });
+
+describe('RISKWIRE_ENV=production with a providers file', () => {
+  const providersFile = (providers: Record<string, unknown>) => {
+    const file = join(dir, `providers-${Object.keys(providers).join('-')}.json`);
+    writeFileSync(file, JSON.stringify({ providers, routes: [{ prefix: '', provider: Object.keys(providers)[0] }] }));
+    return file;
+  };
+  const camara = { type: 'camara', baseUrl: 'https://op.example/camara', tokenUrl: 'https://op.example/token', clientId: 'riskwire' };
+
+  it('refuses development secrets in the file, naming each entry (SIGNALS_API_KEY is not used then)', () => {
+    const file = providersFile({
+      tyntec: { type: 'tyntec', baseUrl: 'https://api.tyntec.com/network-signal/v1', apiKey: 'riskwire-dev-key' },
+      'camara-de': { ...camara, clientSecret: 'riskwire-dev-secret' },
+    });
+    const err = refusal({ ...PRODUCTION, SIGNALS_API_KEY: undefined, SIGNAL_PROVIDERS_FILE: file });
+    expect(err.problems).toEqual([
+      {
+        variable: 'SIGNAL_PROVIDERS_FILE',
+        message: "providers.tyntec.apiKey is a development default; give the provider's real secret (apiKeyFile or apiKeyEnv)",
+      },
+      {
+        variable: 'SIGNAL_PROVIDERS_FILE',
+        message:
+          "providers.camara-de.clientSecret is a development default; give the provider's real secret (clientSecretFile or clientSecretEnv)",
+      },
+    ]);
+  });
+
+  it('accepts real secrets from a mounted file and an environment variable, with SIGNALS_API_KEY left unset', () => {
+    const secretFile = join(dir, 'tyntec-key');
+    writeFileSync(secretFile, 'tyntec-live-key-7c1d\n');
+    const file = providersFile({
+      tyntec: { type: 'tyntec', baseUrl: 'https://api.tyntec.com/network-signal/v1', apiKeyFile: secretFile },
+      'camara-fr': { ...camara, clientSecretEnv: 'CAMARA_FR_SECRET' },
+    });
+    const config = loadConfig({
+      ...PRODUCTION,
+      SIGNALS_API_KEY: undefined,
+      SIGNAL_PROVIDERS_FILE: file,
+      CAMARA_FR_SECRET: 'live-secret-1',
+    });
+    expect(config.signalProviders.providers).toMatchObject([{ apiKey: 'tyntec-live-key-7c1d' }, { clientSecret: 'live-secret-1' }]);
+  });
+});

@@ -81,9 +81,11 @@ function callbackProblems(config: AppConfig, production: boolean): ConfigProblem
 
 function productionOnlyProblems(config: AppConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  if (config.signals.apiKey === DEVELOPMENT_SIGNALS_API_KEY) {
+  // With a providers file SIGNALS_API_KEY is unused: the file's secrets are checked instead.
+  if (config.signalProviders.file === undefined && config.signals.apiKey === DEVELOPMENT_SIGNALS_API_KEY) {
     problems.push({ variable: 'SIGNALS_API_KEY', message: 'is unset or the development default; set the Network Signals API key' });
   }
+  problems.push(...developmentProviderSecrets(config));
   const idSecret = config.decisions.idSecret;
   if (idSecret === undefined) {
     problems.push({
@@ -110,4 +112,21 @@ function listHashSecretProblems(secret: string | undefined): ConfigProblem[] {
   if (bytes < MIN_PRODUCTION_SECRET_BYTES)
     return [{ variable, message: `has ${bytes} bytes; production needs at least ${MIN_PRODUCTION_SECRET_BYTES}` }];
   return [];
+}
+
+/** The development secrets the simulator accepts: a providers file holding one would send them to a real network. */
+const DEVELOPMENT_PROVIDER_SECRETS: ReadonlySet<string> = new Set([DEVELOPMENT_SIGNALS_API_KEY, 'riskwire-dev-secret']);
+
+function developmentProviderSecrets(config: AppConfig): ConfigProblem[] {
+  if (config.signalProviders.file === undefined) return [];
+  return config.signalProviders.providers.flatMap((provider) => {
+    const [field, secret] = provider.type === 'tyntec' ? ['apiKey', provider.apiKey] : ['clientSecret', provider.clientSecret];
+    if (!DEVELOPMENT_PROVIDER_SECRETS.has(secret)) return [];
+    return [
+      {
+        variable: 'SIGNAL_PROVIDERS_FILE',
+        message: `providers.${provider.id}.${field} is a development default; give the provider's real secret (${field}File or ${field}Env)`,
+      },
+    ];
+  });
 }

@@ -1,5 +1,7 @@
 import { Type } from 'class-transformer';
 import { isRfc3339DateTime } from '../common/rfc3339.js';
+import { E164 } from '../domain/phone-number.js';
+import { EVENT_TYPES, LOGIN_CHANNELS, OTP_CHANNELS, TRANSACTION_TYPES } from '../domain/risk-event.js';
 import {
   IsBoolean,
   IsDefined,
@@ -17,7 +19,6 @@ import {
   ValidationOptions,
 } from 'class-validator';
 
-export const E164 = /^\+[1-9]\d{6,14}$/;
 const EVENT_ID = /^[A-Za-z0-9._:-]+$/;
 /** No leading zeros ("007"), at most 15 integer and 6 fractional digits: fits a double exactly enough and a NUMERIC(21,6). */
 const DECIMAL = /^(?:0|[1-9]\d{0,14})(?:\.\d{1,6})?$/;
@@ -79,24 +80,24 @@ abstract class RiskEventDto {
   @MaxLength(128)
   @Matches(EVENT_ID, { message: 'may contain only letters, digits and . _ : -' })
   eventId!: string;
-  @IsDefined() @IsIn(['login', 'transaction']) type!: string;
+  @IsDefined() @IsIn([...EVENT_TYPES]) type!: string;
   @IsDefined() @IsString() @IsStrictDateTime() occurredAt!: string;
   @IsDefined() @IsString() @MinLength(1) @MaxLength(128) @Matches(PRINTABLE_ID, { message: PRINTABLE_ID_MESSAGE }) accountId!: string;
   @IsDefined() @IsString() @Matches(E164, { message: 'must be an E.164 number: + then 7-15 digits' }) phoneNumber!: string;
 }
 
 export class LoginEventDto extends RiskEventDto {
-  @IsOptional() @IsIn(['web', 'mobile', 'api', 'branch', 'call_center']) channel?: string;
+  @IsOptional() @IsIn([...LOGIN_CHANNELS]) channel?: string;
   // validator's isIP takes a zone id (fe80::1%eth0): free text, meaningless for a client address, and refused by the schema
   @IsOptional() @IsString() @IsIP() @Matches(/^[^%]*$/, { message: 'must not carry a zone id' }) ipAddress?: string;
   @IsOptional() @IsString() @MinLength(1) @MaxLength(256) @Matches(PRINTABLE_ID, { message: PRINTABLE_ID_MESSAGE }) deviceId?: string;
-  @IsOptional() @IsIn(['sms', 'voice', 'app', 'none']) otpChannel?: string;
+  @IsOptional() @IsIn([...OTP_CHANNELS]) otpChannel?: string;
 }
 
 export class TransactionEventDto extends RiskEventDto {
   // IsObject: ValidateNested alone accepts an array (it validates each of its zero elements), so `amount: []` passed.
   @IsDefined() @IsObject({ message: 'must be an object {value, currency}' }) @ValidateNested() @Type(() => AmountDto) amount!: AmountDto;
-  @IsOptional() @IsIn(['payment', 'transfer', 'withdrawal', 'card']) transactionType?: string;
+  @IsOptional() @IsIn([...TRANSACTION_TYPES]) transactionType?: string;
   @IsOptional() @IsString() @MinLength(1) @MaxLength(128) @Matches(PRINTABLE_ID, { message: PRINTABLE_ID_MESSAGE }) beneficiaryId?: string;
   @IsOptional() @IsBoolean() beneficiaryIsNew?: boolean;
 }

@@ -4,7 +4,7 @@ import { ValidationError, validateSync } from 'class-validator';
 import type { ErrorDescription, FieldError, FieldErrorCode } from '../domain/error-codes.js';
 import { maskDigitRuns } from '../common/log-redaction.js';
 import { LoginEventDto, TransactionEventDto } from './event-contracts.dto.js';
-import type { LoginEvent, RiskEvent, TransactionEvent } from '../domain/risk-event.js';
+import { EVENT_TYPES, type LoginEvent, type RiskEvent, type TransactionEvent } from '../domain/risk-event.js';
 
 export type EventValidationResult = { ok: true; event: RiskEvent } | { ok: false; error: ErrorDescription };
 
@@ -98,9 +98,9 @@ export function validateEvent(payload: unknown): EventValidationResult {
   if (type === undefined || type === null) {
     return invalid([{ field: 'type', code: 'PARAMETER_REQUIRED', message: 'type is required (login or transaction)' }]);
   }
-  if (type !== 'login' && type !== 'transaction') {
+  if (!(EVENT_TYPES as readonly unknown[]).includes(type)) {
     return invalid(
-      [{ field: 'type', code: 'UNKNOWN_ENUM_VALUE', message: 'type must be one of: login, transaction' }],
+      [{ field: 'type', code: 'UNKNOWN_ENUM_VALUE', message: `type must be one of: ${EVENT_TYPES.join(', ')}` }],
       'UNSUPPORTED_EVENT_TYPE',
       typeof type === 'string' && TYPE_NAME.test(type) ? `Unsupported event type "${type}"` : 'Unsupported event type',
     );

@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isTenantId } from '../common/tenant.js';
 
-// admin: operator endpoints (lists, policy mode), never implied by assess or read
-export type ApiScope = 'assess' | 'read' | 'admin';
-export const API_SCOPES: readonly ApiScope[] = ['assess', 'read', 'admin'];
+/** `admin`: operating the policy (GET /v1/policy, the policy mode, the lists); `label`: POST /v1/labels. Never implied by assess or read. */
+export type ApiScope = 'assess' | 'read' | 'admin' | 'label';
+export const API_SCOPES: readonly ApiScope[] = ['assess', 'read', 'admin', 'label'];
 
 export interface ApiKeyEntry {
   id: string;
@@ -82,8 +82,7 @@ export function parseApiKeys(spec: string, source = 'API_KEYS'): ApiKeyEntry[] {
       .map((s) => s.trim())
       .filter(Boolean);
     if (secret.length === 0) throw new ApiKeyConfigError(`${where} (${id}): empty secret`);
-    if (scopes.length === 0)
-      throw new ApiKeyConfigError(`${where} (${id}): no scope (use assess, read, admin or a list such as assess|read)`);
+    if (scopes.length === 0) throw new ApiKeyConfigError(`${where} (${id}): no scope (use assess, read, admin or a |-separated list)`);
     const unknown = scopes.filter((s) => !API_SCOPES.includes(s as ApiScope));
     if (unknown.length > 0) {
       throw new ApiKeyConfigError(

@@ -8,10 +8,11 @@ import { DecisionIds } from './decision-id.js';
 import { decisionStoreProvider } from './decision-store.provider.js';
 import { DECISION_STORE } from './decision-store.js';
 import { RiskEngine } from './risk-engine.js';
+import { ShadowDecisionPublisher } from './shadow-decision-publisher.js';
 
 @Module({
   imports: [SignalsModule, ScoringModule, RedisModule, ListsModule, EnforcementModule],
-  providers: [RiskEngine, DecisionIds, decisionStoreProvider],
-  exports: [RiskEngine, DecisionIds, DECISION_STORE, ListsModule, EnforcementModule],
+  providers: [RiskEngine, DecisionIds, decisionStoreProvider, ShadowDecisionPublisher],
+  exports: [RiskEngine, DecisionIds, DECISION_STORE, ShadowDecisionPublisher, ScoringModule, ListsModule, EnforcementModule],
 })
 export class DecisionsModule {}

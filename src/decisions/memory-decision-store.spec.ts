@@ -18,6 +18,7 @@ const decision = (n: number, accountId = 'acc-1'): Decision => ({
   },
   degraded: false,
   policyVersion: 'p1',
+  evidence: { occurredAt: '2026-11-21T10:00:00Z' },
   decidedAt: new Date(Date.UTC(2026, 10, 21, 10, 0, n)).toISOString(),
   latencyMs: 5,
 });

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../config/app-config.js';
 import type { Decision } from '../domain/decision.js';
@@ -8,6 +7,7 @@ import { RedisConnections } from '../redis/redis-connections.js';
 import { createDecisionStore } from './decision-store.provider.js';
 import { MemoryDecisionStore } from './memory-decision-store.js';
 import { RedisDecisionStore } from './redis-decision-store.js';
+import { freePort } from '../../test/support/ports.js';
 
 /* Runs against a real redis-server on a random port. In CI a missing redis-server is a failure, elsewhere a loud skip. */
 const haveRedis = spawnSync('redis-server', ['--version']).status === 0;
@@ -16,17 +16,6 @@ if (!haveRedis) {
   console.warn('\n*** SKIPPING redis-decision-store.spec: redis-server not installed (apt-get install -y redis-server) ***\n');
 }
 const describeRedis = haveRedis ? describe : describe.skip;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function decision(n: number, overrides: Partial<Decision> = {}): Decision {
   return {
@@ -45,6 +34,7 @@ function decision(n: number, overrides: Partial<Decision> = {}): Decision {
       deviceSwap: { status: 'SKIPPED' },
       callForwarding: { status: 'UNAVAILABLE', reason: 'timeout' },
     },
+    evidence: { occurredAt: '2026-11-01T00:00:00Z' },
     decidedAt: new Date(Date.UTC(2026, 10, 1) + n * 1000).toISOString(),
     latencyMs: 5,
     ...overrides,

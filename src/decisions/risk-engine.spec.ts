@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import type { RiskEvent } from '../domain/risk-event.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { loadPolicy } from '../policy/policy-file.js';
-import { ScoringService } from '../scoring/scoring.service.js';
+import { ActivePolicies } from '../policy/active-policies.js';
+import type { RiskPolicy } from '../scoring/risk-policy.js';
 import type { SignalsService } from '../signals/signals.service.js';
 import type { SignalRequest, SignalSet } from '../domain/signal-result.js';
 import { DeterministicFailure } from '../domain/deterministic-failure.js';
@@ -24,7 +25,7 @@ const event: RiskEvent = {
   phoneNumber: '+491701234567',
 };
 
-function engineWith(signals: SignalSet) {
+function engineWith(signals: SignalSet, policies = ActivePolicies.of(loadPolicy())) {
   const asked: SignalRequest[] = [];
   const fakeSignals = {
     collect: async (_phone: string, request: SignalRequest) => {
@@ -32,14 +33,13 @@ function engineWith(signals: SignalSet) {
       return { signals, upstreamCalls: 3 };
     },
   } as unknown as SignalsService;
-  const scoring = new ScoringService(loadPolicy());
   const metrics = new RiskwireMetrics({ defaultMetrics: false });
   const store = new MemoryDecisionStore({ maxEntries: 100, retentionSeconds: 60 });
   const config = { decisions: { idSecret: SECRET }, tenancy: { kafkaTenant: 'kafka' } };
   const lists = new ListsService(new MemoryListStore(), { lists: { hashSecret: 'engine-spec-list-secret' } });
   const mode = new PolicyModeService(new MemoryPolicyModeStore(), metrics);
-  const enforcement = new PolicyEnforcement(scoring, mode, metrics);
-  const engine = new RiskEngine(fakeSignals, scoring, store, metrics, new DecisionIds(config), config, lists, enforcement);
+  const enforcement = new PolicyEnforcement(policies, mode, metrics);
+  const engine = new RiskEngine(fakeSignals, policies, store, metrics, new DecisionIds(config), config, lists, enforcement);
   return { engine, asked, metrics, store, lists, mode };
 }
 
@@ -122,10 +122,93 @@ describe('RiskEngine', () => {
     expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'EVENT_ID_CONFLICT' } });
   });
 
-  it('publishes the build and policy version as build info', async () => {
-    const { metrics } = engineWith(forwarded);
-    const text = await metrics.registry.metrics();
-    expect(text).toMatch(/riskwire_build_info\{version="\d+\.\d+\.\d+",policy_version="[^"]+",node_version="v20[^"]*"\} 1/);
+  it('records the event fields the rules read, never the phone number', async () => {
+    const { engine } = engineWith(forwarded);
+    const tx: RiskEvent = {
+      eventId: 'evt-tx',
+      type: 'transaction',
+      occurredAt: '2026-11-21T10:00:00Z',
+      accountId: 'acc-1',
+      phoneNumber: '+491701234567',
+      amount: { value: '1250.00', currency: 'EUR' },
+      transactionType: 'transfer',
+      beneficiaryId: 'ben-7',
+      beneficiaryIsNew: true,
+    };
+    const { decision } = await engine.assess(tx, { source: 'kafka' });
+    expect(decision.evidence).toEqual({
+      occurredAt: '2026-11-21T10:00:00Z',
+      amount: { value: '1250.00', currency: 'EUR' },
+      transactionType: 'transfer',
+      beneficiaryIsNew: true,
+    });
+    expect(JSON.stringify(decision)).not.toContain('1701234567');
+  });
+
+  it('decides every event with the policy in force when it started, and the next one with a swapped-in policy', async () => {
+    const policies = ActivePolicies.of(loadPolicy());
+    const { engine } = engineWith(forwarded, policies);
+    expect((await engine.assess(event, { source: 'kafka' })).decision.policyVersion).toBe('2026-11-21.1');
+    policies.replace('live', { policy: renamed(loadPolicy(), 'next-1'), file: 'x', contentHash: 'h', loadedAt: '' });
+    expect((await engine.assess({ ...event, eventId: 'evt-2' }, { source: 'kafka' })).decision.policyVersion).toBe('next-1');
+  });
+
+  it('scores the shadow policy on the same answers, asking upstream only what the live policy needs', async () => {
+    const lenient = loadPolicy();
+    const json = JSON.parse(JSON.stringify(lenient)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    json.version = 'shadow-1';
+    json.signals.callForwarding.activePoints = 10;
+    delete json.checks.login.simSwap; // the live policy still asks it
+    const { parsePolicy } = await import('../scoring/risk-policy.js');
+    const { engine, asked } = engineWith(forwarded, ActivePolicies.of(lenient, parsePolicy(json)));
+    const { decision, shadow } = await engine.assess(event, { source: 'kafka' });
+    expect(asked).toHaveLength(1);
+    expect(decision.outcome).toBe('CHALLENGE');
+    expect(shadow).toMatchObject({
+      decisionId: decision.decisionId,
+      live: { outcome: 'CHALLENGE', score: 45, policyVersion: '2026-11-21.1' },
+      shadow: { outcome: 'ALLOW', score: 10, policyVersion: 'shadow-1' },
+      unfetchedSignals: [],
+    });
+  });
+
+  it('names the signals only the shadow needs: not fetched, scored as skipped', async () => {
+    const liveJson = JSON.parse(JSON.stringify(loadPolicy())) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    delete liveJson.checks.login.deviceSwap;
+    const { parsePolicy } = await import('../scoring/risk-policy.js');
+    const skipped: SignalSet = { ...forwarded, deviceSwap: { status: 'SKIPPED' } };
+    const { engine, asked } = engineWith(skipped, ActivePolicies.of(parsePolicy(liveJson), renamed(loadPolicy(), 'shadow-2')));
+    const { decision, shadow } = await engine.assess(event, { source: 'kafka' });
+    expect(asked[0].deviceSwap).toBeUndefined();
+    expect(decision.degraded).toBe(false);
+    expect(shadow!.unfetchedSignals).toEqual(['deviceSwap']);
+    expect(shadow!.shadow.degraded).toBe(true);
+    expect(shadow!.shadow.reasons.map((r) => r.code)).toContain('SIGNAL_UNAVAILABLE_DEVICE_SWAP');
+  });
+
+  it('scores the shadow with the same list matches as the live policy, recorded once in the evidence', async () => {
+    const { engine, lists } = engineWith(forwarded, ActivePolicies.of(loadPolicy(), renamed(loadPolicy(), 'shadow-lists')));
+    await lists.add({ list: 'deny', type: 'accountId', value: 'acc-1' }, 'ops');
+    const { decision, shadow } = await engine.assess({ ...event, eventId: 'evt-sl' }, { source: 'kafka' });
+    expect(decision.outcome).toBe('DENY');
+    expect(decision.evidence.listMatches).toEqual({ deny: ['accountId'], allow: [], watch: [] });
+    expect(shadow!.shadow.outcome).toBe('DENY');
+    expect(shadow!.shadow.reasons.map((r) => r.code)).toContain('LIST_DENY_MATCH');
+  });
+
+  it("in monitor mode compares the shadow with the live policy's own outcome, not the published ALLOW", async () => {
+    const { engine, mode } = engineWith(forwarded, ActivePolicies.of(loadPolicy(), renamed(loadPolicy(), 'shadow-m')));
+    await mode.set('monitor', 'ops');
+    const { decision, shadow } = await engine.assess({ ...event, eventId: 'evt-sm' }, { source: 'kafka' });
+    expect(decision).toMatchObject({ outcome: 'ALLOW', proposedOutcome: 'CHALLENGE' });
+    expect(decision.evidence).toEqual({ occurredAt: event.occurredAt });
+    expect(shadow!.live.outcome).toBe('CHALLENGE');
+  });
+
+  it('makes no shadow decision for a replay', async () => {
+    const { engine } = engineWith(forwarded, ActivePolicies.of(loadPolicy(), renamed(loadPolicy(), 'shadow-3')));
+    expect((await engine.assess(event, { source: 'kafka' })).shadow).toBeDefined();
+    expect((await engine.assess(event, { source: 'kafka' })).shadow).toBeUndefined();
   });
 
   it('matches the lists before scoring: a deny entry decides the next event, its removal the one after', async () => {
@@ -170,3 +253,23 @@ describe('RiskEngine', () => {
     );
   });
 });
+
+describe('RiskEngine: which provider answered', () => {
+  it('names the provider of each answer in the decision (signals.<name>.provider), none for a skipped check', async () => {
+    const { engine } = engineWith({
+      simSwap: { status: 'OK', value: { latestChange: null }, provider: 'camara-de', fromCache: true, latencyMs: 3 },
+      deviceSwap: { status: 'SKIPPED' },
+      callForwarding: { status: 'UNAVAILABLE', reason: 'http_5xx', detail: '503', provider: 'tyntec' },
+    });
+    const { decision } = await engine.assess(event, { source: 'kafka' });
+    expect(decision.signals).toEqual({
+      simSwap: { status: 'OK', value: { latestChange: null }, provider: 'camara-de' },
+      deviceSwap: { status: 'SKIPPED' },
+      callForwarding: { status: 'UNAVAILABLE', reason: 'http_5xx', provider: 'tyntec' },
+    });
+  });
+});
+
+function renamed(policy: RiskPolicy, version: string): RiskPolicy {
+  return { ...policy, version };
+}

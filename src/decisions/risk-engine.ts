@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BUILD_VERSION } from '../common/build-version.js';
 import { DeterministicFailure } from '../domain/deterministic-failure.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -7,13 +6,16 @@ import type { RiskEvent } from '../domain/risk-event.js';
 import { PolicyEnforcement } from '../enforcement/policy-enforcement.service.js';
 import { ListsService } from '../lists/lists.service.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
-import { ScoringService } from '../scoring/scoring.service.js';
+import { ActivePolicies } from '../policy/active-policies.js';
+import { scoreEvent } from '../scoring/score-event.js';
+import { signalsNeeded } from '../scoring/signals-needed.js';
 import { SignalsService } from '../signals/signals.service.js';
-import type { SignalName, SignalResult, SignalSet } from '../domain/signal-result.js';
-import type { Decision, DecisionSignal } from '../domain/decision.js';
+import type { Decision, ShadowDecision } from '../domain/decision.js';
+import { decisionSignalsOf, evidenceOf } from './decision-evidence.js';
 import { DecisionIds } from './decision-id.js';
 import { DECISION_STORE, type DecisionStore, type RetainedDecision } from './decision-store.js';
 import { eventFingerprint } from './event-fingerprint.js';
+import { scoreShadow } from './shadow-scoring.js';
 
 export type DecisionSource = 'kafka' | 'http' | 'grpc';
 
@@ -34,6 +36,8 @@ export interface AssessResult {
   decision: Decision;
   /** true when a decision retained for the same event (same tenant, eventId and content) was returned instead of a new one */
   replayed: boolean;
+  /** the shadow policy's verdict on the same answers, for a new decision while a shadow policy is configured */
+  shadow?: ShadowDecision;
 }
 
 /** The same eventId, in the same tenant, with other content. */
@@ -46,18 +50,6 @@ export function eventIdConflict(eventId: string): DeterministicFailure {
   );
 }
 
-function toDecisionSignal(result: SignalResult): DecisionSignal {
-  switch (result.status) {
-    case 'OK':
-      return { status: 'OK', value: result.value };
-    case 'UNAVAILABLE':
-      return { status: 'UNAVAILABLE', reason: result.reason };
-    case 'NOT_FOUND':
-    case 'SKIPPED':
-      return { status: result.status };
-  }
-}
-
 /**
  * The one use case behind Kafka, HTTP and gRPC: event -> signals (concurrently) -> pure scoring ->
  * retained decision. Publishing is the caller's business (the Kafka pipeline publishes, the API returns).
@@ -66,16 +58,14 @@ function toDecisionSignal(result: SignalResult): DecisionSignal {
 export class RiskEngine {
   constructor(
     private readonly signals: SignalsService,
-    private readonly scoring: ScoringService,
+    private readonly policies: ActivePolicies,
     @Inject(DECISION_STORE) private readonly store: DecisionStore,
     private readonly metrics: RiskwireMetrics,
     private readonly ids: DecisionIds,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenancy'>,
     private readonly lists: ListsService,
     private readonly enforcement: PolicyEnforcement,
-  ) {
-    metrics.buildInfo.set({ version: BUILD_VERSION, policy_version: scoring.policyVersion, node_version: process.version }, 1);
-  }
+  ) {}
 
   async assess(event: RiskEvent, options: AssessOptions): Promise<AssessResult> {
     const receivedAt = options.receivedAt ?? Date.now();
@@ -87,23 +77,28 @@ export class RiskEngine {
     const earlier = await this.store.get(tenant, decisionId);
     if (earlier) return this.reuse(earlier, fingerprint, event.eventId);
 
+    // One policy set for the whole event: a reload meanwhile applies from the next event on.
+    const { live, shadow } = this.policies.current();
     // The list lookup is I/O (Redis): done beside the signals, so scoring stays a pure function of what both found.
     const [{ signals, upstreamCalls }, listMatches] = await Promise.all([
-      this.signals.collect(event.phoneNumber, this.scoring.needs(event), { deadline: options.deadline }),
+      this.signals.collect(event.phoneNumber, signalsNeeded(event, live.policy), { deadline: options.deadline }),
       this.lists.match(event),
     ]);
     const decidedAt = new Date();
     // then the decline-rate guard and the policy mode (monitor: ALLOW with the policy's outcome in proposedOutcome)
-    const assessment = this.enforcement.enforce(this.scoring.score(event, signals, decidedAt, listMatches), decidedAt);
+    const assessment = this.enforcement.enforce(
+      scoreEvent(event, signals, live.policy, decidedAt, listMatches),
+      decidedAt,
+      live.policy.declineRateGuard,
+    );
     const decision: Decision = {
       decisionId,
       eventId: event.eventId,
       eventType: event.type,
       accountId: event.accountId,
       ...assessment,
-      signals: Object.fromEntries(
-        (Object.keys(signals) as SignalName[]).map((name) => [name, toDecisionSignal((signals as SignalSet)[name])]),
-      ) as Decision['signals'],
+      signals: decisionSignalsOf(signals),
+      evidence: evidenceOf(event, listMatches),
       decidedAt: decidedAt.toISOString(),
       latencyMs: Date.now() - receivedAt,
     };
@@ -111,7 +106,23 @@ export class RiskEngine {
     const earlierMeanwhile = await this.store.putIfAbsent({ tenant, eventFingerprint: fingerprint, decision });
     // Someone decided the same id meanwhile (a concurrent redelivery or retry): theirs stands.
     if (earlierMeanwhile) return this.reuse(earlierMeanwhile, fingerprint, event.eventId);
-    return { decision, replayed: false };
+    if (!shadow) return { decision, replayed: false };
+    const shadowed = scoreShadow(event, signals, shadow.policy, decidedAt, listMatches);
+    return {
+      decision,
+      replayed: false,
+      shadow: {
+        decisionId,
+        eventId: event.eventId,
+        eventType: event.type,
+        accountId: event.accountId,
+        // the live policy's own verdict: in monitor mode the published ALLOW is the mode's, not the policy's
+        live: { outcome: decision.proposedOutcome ?? decision.outcome, score: decision.score, policyVersion: decision.policyVersion },
+        shadow: shadowed.assessment,
+        unfetchedSignals: shadowed.unfetchedSignals,
+        decidedAt: decision.decidedAt,
+      },
+    };
   }
 
   private ownerOf(options: DecisionOwner): string {

@@ -2,15 +2,20 @@
 export type EventType = 'login' | 'transaction';
 export const EVENT_TYPES: readonly EventType[] = ['login', 'transaction'];
 
-export type LoginChannel = 'web' | 'mobile' | 'api' | 'branch' | 'call_center';
-export type OtpChannel = 'sms' | 'voice' | 'app' | 'none';
-export type TransactionType = 'payment' | 'transfer' | 'withdrawal' | 'card';
+// The event's enumerations, each listed once: the contract validates against these lists, the OpenAPI
+// schema shows them, the policy and the test kits build on them.
+export const LOGIN_CHANNELS = ['web', 'mobile', 'api', 'branch', 'call_center'] as const;
+export type LoginChannel = (typeof LOGIN_CHANNELS)[number];
+export const OTP_CHANNELS = ['sms', 'voice', 'app', 'none'] as const;
+export type OtpChannel = (typeof OTP_CHANNELS)[number];
+export const TRANSACTION_TYPES = ['payment', 'transfer', 'withdrawal', 'card'] as const;
+export type TransactionType = (typeof TRANSACTION_TYPES)[number];
 
 interface RiskEventBase {
   eventId: string;
   occurredAt: string; // RFC 3339
   accountId: string;
-  phoneNumber: string; // E.164
+  phoneNumber: string; // E.164: domain/phone-number.ts
 }
 
 export interface LoginEvent extends RiskEventBase {

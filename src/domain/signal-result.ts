@@ -1,6 +1,7 @@
-/** The three questions we ask the mobile network about a phone number. */
-export type SignalName = 'simSwap' | 'deviceSwap' | 'callForwarding';
-export const SIGNAL_NAMES: readonly SignalName[] = ['simSwap', 'deviceSwap', 'callForwarding'];
+import type { SignalName, SignalTypes } from './signal-catalogue.js';
+
+export type { CallForwardingObservation, SignalName, SwapObservation, SwapRequest } from './signal-catalogue.js';
+export { SIGNAL_NAMES } from './signal-catalogue.js';
 
 /** Why an upstream answer could not be used. Bounded: also a metrics label. */
 export type UnavailableReason =
@@ -15,41 +16,34 @@ export type UnavailableReason =
   | 'invalid_response'
   | 'circuit_open'
   | 'bulkhead_full'
-  | 'deadline_exceeded';
+  | 'deadline_exceeded'
+  /** no route of the providers file matches the number */
+  | 'no_provider'
+  /** The provider's token endpoint refused us or failed: no question can be asked until it recovers. */
+  | 'auth_failed'
+  /** The provider says our request is built wrongly for it (CAMARA MISSING_/UNNECESSARY_IDENTIFIER): fix settings, do not retry. */
+  | 'configuration_error'
+  /** The provider does not offer this operation (501). */
+  | 'not_implemented';
 
-/** What we learnt about a swap: either the exact date (retrieve-date) or a yes/no within a window (check + maxAge). */
-export interface SwapObservation {
-  /** ISO timestamp of the latest change, null when the network reports none. Present when retrieve-date was used. */
-  latestChange?: string | null;
-  /** Answer of the check endpoint for the window below. Present when check was used. */
-  swappedWithin?: { swapped: boolean; maxAgeMinutes: number };
-}
-
-export interface CallForwardingObservation {
-  active: boolean;
-}
-
-export type SignalValue<N extends SignalName> = N extends 'callForwarding' ? CallForwardingObservation : SwapObservation;
+/** A signal's answer when OK, from the catalogue: a signal without its own entry there has no value type at all. */
+export type SignalValue<N extends SignalName> = SignalTypes[N]['value'];
 
 /**
  * Every upstream answer becomes one of these. NOT_FOUND is inconclusive (unknown subscriber), never "clean";
- * UNAVAILABLE carries why. SKIPPED means the policy did not need this check for this event.
+ * NOT_APPLICABLE is inconclusive too: the network knows the subscriber but does not offer this check for it (CAMARA
+ * SERVICE_NOT_APPLICABLE, e.g. an IoT line). UNAVAILABLE carries why. SKIPPED means the policy did not need this check.
  */
+/** `provider`: the id of the provider that gave the answer (kept through the cache, shown in the decision). */
 export type SignalResult<N extends SignalName = SignalName> =
-  | { status: 'OK'; value: SignalValue<N>; fromCache?: boolean; latencyMs?: number }
-  | { status: 'NOT_FOUND'; fromCache?: boolean; latencyMs?: number }
-  | { status: 'UNAVAILABLE'; reason: UnavailableReason; detail?: string; latencyMs?: number }
+  | { status: 'OK'; value: SignalValue<N>; fromCache?: boolean; latencyMs?: number; provider?: string }
+  | { status: 'NOT_FOUND'; fromCache?: boolean; latencyMs?: number; provider?: string }
+  | { status: 'NOT_APPLICABLE'; fromCache?: boolean; latencyMs?: number; provider?: string }
+  | { status: 'UNAVAILABLE'; reason: UnavailableReason; detail?: string; latencyMs?: number; provider?: string }
   | { status: 'SKIPPED' };
 
-export interface SignalSet {
-  simSwap: SignalResult<'simSwap'>;
-  deviceSwap: SignalResult<'deviceSwap'>;
-  callForwarding: SignalResult<'callForwarding'>;
-}
+/** One result per signal of the catalogue. */
+export type SignalSet = { [N in SignalName]: SignalResult<N> };
 
 /** What the scoring policy wants to know for one event: which checks, and whether the date is needed or a window suffices. */
-export interface SignalRequest {
-  simSwap?: { mode: 'date' } | { mode: 'window'; maxAgeMinutes: number };
-  deviceSwap?: { mode: 'date' } | { mode: 'window'; maxAgeMinutes: number };
-  callForwarding?: true;
-}
+export type SignalRequest = { [N in SignalName]?: SignalTypes[N]['request'] };

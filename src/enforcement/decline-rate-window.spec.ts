@@ -1,12 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Assessment } from '../domain/decision.js';
 import { parsePolicy } from '../scoring/risk-policy.js';
-import {
-  DECLINE_RATE_GUARD_DEFAULTS,
-  applyDeclineRateGuard,
-  declineRateGuardSettings,
-  guardActive,
-} from '../scoring/rules/decline-rate-guard.rule.js';
+import { DECLINE_RATE_GUARD_DEFAULTS, applyDeclineRateGuard, guardActive } from '../scoring/rules/decline-rate-guard.rule.js';
 import { defaultPolicyJson } from '../../test/fixtures/scoring-fixtures.js';
 import { DeclineRateWindow } from './decline-rate-window.js';
 import { applyPolicyMode } from './policy-mode.js';
@@ -48,7 +43,7 @@ describe('DeclineRateWindow (60 buckets of window/60)', () => {
 });
 
 describe('the decline-rate guard', () => {
-  const settings = declineRateGuardSettings({ minDecisions: 10, maxDenyShare: 0.2 });
+  const settings = { ...DECLINE_RATE_GUARD_DEFAULTS, minDecisions: 10, maxDenyShare: 0.2 };
   const deny: Assessment = { score: 100, outcome: 'DENY', reasons: [], avoidOtpChannels: [], degraded: false, policyVersion: 'v' };
 
   it('is active only above the share and with enough decisions', () => {
@@ -72,8 +67,9 @@ describe('the decline-rate guard', () => {
   it('takes each field the policy leaves out from the defaults', () => {
     const json = defaultPolicyJson();
     json.declineRateGuard = { maxDenyShare: 0.4 };
-    expect(declineRateGuardSettings(parsePolicy(json).declineRateGuard)).toEqual({ ...DECLINE_RATE_GUARD_DEFAULTS, maxDenyShare: 0.4 });
-    expect(declineRateGuardSettings(undefined)).toEqual(DECLINE_RATE_GUARD_DEFAULTS);
+    expect(parsePolicy(json).declineRateGuard).toEqual({ ...DECLINE_RATE_GUARD_DEFAULTS, maxDenyShare: 0.4 });
+    delete json.declineRateGuard;
+    expect(parsePolicy(json).declineRateGuard).toEqual(DECLINE_RATE_GUARD_DEFAULTS);
     json.declineRateGuard = { maxDenyShare: 1.5, windowSeconds: 1 };
     expect(() => parsePolicy(json)).toThrow(
       /declineRateGuard\.windowSeconds: must be >= 10; declineRateGuard\.maxDenyShare: must be <= 0.999/,

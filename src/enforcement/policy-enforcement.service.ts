@@ -1,8 +1,8 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Assessment } from '../domain/decision.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
-import { applyDeclineRateGuard, guardActive } from '../scoring/rules/decline-rate-guard.rule.js';
-import { ScoringService } from '../scoring/scoring.service.js';
+import { ActivePolicies } from '../policy/active-policies.js';
+import { applyDeclineRateGuard, guardActive, type DeclineRateGuardSettings } from '../scoring/rules/decline-rate-guard.rule.js';
 import { DeclineRateWindow } from './decline-rate-window.js';
 import { applyPolicyMode } from './policy-mode.js';
 import { PolicyModeService } from './policy-mode.service.js';
@@ -19,11 +19,11 @@ export class PolicyEnforcement implements OnModuleInit, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly scoring: ScoringService,
+    private readonly policies: ActivePolicies,
     private readonly mode: PolicyModeService,
     private readonly metrics: RiskwireMetrics,
   ) {
-    this.window = new DeclineRateWindow(scoring.declineRateGuard.windowSeconds);
+    this.window = new DeclineRateWindow(this.settings().windowSeconds);
   }
 
   /** The gauges follow the window as it slides, also when no decision comes to move them. */
@@ -36,16 +36,23 @@ export class PolicyEnforcement implements OnModuleInit, OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
   }
 
-  enforce(assessment: Assessment, now: Date): Assessment {
-    const settings = this.scoring.declineRateGuard;
+  /**
+   * `settings`: the guard of the live policy the event was scored with (read once per event by the caller);
+   * without it, the live policy in force now.
+   */
+  enforce(assessment: Assessment, now: Date, settings: DeclineRateGuardSettings = this.settings()): Assessment {
     this.window.resize(settings.windowSeconds);
     this.window.record(assessment.outcome === 'DENY', now.getTime());
-    const share = this.show(now.getTime());
+    const share = this.show(now.getTime(), settings);
     return applyPolicyMode(applyDeclineRateGuard(assessment, share, settings), this.mode.mode);
   }
 
-  private show(now: number) {
-    const settings = this.scoring.declineRateGuard;
+  /** The live policy's guard: a hot reload applies from the next decision on. */
+  private settings(): DeclineRateGuardSettings {
+    return this.policies.current().live.policy.declineRateGuard;
+  }
+
+  private show(now: number, settings: DeclineRateGuardSettings = this.settings()) {
     const share = this.window.share(now);
     this.metrics.declineRateDenyShare.set(share.decisions > 0 ? share.denies / share.decisions : 0);
     this.metrics.declineRateGuardActive.set(guardActive(share, settings) ? 1 : 0);

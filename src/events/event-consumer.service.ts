@@ -74,7 +74,12 @@ export class EventConsumerService implements OnApplicationBootstrap, BeforeAppli
     const { topics } = this.config.kafka;
     await preflightKafka(this.config); // a wrong password or a missing ACL stops the start, naming the cause
     if (this.config.kafka.createTopics) {
-      await this.kafka.ensureTopics([topics.login, topics.transaction, topics.decisions, topics.dlq], this.config.kafka.topicPartitions);
+      const lifecycle = this.config.policyLifecycle;
+      const extra = [lifecycle.topics.labels, ...(lifecycle.shadowFile ? [lifecycle.topics.shadowDecisions] : [])];
+      await this.kafka.ensureTopics(
+        [topics.login, topics.transaction, topics.decisions, topics.dlq, ...extra],
+        this.config.kafka.topicPartitions,
+      );
     }
     await this.producer.connect();
     await this.consumer.start([topics.login, topics.transaction], this.pipeline.handle);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ErrorDescription } from '../domain/error-codes.js';
 import { maskPhoneNumbersInText } from '../common/log-redaction.js';
@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { DecisionPublisher } from './decision-publisher.js';
 import { RiskEngine } from '../decisions/risk-engine.js';
+import { ShadowDecisionPublisher } from '../decisions/shadow-decision-publisher.js';
 import type { InboundRecord } from '../kafka/inbound-record.js';
 import { isRecordTooLarge } from '../kafka/kafka-errors.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
@@ -32,6 +33,7 @@ export class EventPipeline {
     private readonly deadLetters: DeadLetterPublisher,
     private readonly metrics: RiskwireMetrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() private readonly shadows?: ShadowDecisionPublisher,
   ) {
     this.limits = {
       maxPayloadBytes: config.kafka.maxPayloadBytes,
@@ -75,7 +77,7 @@ export class EventPipeline {
       return;
     }
     const event = decoded.event;
-    const { decision } = await this.engine.assess(event, { source: 'kafka', receivedAt });
+    const { decision, shadow } = await this.engine.assess(event, { source: 'kafka', receivedAt });
     try {
       await this.decisions.publish(decision);
     } catch (error) {
@@ -89,6 +91,8 @@ export class EventPipeline {
       return;
     }
     this.engine.recordDelivered(decision, 'kafka', receivedAt, event.occurredAt);
+    // after the live decision is acknowledged: the shadow never delays or risks it
+    if (shadow) await this.shadows?.publish(shadow);
   }
 
   private countConsumed(record: InboundRecord, type: string): void {

@@ -2,9 +2,8 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { EventConsumerService } from '../events/event-consumer.service.js';
-import { RISK_POLICY } from '../scoring/risk-policy.token.js';
+import { ActivePolicies } from '../policy/active-policies.js';
 import { GrpcHealthStatus } from './grpc-health-status.js';
-import type { RiskPolicy } from '../scoring/risk-policy.js';
 
 export interface ReadinessPart {
   name: 'policy';
@@ -34,13 +33,13 @@ export class ReadinessService implements OnApplicationBootstrap, BeforeApplicati
 
   constructor(
     private readonly events: EventConsumerService,
-    @Inject(RISK_POLICY) private readonly policy: RiskPolicy,
+    private readonly policies: ActivePolicies,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly grpcHealth: GrpcHealthStatus,
   ) {}
 
   parts(): ReadinessPart[] {
-    return [{ name: 'policy', ready: Boolean(this.policy?.version), why: 'no policy loaded' }];
+    return [{ name: 'policy', ready: Boolean(this.policies.live?.policy.version), why: 'no policy loaded' }];
   }
 
   get ready(): boolean {

@@ -12,7 +12,7 @@ export class RiskwireMetrics {
 
   readonly eventsConsumed = new Counter({
     name: 'riskwire_events_consumed_total',
-    help: 'Events read from Kafka, by topic and event type (type "unknown" when it could not be parsed).',
+    help: 'Events read from Kafka, by topic and event type (type "invalid" when it is no known type: unparsable, missing or unsupported).',
     labelNames: ['topic', 'type'],
     registers: [this.registry],
   });
@@ -50,8 +50,8 @@ export class RiskwireMetrics {
   });
   readonly signalDuration = new Histogram({
     name: 'riskwire_signal_request_duration_seconds',
-    help: 'Upstream Network Signals request duration by signal and result (ok, not_found, timeout, http_4xx, http_5xx, error).',
-    labelNames: ['signal', 'result'],
+    help: 'Upstream request duration by provider (an id of the providers file), signal and result (ok, not_found, not_applicable, timeout, http_4xx, http_5xx, error).',
+    labelNames: ['provider', 'signal', 'result'],
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
@@ -63,8 +63,8 @@ export class RiskwireMetrics {
   });
   readonly upstreamCalls = new Counter({
     name: 'riskwire_upstream_calls_total',
-    help: 'Paid calls made to the Network Signals API, by signal and endpoint.',
-    labelNames: ['signal', 'endpoint'],
+    help: 'Paid calls made to the signal providers, by provider, signal and endpoint.',
+    labelNames: ['provider', 'signal', 'endpoint'],
     registers: [this.registry],
   });
   readonly upstreamCallsPerEvent = new Histogram({
@@ -75,8 +75,14 @@ export class RiskwireMetrics {
   });
   readonly circuitState = new Gauge({
     name: 'riskwire_signal_circuit_open',
-    help: '1 while the circuit breaker of a signal is open.',
-    labelNames: ['signal'],
+    help: '1 while the circuit breaker of a signal is open at a provider.',
+    labelNames: ['provider', 'signal'],
+    registers: [this.registry],
+  });
+  readonly signalFailovers = new Counter({
+    name: 'riskwire_signal_failovers_total',
+    help: "Lookups handed to a route's fallback because the primary provider's answer was UNAVAILABLE, by primary provider and signal.",
+    labelNames: ['provider', 'signal'],
     registers: [this.registry],
   });
   readonly inFlight = new Gauge({
@@ -178,10 +184,66 @@ export class RiskwireMetrics {
     labelNames: ['result'],
     registers: [this.registry],
   });
+  // --- signal providers (CAMARA): problems an operator must fix, token requests
+  readonly signalProviderProblems = new Counter({
+    name: 'riskwire_signal_provider_problems_total',
+    help: 'Provider answers an operator must act on, by provider, operation and problem (auth_failed, unauthenticated, permission_denied, configuration_error, not_implemented).',
+    labelNames: ['provider', 'operation', 'problem'],
+    registers: [this.registry],
+  });
+  readonly signalProviderTokenRequests = new Counter({
+    name: 'riskwire_signal_provider_token_requests_total',
+    help: 'OAuth2 client-credentials token requests by provider and outcome (ok, failed).',
+    labelNames: ['provider', 'outcome'],
+    registers: [this.registry],
+  });
   readonly buildInfo = new Gauge({
     name: 'riskwire_build_info',
     help: 'Always 1; labels carry the service and policy versions.',
     labelNames: ['version', 'policy_version', 'node_version'],
+    registers: [this.registry],
+  });
+
+  // --- Policy lifecycle: which policies are active, reloads, the shadow policy's verdicts, fraud labels
+  readonly policyInfo = new Gauge({
+    name: 'riskwire_policy_info',
+    help: 'Always 1 for each active policy: role (live|shadow) and its version.',
+    labelNames: ['role', 'version'],
+    registers: [this.registry],
+  });
+  readonly policyReloads = new Counter({
+    name: 'riskwire_policy_reloads_total',
+    help: 'Policy files reloaded and swapped in, by role (live|shadow).',
+    labelNames: ['role'],
+    registers: [this.registry],
+  });
+  readonly policyReloadFailures = new Counter({
+    name: 'riskwire_policy_reload_failures_total',
+    help: 'Changed policy files rejected (unreadable or invalid); the running policy kept serving. By role (live|shadow).',
+    labelNames: ['role'],
+    registers: [this.registry],
+  });
+  readonly shadowTransitions = new Counter({
+    name: 'riskwire_shadow_outcome_transitions_total',
+    help: 'Events scored by the shadow policy, by the live outcome and the shadow outcome.',
+    labelNames: ['live_outcome', 'shadow_outcome'],
+    registers: [this.registry],
+  });
+  readonly shadowUnfetchedSignals = new Counter({
+    name: 'riskwire_shadow_unfetched_signals_total',
+    help: 'Signals the shadow policy needed that the live policy did not ask for (not fetched: scored as skipped), by signal.',
+    labelNames: ['signal'],
+    registers: [this.registry],
+  });
+  readonly shadowPublishFailures = new Counter({
+    name: 'riskwire_shadow_publish_failures_total',
+    help: 'Shadow decisions the broker did not take (the live decision is unaffected).',
+    registers: [this.registry],
+  });
+  readonly labels = new Counter({
+    name: 'riskwire_labels_total',
+    help: 'Fraud labels accepted, by label (fraud|legit) and the outcome of the labelled decision (unknown when no longer retained).',
+    labelNames: ['label', 'outcome'],
     registers: [this.registry],
   });
 
@@ -214,6 +276,8 @@ export class RiskwireMetrics {
     for (const result of ['ok', 'failed']) this.consumerRestarts.inc({ result }, 0);
     for (const how of ['truncated', 'minimal']) this.deadLettersShrunk.inc({ how }, 0);
     for (const client of ['consumer', 'producer']) this.kafkaUp.set({ client }, 0);
+    for (const role of ['live', 'shadow']) this.policyReloadFailures.inc({ role }, 0);
+    this.shadowPublishFailures.inc(0);
     this.declineRateGuardActive.set(0);
     this.declineRateDenyShare.set(0);
     this.policyMode.set({ mode: 'enforce' }, 1);

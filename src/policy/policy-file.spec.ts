@@ -31,6 +31,19 @@ describe('the default policy file', () => {
     expect(loadPolicy(undefined, {}).transaction.highValueThreshold).toBe(1000);
   });
 
+  it('applies the override also when the policy file leaves the transaction settings to the rule defaults', () => {
+    const json = defaultJson();
+    delete json.transaction;
+    const file = join(tmpdir(), `riskwire-policy-no-transaction-${process.pid}.json`);
+    writeFileSync(file, JSON.stringify(json));
+    try {
+      expect(loadPolicy(file, { highValueThreshold: 250 }).transaction.highValueThreshold).toBe(250);
+      expect(loadPolicy(file).transaction).toEqual(loadPolicy().transaction);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+
   it('still validates an overridden threshold', () => {
     expect(() => loadPolicy(undefined, { highValueThreshold: -5 })).toThrow(/transaction\.highValueThreshold: must be >= 0/);
   });

@@ -1,9 +1,11 @@
 // Reading the policy file is I/O, so it lives here and not in the pure src/scoring: this folder loads the
 // policy from the configured file (with the configuration's overrides) and hands src/scoring a validated RiskPolicy.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parsePolicy, PolicyError, type RiskPolicy } from '../scoring/risk-policy.js';
+import { parsePolicy, PolicyError, withRuleDefaults, type RiskPolicy } from '../scoring/risk-policy.js';
+import type { LoadedPolicy } from './active-policies.js';
 
 export interface PolicyOverrides {
   highValueThreshold?: number;
@@ -11,15 +13,49 @@ export interface PolicyOverrides {
 
 /** Reads and validates a policy file (default: policies/default-policy.json), then applies config overrides. */
 export function loadPolicy(file?: string, overrides: PolicyOverrides = {}): RiskPolicy {
-  const path = file ? resolve(file) : defaultPolicyFile();
-  let json: unknown;
+  return readPolicyFile(file, overrides).policy;
+}
+
+/** Like loadPolicy, and says where the policy came from and the sha256 of the file's bytes (what hot reload compares). */
+export function readPolicyFile(file: string | undefined, overrides: PolicyOverrides = {}): LoadedPolicy {
+  const path = policyPath(file);
+  let bytes: Buffer;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    bytes = readFileSync(path);
   } catch (err) {
     throw new PolicyError([{ path: '', message: `cannot read policy: ${(err as Error).message}` }], path);
   }
-  if (overrides.highValueThreshold !== undefined && isRecord(json) && isRecord(json.transaction)) {
-    json = { ...json, transaction: { ...json.transaction, highValueThreshold: overrides.highValueThreshold } };
+  return {
+    policy: parsePolicyBytes(bytes, path, overrides),
+    file: path,
+    contentHash: contentHash(bytes),
+    loadedAt: new Date().toISOString(),
+  };
+}
+
+/** The absolute path a configured POLICY_FILE (or the built-in default) is read from. */
+export function policyPath(file: string | undefined): string {
+  return file ? resolve(file) : defaultPolicyFile();
+}
+
+export function contentHash(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Parses and validates the bytes of a policy file; errors name the file and every invalid path. */
+export function parsePolicyBytes(bytes: Buffer, path: string, overrides: PolicyOverrides = {}): RiskPolicy {
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    throw new PolicyError([{ path: '', message: `cannot read policy: ${(err as Error).message}` }], path);
+  }
+  // The override applies to the transaction rule's settings, also when the file leaves them to the defaults.
+  if (overrides.highValueThreshold !== undefined && isRecord(json)) {
+    json = withRuleDefaults(json);
+    if (isRecord(json) && isRecord(json.transaction)) {
+      json = { ...json, transaction: { ...json.transaction, highValueThreshold: overrides.highValueThreshold } };
+    }
   }
   try {
     return parsePolicy(json);

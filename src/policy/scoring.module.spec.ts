@@ -5,14 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
-import type { RiskPolicy } from '../scoring/risk-policy.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { ScoringService } from '../scoring/scoring.service.js';
+import { ActivePolicies } from './active-policies.js';
 import { defaultPolicyFile } from './policy-file.js';
-import { RISK_POLICY, ScoringModule } from './scoring.module.js';
+import { ScoringModule } from './scoring.module.js';
 import { HOUR, NOW, forwarding, loginEvent, signalSet, swap, transactionEvent } from '../../test/fixtures/scoring-fixtures.js';
 
 const boot = (env: Record<string, string>) =>
-  Test.createTestingModule({ imports: [ConfigModule.forRoot(loadConfig(env)), ScoringModule] }).compile();
+  Test.createTestingModule({
+    imports: [ConfigModule.forRoot(loadConfig({ POLICY_RELOAD: 'off', ...env })), MetricsModule, ScoringModule],
+  }).compile();
 
 describe('ScoringModule', () => {
   let dir: string;
@@ -23,8 +26,8 @@ describe('ScoringModule', () => {
 
   it('provides the default policy and a scoring service bound to it', async () => {
     const app = await boot({});
-    const policy = app.get<RiskPolicy>(RISK_POLICY);
-    const service = app.get(ScoringService);
+    const policy = app.get(ActivePolicies).live.policy;
+    const service = new ScoringService(policy);
     expect(policy.version).toBe('2026-11-21.1');
     expect(service.policyVersion).toBe('2026-11-21.1');
     expect(service.needs(loginEvent()).deviceSwap).toEqual({ mode: 'window', maxAgeMinutes: 1440 });
@@ -35,8 +38,12 @@ describe('ScoringModule', () => {
 
   it('applies HIGH_VALUE_THRESHOLD from the configuration', async () => {
     const app = await boot({ HIGH_VALUE_THRESHOLD: '200' });
-    expect(app.get<RiskPolicy>(RISK_POLICY).transaction.highValueThreshold).toBe(200);
-    const a = app.get(ScoringService).score(transactionEvent('250'), signalSet({ callForwarding: forwarding.unavailable() }), NOW);
+    expect(app.get(ActivePolicies).live.policy.transaction.highValueThreshold).toBe(200);
+    const a = new ScoringService(app.get(ActivePolicies).live.policy).score(
+      transactionEvent('250'),
+      signalSet({ callForwarding: forwarding.unavailable() }),
+      NOW,
+    );
     expect(a.reasons.map((r) => r.code)).toContain('HIGH_VALUE_DEGRADED');
     await app.close();
   });
@@ -47,8 +54,27 @@ describe('ScoringModule', () => {
     const file = join(dir, 'custom.json');
     writeFileSync(file, JSON.stringify(json));
     const app = await boot({ POLICY_FILE: file });
-    expect(app.get(ScoringService).score(loginEvent(), signalSet(), NOW).policyVersion).toBe('custom-1');
+    expect(new ScoringService(app.get(ActivePolicies).live.policy).score(loginEvent(), signalSet(), NOW).policyVersion).toBe('custom-1');
+    expect(app.get(ActivePolicies).live).toMatchObject({ file, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(app.get(ActivePolicies).shadow).toBeUndefined();
     await app.close();
+  });
+
+  it('loads SHADOW_POLICY_FILE beside the live policy', async () => {
+    const json = JSON.parse(readFileSync(defaultPolicyFile(), 'utf8'));
+    json.version = 'candidate-1';
+    const file = join(dir, 'candidate.json');
+    writeFileSync(file, JSON.stringify(json));
+    const app = await boot({ SHADOW_POLICY_FILE: file });
+    expect(app.get(ActivePolicies).shadow?.policy.version).toBe('candidate-1');
+    expect(app.get(ActivePolicies).live.policy.version).toBe('2026-11-21.1');
+    await app.close();
+  });
+
+  it('fails start-up on a wrong shadow policy file, naming it', async () => {
+    const file = join(dir, 'shadow-wrong.json');
+    writeFileSync(file, '{"version": "x"}');
+    await expect(boot({ SHADOW_POLICY_FILE: file })).rejects.toThrow(file);
   });
 
   it('fails start-up on a wrong policy file, naming the file and every invalid path', async () => {

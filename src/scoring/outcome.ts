@@ -1,5 +1,11 @@
 import { OUTCOMES, type Outcome } from '../domain/decision.js';
-import type { Thresholds } from './risk-policy.js';
+
+/** score >= challenge → CHALLENGE, >= review → REVIEW, >= deny → DENY (the policy's thresholds) */
+export interface OutcomeThresholds {
+  challenge: number;
+  review: number;
+  deny: number;
+}
 
 /** ALLOW < CHALLENGE < REVIEW < DENY */
 export function outcomeSeverity(outcome: Outcome): number {
@@ -10,7 +16,7 @@ export function maxOutcome(a: Outcome, b: Outcome): Outcome {
   return outcomeSeverity(b) > outcomeSeverity(a) ? b : a;
 }
 
-export function outcomeForScore(score: number, t: Thresholds): Outcome {
+export function outcomeForScore(score: number, t: OutcomeThresholds): Outcome {
   if (score >= t.deny) return 'DENY';
   if (score >= t.review) return 'REVIEW';
   if (score >= t.challenge) return 'CHALLENGE';

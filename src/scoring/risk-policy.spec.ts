@@ -117,4 +117,41 @@ describe('parsePolicy', () => {
     json.version = '';
     expect(problemsOf(json)).toEqual(['version: must be a version string such as 2026-11-21.1']);
   });
+
+  describe('rules own their settings: a section the file leaves out takes the rule defaults', () => {
+    it('gives a policy without any rule section exactly the default policy', () => {
+      const json = defaultJson();
+      delete json.signals;
+      delete json.combinations;
+      delete json.transaction;
+      expect(parsePolicy(json)).toEqual(parsePolicy(defaultJson()));
+    });
+
+    it('fills one left-out signal and keeps the sections the file gives', () => {
+      const json = defaultJson();
+      delete json.signals.deviceSwap;
+      json.signals.simSwap.bands[0].points = 70;
+      json.combinations = [];
+      const policy = parsePolicy(json);
+      expect(policy.signals.deviceSwap).toEqual(parsePolicy(defaultJson()).signals.deviceSwap);
+      expect(policy.signals.simSwap.bands[0].points).toBe(70);
+      expect(policy.combinations).toEqual([]);
+    });
+
+    it('still validates a section given in part, and a section that is not an object', () => {
+      const json = defaultJson();
+      delete json.transaction.degradedHighValue;
+      json.signals.callForwarding = 'on';
+      const problems = problemsOf(json);
+      expect(problems).toContain('transaction.degradedHighValue: is required');
+      expect(problems).toContain('signals.callForwarding: must be an object');
+    });
+
+    it('checks the defaults like a file: a file code that repeats a default band code is refused', () => {
+      const json = defaultJson();
+      delete json.signals.simSwap;
+      json.combinations[0].code = 'SIM_SWAP_LT_7D';
+      expect(problemsOf(json)).toEqual(['combinations[0].code: code SIM_SWAP_LT_7D is already used at signals.simSwap.bands[1].code']);
+    });
+  });
 });

@@ -1,100 +1,61 @@
+// The policy file as a whole: the policy's own fields (version, OTP channels, thresholds, which checks each
+// event type needs) composed with the settings every rule declares in its own file (scoring/rules/). Each rule's
+// section is merged over the rule's defaults, then the whole is validated (field decorators, then each rule's
+// check) and frozen.
 import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
 import {
   ArrayMinSize,
-  ArrayUnique,
   IsArray,
   IsBoolean,
-  IsDefined,
   IsIn,
-  IsInt,
-  IsNumber,
   IsObject,
   IsOptional,
   IsString,
   Matches,
-  Max,
   MaxLength,
-  Min,
-  MinLength,
   ValidateIf,
   ValidateNested,
   validateSync,
   type ValidationError,
 } from 'class-validator';
-import { EVENT_TYPES, type EventType } from '../domain/risk-event.js';
-import { SIGNAL_NAMES, type SignalName } from '../domain/signal-result.js';
-import { OUTCOMES, type Outcome } from '../domain/decision.js';
-// --- lists and decline-rate guard: each rule owns its settings and defaults
-import { AllowListSettings } from './rules/allow-list.rule.js';
-import { DeclineRateGuardSettings } from './rules/decline-rate-guard.rule.js';
-import { DenyListSettings } from './rules/deny-list.rule.js';
-import { WatchListSettings } from './rules/watch-list.rule.js';
+import { MAX_AGE_RANGE } from '../domain/max-age.js';
+import { EVENT_TYPES } from '../domain/risk-event.js';
+import { Integer, Nested, OtpChannels, type PolicyOtpChannel, type PolicyProblem } from './policy-fields.js';
+import type { AnyRuleSettings } from './rule-settings.js';
+import { CallForwardingPolicy, callForwardingSettings } from './rules/call-forwarding.rule.js';
+import { CombinationRuleSettings, combinationSettings } from './rules/combination.rule.js';
+import { SwapSignalPolicy, swapRecencySettings } from './rules/swap-recency.rule.js';
+import { TransactionContextSettings, transactionContextSettings } from './rules/transaction-context.rule.js';
+// --- lists and decline-rate guard
+import { AllowListSettings, allowListSettings } from './rules/allow-list.rule.js';
+import { DeclineRateGuardSettings, declineRateGuardSettings } from './rules/decline-rate-guard.rule.js';
+import { DenyListSettings, denyListSettings } from './rules/deny-list.rule.js';
+import { WatchListSettings, watchListSettings } from './rules/watch-list.rule.js';
 
-/** The OTP channels a policy may steer away from ('none' is not a channel one can avoid). */
-export type PolicyOtpChannel = 'sms' | 'voice' | 'app';
-export const POLICY_OTP_CHANNELS: readonly PolicyOtpChannel[] = ['sms', 'voice', 'app'];
-/** Upstream limit of the check endpoints' maxAge (minutes). */
-export const MAX_WINDOW_MINUTES = 2400;
-const UPPER_SNAKE = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/;
-const ONE_YEAR_MINUTES = 525_600;
+// The settings classes keep their old home as an import path for code written before the rules owned them.
+export { POLICY_OTP_CHANNELS, type PolicyOtpChannel, type PolicyProblem } from './policy-fields.js';
+export { MissingSignalMode, SignalFailModes } from './rules/signal-availability.rule.js';
+export { SwapBand, SwapSignalPolicy } from './rules/swap-recency.rule.js';
+export { CallForwardingPolicy } from './rules/call-forwarding.rule.js';
+export { CombinationRuleSettings } from './rules/combination.rule.js';
+export { DegradedHighValueSettings, TransactionContextSettings, TransactionTypePoints } from './rules/transaction-context.rule.js';
 
-// Helpers keep the validation messages short and path-oriented ("thresholds.deny: must be <= 100").
-type FieldDecorator = (target: object, key: string) => void;
-const all =
-  (...decorators: FieldDecorator[]): FieldDecorator =>
-  (target, key) => {
-    for (const d of decorators) d(target, key);
-  };
-const Integer = (min: number, max: number): FieldDecorator =>
-  all(IsInt({ message: 'must be an integer' }), Min(min, { message: `must be >= ${min}` }), Max(max, { message: `must be <= ${max}` }));
-const Points = () => Integer(0, 100);
-const Code = () => all(IsString({ message: 'must be a string' }), Matches(UPPER_SNAKE, { message: 'must be an UPPER_SNAKE code' }));
-const Nested = (cls: () => new () => object): FieldDecorator =>
-  all(
-    IsDefined({ message: 'is required' }),
-    IsObject({ message: 'must be an object' }),
-    ValidateNested() as FieldDecorator,
-    Type(cls) as FieldDecorator,
-  );
-const OtpChannels = () =>
-  all(
-    IsArray({ message: 'must be an array' }),
-    IsIn(POLICY_OTP_CHANNELS as PolicyOtpChannel[], { each: true, message: `entries must be one of ${POLICY_OTP_CHANNELS.join(', ')}` }),
-    ArrayUnique({ message: 'entries must be unique' }),
-  );
+/** Upstream limit of the check endpoints' maxAge (minutes): the window a check may ask about. */
+export const MAX_WINDOW_MINUTES = MAX_AGE_RANGE.max;
 
-export class MissingSignalMode {
-  @Points() points: number;
-  @OtpChannels() avoidOtpChannels: PolicyOtpChannel[];
-}
-
-export class SwapBand {
-  @Code() code: string;
-  /** a swap younger than this (minutes) falls in the band */
-  @Integer(1, ONE_YEAR_MINUTES) withinMinutes: number;
-  @Points() points: number;
-  @IsString({ message: 'must be a string' }) @MinLength(1, { message: 'must not be empty' }) label: string;
-}
-
-export class SwapSignalPolicy {
-  /** most recent first; the last band's withinMinutes is the lookback */
-  @IsArray({ message: 'must be an array' })
-  @ArrayMinSize(1, { message: 'must contain at least one band' })
-  @ValidateNested()
-  @Type(() => SwapBand)
-  bands: SwapBand[];
-  @OtpChannels() avoidOtpChannels: PolicyOtpChannel[];
-  @Nested(() => MissingSignalMode) onUnavailable: MissingSignalMode;
-  @Nested(() => MissingSignalMode) onNotFound: MissingSignalMode;
-}
-
-export class CallForwardingPolicy {
-  @Points() activePoints: number;
-  @OtpChannels() avoidOtpChannels: PolicyOtpChannel[];
-  @Nested(() => MissingSignalMode) onUnavailable: MissingSignalMode;
-  @Nested(() => MissingSignalMode) onNotFound: MissingSignalMode;
-}
+/** Every rule's settings, in the order their checks report problems. A new rule with settings adds its entry here. */
+const RULE_SETTINGS: readonly AnyRuleSettings[] = [
+  swapRecencySettings('simSwap'),
+  swapRecencySettings('deviceSwap'),
+  callForwardingSettings,
+  combinationSettings,
+  transactionContextSettings,
+  denyListSettings,
+  watchListSettings,
+  allowListSettings,
+  declineRateGuardSettings,
+];
 
 export class SignalPolicies {
   @Nested(() => SwapSignalPolicy) simSwap: SwapSignalPolicy;
@@ -106,7 +67,7 @@ export class SwapCheck {
   /** date: retrieve-date (bands apply); window: check with maxAge (yes/no) */
   @IsIn(['date', 'window'], { message: 'must be date or window' }) mode: 'date' | 'window';
   @ValidateIf((o: SwapCheck) => o.mode === 'window' || o.maxAgeMinutes !== undefined)
-  @Integer(1, MAX_WINDOW_MINUTES)
+  @Integer(MAX_AGE_RANGE.min, MAX_WINDOW_MINUTES)
   maxAgeMinutes?: number;
 }
 
@@ -128,55 +89,14 @@ export class Thresholds {
   @Integer(1, 100) deny: number;
 }
 
-export class CombinationRuleSettings {
-  @Code() code: string;
-  @IsArray({ message: 'must be an array' })
-  @ArrayMinSize(2, { message: 'must name at least two signals' })
-  @ArrayUnique({ message: 'entries must be unique' })
-  @IsIn(SIGNAL_NAMES as SignalName[], { each: true, message: `entries must be one of ${SIGNAL_NAMES.join(', ')}` })
-  when: SignalName[];
-  /** swaps must be younger than this to count (default: anywhere within the signal's lookback) */
-  @IsOptional() @Integer(1, ONE_YEAR_MINUTES) withinMinutes?: number;
-  @IsArray({ message: 'must be an array' })
-  @ArrayMinSize(1, { message: 'must name at least one event type' })
-  @IsIn(EVENT_TYPES as EventType[], { each: true, message: `entries must be one of ${EVENT_TYPES.join(', ')}` })
-  eventTypes: EventType[];
-  @Points() points: number;
-  @IsIn(OUTCOMES as Outcome[], { message: `must be one of ${OUTCOMES.join(', ')}` }) outcome: Outcome;
-  @IsString({ message: 'must be a string' }) @MinLength(1, { message: 'must not be empty' }) message: string;
-}
-
-export class TransactionTypePoints {
-  @IsOptional() @Points() payment?: number;
-  @IsOptional() @Points() transfer?: number;
-  @IsOptional() @Points() withdrawal?: number;
-  @IsOptional() @Points() card?: number;
-}
-
-export class DegradedHighValueSettings {
-  @Points() points: number;
-  @IsIn(['CHALLENGE', 'REVIEW', 'DENY'], { message: 'must be CHALLENGE, REVIEW or DENY' })
-  minimumOutcome: Exclude<Outcome, 'ALLOW'>;
-}
-
-export class TransactionContextSettings {
-  /** in the transaction's own currency units */
-  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'must be a number' })
-  @Min(0, { message: 'must be >= 0' })
-  highValueThreshold: number;
-  @Points() highValuePoints: number;
-  @Points() newBeneficiaryPoints: number;
-  @Nested(() => TransactionTypePoints) transactionTypePoints: TransactionTypePoints;
-  @Nested(() => DegradedHighValueSettings) degradedHighValue: DegradedHighValueSettings;
-}
-
-/** What a match on each operator list means; a missing entry takes the rule's defaults. */
+/** What a match on each operator list means (docs/policy.md#lists); a section left out takes the rule's defaults. */
 export class ListPolicies {
-  @IsOptional() @IsObject({ message: 'must be an object' }) @ValidateNested() @Type(() => DenyListSettings) deny?: DenyListSettings;
-  @IsOptional() @IsObject({ message: 'must be an object' }) @ValidateNested() @Type(() => AllowListSettings) allow?: AllowListSettings;
-  @IsOptional() @IsObject({ message: 'must be an object' }) @ValidateNested() @Type(() => WatchListSettings) watch?: WatchListSettings;
+  @Nested(() => DenyListSettings) deny: DenyListSettings;
+  @Nested(() => AllowListSettings) allow: AllowListSettings;
+  @Nested(() => WatchListSettings) watch: WatchListSettings;
 }
 
+/** The validated policy. The rules' sections (signals, combinations, transaction) are the rules' settings classes. */
 export class RiskPolicy {
   @IsString({ message: 'must be a string' })
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, { message: 'must be a version string such as 2026-11-21.1' })
@@ -190,19 +110,10 @@ export class RiskPolicy {
   @Nested(() => ChecksByEventType) checks: ChecksByEventType;
   @IsArray({ message: 'must be an array' }) @ValidateNested() @Type(() => CombinationRuleSettings) combinations: CombinationRuleSettings[];
   @Nested(() => TransactionContextSettings) transaction: TransactionContextSettings;
-  /** optional: without it the list rules use their defaults (docs/policy.md#lists) */
-  @IsOptional() @IsObject({ message: 'must be an object' }) @ValidateNested() @Type(() => ListPolicies) lists?: ListPolicies;
-  /** optional: without it the guard runs with its defaults (docs/policy.md#decline-rate-guard) */
-  @IsOptional()
-  @IsObject({ message: 'must be an object' })
-  @ValidateNested()
-  @Type(() => DeclineRateGuardSettings)
-  declineRateGuard?: DeclineRateGuardSettings;
-}
-
-export interface PolicyProblem {
-  path: string;
-  message: string;
+  /** without it in the file, the list rules' defaults (docs/policy.md#lists) */
+  @Nested(() => ListPolicies) lists: ListPolicies;
+  /** without it in the file, the guard's defaults (docs/policy.md#decline-rate-guard); applied after scoring (src/enforcement) */
+  @Nested(() => DeclineRateGuardSettings) declineRateGuard: DeclineRateGuardSettings;
 }
 
 export class PolicyError extends Error {
@@ -218,12 +129,22 @@ export class PolicyError extends Error {
   }
 }
 
+/**
+ * Every rule's section of the policy JSON merged over that rule's defaults (see each rule's `merge`); the
+ * rest as given. Not validated: parsePolicy calls it first, and so may a loader that overrides a rule's field.
+ */
+export function withRuleDefaults(json: Record<string, unknown>): Record<string, unknown> {
+  let merged = json;
+  for (const rule of RULE_SETTINGS) merged = setAt(merged, rule.path, rule.merge(getAt(merged, rule.path)));
+  return merged;
+}
+
 /** Validates untrusted JSON into a RiskPolicy; throws PolicyError listing every invalid path. */
 export function parsePolicy(json: unknown): RiskPolicy {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+  if (!isRecord(json)) {
     throw new PolicyError([{ path: '', message: 'policy must be a JSON object' }]);
   }
-  const policy = plainToInstance(RiskPolicy, json);
+  const policy = plainToInstance(RiskPolicy, withRuleDefaults(json));
   const structural = flatten(validateSync(policy, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }));
   // Semantic checks assume the structure is sound; report structure first.
   const problems = structural.length > 0 ? structural : semanticProblems(policy);
@@ -237,28 +158,17 @@ function semanticProblems(p: RiskPolicy): PolicyProblem[] {
   if (!(t.challenge < t.review)) problems.push({ path: 'thresholds.review', message: 'must be greater than thresholds.challenge' });
   if (!(t.review < t.deny)) problems.push({ path: 'thresholds.deny', message: 'must be greater than thresholds.review' });
 
+  for (const rule of RULE_SETTINGS) problems.push(...(rule.check?.(getAt(p, rule.path) as never, rule.path.join('.')) ?? []));
+
+  // Reason codes name what happened in a decision: two places configuring one code would make it ambiguous.
   const codes = new Map<string, string>();
-  const claim = (code: string, path: string) => {
-    const previous = codes.get(code);
-    if (previous) problems.push({ path, message: `code ${code} is already used at ${previous}` });
-    else codes.set(code, path);
-  };
-  for (const signal of ['simSwap', 'deviceSwap'] as const) {
-    const bands = p.signals[signal].bands;
-    bands.forEach((band, i) => {
-      const path = `signals.${signal}.bands[${i}]`;
-      claim(band.code, `${path}.code`);
-      if (i === 0) return;
-      if (band.withinMinutes <= bands[i - 1].withinMinutes) {
-        problems.push({ path: `${path}.withinMinutes`, message: 'bands must be in ascending withinMinutes order' });
-      }
-      // An older swap scoring more than a newer one would break monotonicity.
-      if (band.points > bands[i - 1].points) {
-        problems.push({ path: `${path}.points`, message: 'must be <= the points of the more recent band before it' });
-      }
-    });
+  for (const rule of RULE_SETTINGS) {
+    for (const { code, path } of rule.reasonCodes?.(getAt(p, rule.path) as never, rule.path.join('.')) ?? []) {
+      const previous = codes.get(code);
+      if (previous) problems.push({ path, message: `code ${code} is already used at ${previous}` });
+      else codes.set(code, path);
+    }
   }
-  p.combinations.forEach((c, i) => claim(c.code, `combinations[${i}].code`));
 
   for (const type of EVENT_TYPES) {
     for (const signal of ['simSwap', 'deviceSwap'] as const) {
@@ -269,6 +179,22 @@ function semanticProblems(p: RiskPolicy): PolicyProblem[] {
     }
   }
   return problems;
+}
+
+function getAt(value: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>((v, key) => (isRecord(v) ? v[key] : undefined), value);
+}
+
+/** A copy of `json` with `value` at `path`; a parent that is not an object is left as it is (validation reports it). */
+function setAt(json: Record<string, unknown>, path: readonly string[], value: unknown): Record<string, unknown> {
+  const [key, ...rest] = path;
+  if (rest.length === 0) return value === undefined ? json : { ...json, [key]: value };
+  const child = json[key] === undefined ? {} : json[key];
+  return isRecord(child) ? { ...json, [key]: setAt(child, rest, value) } : json;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function flatten(errors: ValidationError[], prefix = ''): PolicyProblem[] {

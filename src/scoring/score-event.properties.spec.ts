@@ -37,7 +37,22 @@ const swapStates: State[] = [
   { name: '2 h', result: swap.ago(2 * HOUR), rank: 3, positive: true },
   { name: 'window yes', result: swap.within(true), rank: 3, positive: true },
   { name: 'future date', result: swap.at('2026-11-22T00:00:00.000Z'), rank: 3, positive: true },
+  // CAMARA: no change within a monitored period covering the lookback is clean; within 7 days only, the 30-day band
+  // cannot be ruled out (scored as it, but no combination fires: no swap was seen)
+  {
+    name: 'none within 120 d monitored',
+    result: { status: 'OK', value: { latestChange: null, monitoredPeriodDays: 120 } },
+    rank: 0,
+    positive: false,
+  },
+  {
+    name: 'none within 7 d monitored',
+    result: { status: 'OK', value: { latestChange: null, monitoredPeriodDays: 7 } },
+    rank: 0.5,
+    positive: false,
+  },
   { name: 'not found', result: swap.notFound(), rank: 'missing', positive: false },
+  { name: 'not applicable', result: { status: 'NOT_APPLICABLE' }, rank: 'missing', positive: false },
   { name: 'unavailable', result: swap.unavailable(), rank: 'missing', positive: false },
   { name: 'skipped', result: swap.skipped(), rank: 'missing', positive: false },
 ];
@@ -45,6 +60,7 @@ const forwardingStates: State[] = [
   { name: 'inactive', result: forwarding.inactive(), rank: 0, positive: false },
   { name: 'active', result: forwarding.active(), rank: 1, positive: true },
   { name: 'not found', result: forwarding.notFound(), rank: 'missing', positive: false },
+  { name: 'not applicable', result: { status: 'NOT_APPLICABLE' }, rank: 'missing', positive: false },
   { name: 'unavailable', result: forwarding.unavailable(), rank: 'missing', positive: false },
 ];
 const statesOf: Record<SignalName, State[]> = { simSwap: swapStates, deviceSwap: swapStates, callForwarding: forwardingStates };

@@ -8,6 +8,7 @@ import { CallForwardingRule } from './rules/call-forwarding.rule.js';
 import { AllowListRule } from './rules/allow-list.rule.js';
 import { CombinationRule } from './rules/combination.rule.js';
 import { DenyListRule } from './rules/deny-list.rule.js';
+import { MonitoredPeriodRule } from './rules/monitored-period.rule.js';
 import { SignalAvailabilityRule } from './rules/signal-availability.rule.js';
 import { SwapRecencyRule } from './rules/swap-recency.rule.js';
 import { TransactionContextRule } from './rules/transaction-context.rule.js';
@@ -18,6 +19,8 @@ import { signalsNeeded } from './signals-needed.js';
 
 const simSwapRecency = new SwapRecencyRule('simSwap');
 const deviceSwapRecency = new SwapRecencyRule('deviceSwap');
+const simSwapMonitoredPeriod = new MonitoredPeriodRule('simSwap');
+const deviceSwapMonitoredPeriod = new MonitoredPeriodRule('deviceSwap');
 const callForwarding = new CallForwardingRule();
 const signalAvailability = new SignalAvailabilityRule();
 const transactionContext = new TransactionContextRule();
@@ -25,6 +28,9 @@ const combination = new CombinationRule();
 const denyList = new DenyListRule();
 const watchList = new WatchListRule();
 const allowList = new AllowListRule();
+
+// A new rule is one file in rules/ (the rule, its settings class, defaults and merge: see rule-settings.ts),
+// then one entry in risk-policy.ts (RULE_SETTINGS, and its section in RiskPolicy) and one line below.
 
 /**
  * The whole scoring decision as a pure function of its inputs: no clock, no I/O, so any decision can be
@@ -44,15 +50,17 @@ export function scoreEvent(
   const results: RuleResult[] = [
     simSwapRecency.evaluate(input, policy.signals.simSwap),
     deviceSwapRecency.evaluate(input, policy.signals.deviceSwap),
+    simSwapMonitoredPeriod.evaluate(input, policy.signals.simSwap),
+    deviceSwapMonitoredPeriod.evaluate(input, policy.signals.deviceSwap),
     callForwarding.evaluate(input, policy.signals.callForwarding),
     signalAvailability.evaluate(input, policy.signals),
     transactionContext.evaluate(input, policy.transaction),
     combination.evaluate(input, policy.combinations),
-    denyList.evaluate(input, policy.lists?.deny),
-    watchList.evaluate(input, policy.lists?.watch),
+    denyList.evaluate(input, policy.lists.deny),
+    watchList.evaluate(input, policy.lists.watch),
   ];
   // The allow list takes back soft points the rules above gave, so it reads their findings.
-  results.push(allowList.evaluate({ ...input, findings: results.flatMap((r) => r.reasons) }, policy.lists?.allow));
+  results.push(allowList.evaluate({ ...input, findings: results.flatMap((r) => r.reasons) }, policy.lists.allow));
 
   const reasons: Reason[] = results.flatMap((r) => r.reasons);
   const total = reasons.reduce((sum, r) => sum + r.points, 0);

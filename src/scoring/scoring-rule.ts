@@ -2,6 +2,7 @@ import type { OtpChannel, RiskEvent } from '../domain/risk-event.js';
 import type { Outcome, Reason } from '../domain/decision.js';
 import type { ListMatches } from '../domain/list-match.js';
 import type { Evidence } from './signal-evidence.js';
+import { SIGNAL_CATALOGUE, SIGNAL_NAMES, type SignalName } from '../domain/signal-catalogue.js';
 
 /** What every rule sees: the event, the normalised signal evidence (already aged against `now`) and the list matches. */
 export interface RuleInput {
@@ -31,25 +32,12 @@ export function signalCode(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 }
 
-/** What changed, for swap messages. */
-export const SIGNAL_LABELS = {
-  simSwap: 'SIM card',
-  deviceSwap: 'device',
-  callForwarding: 'call forwarding',
-} as const;
+/** What changed, for swap messages (the catalogue's labels). */
+export const SIGNAL_LABELS: Record<SignalName, string> = labels('label');
 
 /** The name of the check, for availability messages. */
-export const CHECK_LABELS = {
-  simSwap: 'SIM swap',
-  deviceSwap: 'device swap',
-  callForwarding: 'call forwarding',
-} as const;
+export const CHECK_LABELS: Record<SignalName, string> = labels('checkLabel');
 
-/**
- * A rule's settings: its defaults, overridden by what the policy sets. A field the policy leaves out stays the
- * default (class-transformer leaves declared but absent fields `undefined`, which a plain spread would copy).
- */
-export function withDefaults<T extends object>(defaults: Required<T>, overrides: T | undefined): Required<T> {
-  const set = Object.entries(overrides ?? {}).filter(([, v]) => v !== undefined);
-  return { ...defaults, ...Object.fromEntries(set) } as Required<T>;
+function labels(which: 'label' | 'checkLabel'): Record<SignalName, string> {
+  return Object.fromEntries(SIGNAL_NAMES.map((name) => [name, SIGNAL_CATALOGUE[name][which]])) as Record<SignalName, string>;
 }

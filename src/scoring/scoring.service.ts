@@ -5,7 +5,6 @@ import type { RiskEvent } from '../domain/risk-event.js';
 import type { SignalRequest, SignalSet } from '../domain/signal-result.js';
 import { RISK_POLICY } from './risk-policy.token.js';
 import type { RiskPolicy } from './risk-policy.js';
-import { declineRateGuardSettings, type DeclineRateGuardSettings } from './rules/decline-rate-guard.rule.js';
 import { scoreEvent } from './score-event.js';
 import { signalsNeeded } from './signals-needed.js';
 
@@ -24,10 +23,5 @@ export class ScoringService {
 
   score(event: RiskEvent, signals: SignalSet, now: Date, lists?: ListMatches): Assessment {
     return scoreEvent(event, signals, this.policy, now, lists);
-  }
-
-  /** The policy's decline-rate guard with its defaults filled in. */
-  get declineRateGuard(): Required<DeclineRateGuardSettings> {
-    return declineRateGuardSettings(this.policy.declineRateGuard);
   }
 }

@@ -1,48 +1,40 @@
 import { createHash } from 'node:crypto';
 import type { Minutes } from './minutes.js';
+import { SIGNAL_CATALOGUE, type SignalTypes } from '../domain/signal-catalogue.js';
 import type { SignalName, SignalResult } from '../domain/signal-result.js';
 
+/** One question about one signal, typed by the catalogue: swaps by date or window, call forwarding by check. */
+type LookupOf<N extends SignalName, Q extends SignalTypes[N]['question']> = Q extends 'window'
+  ? { signal: N; mode: Q; maxAge: Minutes }
+  : { signal: N; mode: Q };
+
 /** One question asked of the upstream: the cache key and the coalescing key are both derived from it. */
-export type SignalLookup =
-  | { signal: 'simSwap' | 'deviceSwap'; mode: 'date' }
-  | { signal: 'simSwap' | 'deviceSwap'; mode: 'window'; maxAge: Minutes }
-  | { signal: 'callForwarding'; mode: 'check' };
+export type SignalLookup = { [N in SignalName]: LookupOf<N, SignalTypes[N]['question']> }[SignalName];
 
 /** What may be remembered: only answers. UNAVAILABLE is never cached, SKIPPED is never looked up. */
-export type CacheableSignalResult = Extract<SignalResult<SignalName>, { status: 'OK' | 'NOT_FOUND' }>;
+export type CacheableSignalResult = Extract<SignalResult<SignalName>, { status: 'OK' | 'NOT_FOUND' | 'NOT_APPLICABLE' }>;
 
-/** How long each kind of answer stays true enough to reuse. All cache lifetimes live here. */
-export interface SignalCacheTtls {
-  /** A swap was seen (a date, or swapped=true): it will not un-happen, and it is what we most want to reuse. */
-  positiveSwapMs: number;
-  /** No swap (null date, or swapped=false): a swap could happen any minute, so shorter. */
-  cleanSwapMs: number;
-  /** Forwarding can be switched on by the fraudster at any moment: at most a minute. */
-  callForwardingMs: number;
-  /** Unknown subscriber: rarely changes, and asking again costs money. */
-  notFoundMs: number;
-}
+/** How long each kind of answer stays true enough to reuse, per signal. The defaults are the catalogue's. */
+export type SignalCacheTtls = { [N in SignalName]: { positiveMs: number; cleanMs: number; notFoundMs: number } };
 
-export const DEFAULT_SIGNAL_CACHE_TTLS: SignalCacheTtls = {
-  positiveSwapMs: 10 * 60_000,
-  cleanSwapMs: 5 * 60_000,
-  callForwardingMs: 60_000,
-  notFoundMs: 30 * 60_000,
-};
+export const DEFAULT_SIGNAL_CACHE_TTLS: SignalCacheTtls = Object.fromEntries(
+  Object.entries(SIGNAL_CATALOGUE).map(([name, declaration]) => [name, { ...declaration.cacheTtl }]),
+) as SignalCacheTtls;
 
 /** Milliseconds to keep this answer, or 0 for "do not cache". */
 export function ttlFor(lookup: SignalLookup, result: SignalResult, ttls: SignalCacheTtls = DEFAULT_SIGNAL_CACHE_TTLS): number {
-  if (result.status === 'NOT_FOUND') return ttls.notFoundMs;
+  const ttl = ttls[lookup.signal];
+  // an unknown subscriber, or a check the network does not offer for it: rarely changes, and asking again costs money
+  if (result.status === 'NOT_FOUND' || result.status === 'NOT_APPLICABLE') return ttl.notFoundMs;
   if (result.status !== 'OK') return 0;
-  if (lookup.signal === 'callForwarding') return ttls.callForwardingMs;
-  const value = result.value as { latestChange?: string | null; swappedWithin?: { swapped: boolean } };
-  const swapped = value.swappedWithin ? value.swappedWithin.swapped : value.latestChange != null;
-  return swapped ? ttls.positiveSwapMs : ttls.cleanSwapMs;
+  const isPositive = SIGNAL_CATALOGUE[lookup.signal].isPositive as (value: unknown) => boolean;
+  return isPositive(result.value) ? ttl.positiveMs : ttl.cleanMs;
 }
 
 /**
- * signal + mode (+ maxAge) + sha256 of the number: keys in Redis (and in heap dumps) hold no raw numbers.
- * The version segment lets a change of cached shape roll out without reading old entries.
+ * signal + mode (+ maxAge) + sha256 of the number: keys in Redis (and in heap dumps) hold no raw numbers, and no
+ * provider: whichever provider answered, the answer is about the number. The version segment lets a change of
+ * cached shape roll out without reading old entries.
  */
 export function cacheKeyFor(lookup: SignalLookup, phoneNumber: string): string {
   const digest = createHash('sha256').update(phoneNumber).digest('hex');

@@ -31,30 +31,45 @@ describe('cache keys', () => {
 describe('ttlFor', () => {
   const t = DEFAULT_SIGNAL_CACHE_TTLS;
   it.each([
-    ['swap date seen', { signal: 'simSwap', mode: 'date' }, SWAPPED, t.positiveSwapMs],
-    ['no swap ever', { signal: 'simSwap', mode: 'date' }, { status: 'OK', value: { latestChange: null } }, t.cleanSwapMs],
+    ['swap date seen', { signal: 'simSwap', mode: 'date' }, SWAPPED, t.simSwap.positiveMs],
+    ['no swap ever', { signal: 'simSwap', mode: 'date' }, { status: 'OK', value: { latestChange: null } }, t.simSwap.cleanMs],
     [
       'swapped within window',
       { signal: 'deviceSwap', mode: 'window', maxAge: minutes(60) },
       { status: 'OK', value: { swappedWithin: { swapped: true, maxAgeMinutes: 60 } } },
-      t.positiveSwapMs,
+      t.deviceSwap.positiveMs,
     ],
     [
       'not swapped within window',
       { signal: 'deviceSwap', mode: 'window', maxAge: minutes(60) },
       { status: 'OK', value: { swappedWithin: { swapped: false, maxAgeMinutes: 60 } } },
-      t.cleanSwapMs,
+      t.deviceSwap.cleanMs,
     ],
-    ['call forwarding', { signal: 'callForwarding', mode: 'check' }, { status: 'OK', value: { active: false } }, t.callForwardingMs],
-    ['unknown subscriber', { signal: 'simSwap', mode: 'date' }, { status: 'NOT_FOUND' }, t.notFoundMs],
+    ['call forwarding', { signal: 'callForwarding', mode: 'check' }, { status: 'OK', value: { active: false } }, t.callForwarding.cleanMs],
+    [
+      'call forwarding active',
+      { signal: 'callForwarding', mode: 'check' },
+      { status: 'OK', value: { active: true } },
+      t.callForwarding.positiveMs,
+    ],
+    ['unknown subscriber', { signal: 'simSwap', mode: 'date' }, { status: 'NOT_FOUND' }, t.simSwap.notFoundMs],
+    [
+      'check not offered for the subscriber',
+      { signal: 'callForwarding', mode: 'check' },
+      { status: 'NOT_APPLICABLE' },
+      t.callForwarding.notFoundMs,
+    ],
+    ['configuration error', { signal: 'simSwap', mode: 'date' }, { status: 'UNAVAILABLE', reason: 'configuration_error' }, 0],
     ['unavailable', { signal: 'simSwap', mode: 'date' }, { status: 'UNAVAILABLE', reason: 'http_5xx' }, 0],
   ] as const)('%s', (_case, lookup, result, expected) => {
     expect(ttlFor(lookup, result)).toBe(expected);
   });
 
   it('defaults keep a positive swap longer than a clean one, and forwarding at most a minute', () => {
-    expect(t.positiveSwapMs).toBeGreaterThan(t.cleanSwapMs);
-    expect(t.callForwardingMs).toBeLessThanOrEqual(60_000);
+    expect(t.simSwap.positiveMs).toBeGreaterThan(t.simSwap.cleanMs);
+    expect(t.deviceSwap.positiveMs).toBeGreaterThan(t.deviceSwap.cleanMs);
+    expect(t.callForwarding.positiveMs).toBeLessThanOrEqual(60_000);
+    expect(t.callForwarding.cleanMs).toBeLessThanOrEqual(60_000);
   });
 });
 

@@ -73,7 +73,7 @@ export class RedisSignalCache implements SignalCache {
     if (raw === null) return undefined;
     try {
       const parsed = JSON.parse(raw) as CacheableSignalResult;
-      return parsed && (parsed.status === 'OK' || parsed.status === 'NOT_FOUND') ? parsed : undefined;
+      return parsed && (parsed.status === 'OK' || parsed.status === 'NOT_FOUND' || parsed.status === 'NOT_APPLICABLE') ? parsed : undefined;
     } catch {
       // Written by an older or foreign version: not ours to trust.
       return undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { UpstreamResult } from './network-signals.client.js';
+import type { UpstreamResult } from './providers/signal-provider.js';
 import { SignalResilience } from './signal-resilience.js';
 import { signalsSettingsFrom } from './signals.settings.js';
 import { loadConfig } from '../config/app-config.js';

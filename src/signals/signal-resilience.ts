@@ -18,7 +18,7 @@ import {
   type IRetryBackoffContext,
   type IRetryContext,
 } from 'cockatiel';
-import type { UpstreamResult } from './network-signals.client.js';
+import type { UpstreamResult } from './providers/signal-provider.js';
 import { SIGNAL_NAMES, type SignalName, type UnavailableReason } from '../domain/signal-result.js';
 import { withinTimeout } from '../common/within-timeout.js';
 

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
-import { NetworkSignalsClient, type NetworkSignalsPort } from './network-signals.client.js';
+import type { SignalProvider } from './providers/signal-provider.js';
+import { TyntecProvider } from './providers/tyntec/tyntec-provider.js';
+import { SignalRouter } from './signal-router.js';
 import type { CacheableSignalResult } from './signal-cache-policy.js';
 import { InMemorySignalCache, NoSignalCache, type SignalCache } from './signal-cache.js';
 import type { SignalRequest } from '../domain/signal-result.js';
@@ -39,7 +41,7 @@ async function valueOf(metric: Counter | Gauge | Histogram, labels: Record<strin
 
 describe('SignalsService', () => {
   let stub: UpstreamStub;
-  let client: NetworkSignalsClient;
+  let client: TyntecProvider;
   let metrics: RiskwireMetrics;
   let cache: RecordingCache;
 
@@ -59,11 +61,11 @@ describe('SignalsService', () => {
       { backoffInitialMs: 10, backoffMaxMs: 20, ...overrides },
     );
   const service = (overrides: Partial<SignalsSettings> = {}, withCache: SignalCache = cache) =>
-    new SignalsService(client, withCache, settingsWith(overrides), metrics);
+    new SignalsService(SignalRouter.single(client), withCache, settingsWith(overrides), metrics);
 
   beforeEach(async () => {
     stub = await UpstreamStub.start();
-    client = new NetworkSignalsClient({
+    client = new TyntecProvider({
       baseUrl: stub.baseUrl,
       apiKey: 'k',
       timeoutMs: 5000,
@@ -142,7 +144,8 @@ describe('SignalsService', () => {
     });
 
     it('resolves on time even when the client itself never settles (no network: injected fake)', async () => {
-      const stuck: NetworkSignalsPort = {
+      const stuck: SignalProvider = {
+        id: 'stuck',
         simSwapCheck: () => new Promise(() => {}),
         simSwapDate: async () => ({ status: 'OK', value: { latestChange: null } }),
         deviceSwapCheck: () => new Promise(() => {}),
@@ -152,7 +155,7 @@ describe('SignalsService', () => {
       };
       const settings = settingsWith({ retries: 0, bulkhead: 10 });
       const started = Date.now();
-      const { signals } = await new SignalsService(stuck, new NoSignalCache(), settings, metrics).collect(PHONE, ALL, {
+      const { signals } = await new SignalsService(SignalRouter.single(stuck), new NoSignalCache(), settings, metrics).collect(PHONE, ALL, {
         deadline: started + 200,
       });
       expect(signals.simSwap).toMatchObject({ status: 'OK', value: { latestChange: null } });
@@ -163,13 +166,14 @@ describe('SignalsService', () => {
 
     it('never rejects, even when the client throws', async () => {
       const broken = {
+        id: 'broken',
         simSwapDate: async () => {
           throw new Error('bug');
         },
         close: async () => {},
-      } as unknown as NetworkSignalsPort;
+      } as unknown as SignalProvider;
       const settings = settingsWith({ retries: 2, bulkhead: 10 });
-      const { signals } = await new SignalsService(broken, new NoSignalCache(), settings, metrics).collect(PHONE, {
+      const { signals } = await new SignalsService(SignalRouter.single(broken), new NoSignalCache(), settings, metrics).collect(PHONE, {
         simSwap: { mode: 'date' },
       });
       expect(signals.simSwap).toMatchObject({ status: 'UNAVAILABLE' });

@@ -1,14 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { isValidMaxAge, minutes } from './minutes.js';
-import type { NetworkSignalsPort, SignalEndpoint, UpstreamResult } from './network-signals.client.js';
+import type { SignalProvider, UpstreamResult } from './providers/signal-provider.js';
 import { cacheKeyFor, ttlFor, type CacheableSignalResult, type SignalLookup } from './signal-cache-policy.js';
 import type { SignalCache } from './signal-cache.js';
 import { SignalResilience, type CircuitStateName } from './signal-resilience.js';
 import { SIGNAL_NAMES, type SignalName, type SignalRequest, type SignalResult, type SignalSet } from '../domain/signal-result.js';
 import type { SignalsSettings } from './signals.settings.js';
-import { NETWORK_SIGNALS_CLIENT, SIGNAL_CACHE, SIGNALS_SETTINGS } from './signals.tokens.js';
+import { SIGNAL_CACHE, SIGNAL_ROUTER, SIGNALS_SETTINGS } from './signals.tokens.js';
+import type { SignalRouter } from './signal-router.js';
 import { withinTimeout } from '../common/within-timeout.js';
+import { askProvider, type SignalEndpoint } from './providers/provider-questions.js';
 
 export interface CollectOptions {
   /** Epoch ms by which every check must have answered; unanswered ones come back UNAVAILABLE deadline_exceeded. */
@@ -22,7 +24,7 @@ export interface CollectedSignals {
 }
 
 type Tally = { calls: number };
-type DurationLabel = 'ok' | 'not_found' | 'timeout' | 'http_4xx' | 'http_5xx' | 'error';
+type DurationLabel = 'ok' | 'not_found' | 'not_applicable' | 'timeout' | 'http_4xx' | 'http_5xx' | 'error';
 
 /**
  * Asks the mobile network the questions the policy needs, all at once: a decision waits for its slowest check,
@@ -32,21 +34,25 @@ type DurationLabel = 'ok' | 'not_found' | 'timeout' | 'http_4xx' | 'http_5xx' | 
 @Injectable()
 export class SignalsService {
   private readonly logger = new Logger(SignalsService.name);
-  private readonly resilience: SignalResilience;
+  /** Per provider: a provider's outage never trips another's breakers (and, inside, one signal's never another's). */
+  private readonly resilience = new Map<string, SignalResilience>();
   private readonly inFlight = new Map<string, Promise<SignalResult>>();
 
   constructor(
-    @Inject(NETWORK_SIGNALS_CLIENT) private readonly client: NetworkSignalsPort,
+    @Inject(SIGNAL_ROUTER) private readonly router: SignalRouter,
     @Inject(SIGNAL_CACHE) private readonly cache: SignalCache,
     @Inject(SIGNALS_SETTINGS) private readonly settings: SignalsSettings,
     private readonly metrics: RiskwireMetrics,
   ) {
-    for (const signal of SIGNAL_NAMES) metrics.circuitState.set({ signal }, 0);
-    this.resilience = new SignalResilience(settings, (signal, state) => {
-      metrics.circuitState.set({ signal }, state === 'closed' ? 0 : 1);
-      if (state === 'open') this.logger.warn(`Circuit for ${signal} opened: upstream failing, answering circuit_open`);
-      if (state === 'closed') this.logger.log(`Circuit for ${signal} closed again`);
-    });
+    for (const { id: provider } of router.providers) {
+      for (const signal of SIGNAL_NAMES) metrics.circuitState.set({ provider, signal }, 0);
+      const resilience = new SignalResilience(settings, (signal, state) => {
+        metrics.circuitState.set({ provider, signal }, state === 'closed' ? 0 : 1);
+        if (state === 'open') this.logger.warn(`Circuit for ${signal} at ${provider} opened: upstream failing, answering circuit_open`);
+        if (state === 'closed') this.logger.log(`Circuit for ${signal} at ${provider} closed again`);
+      });
+      this.resilience.set(provider, resilience);
+    }
   }
 
   async collect(phoneNumber: string, request: SignalRequest, options: CollectOptions = {}): Promise<CollectedSignals> {
@@ -66,9 +72,12 @@ export class SignalsService {
     return { signals: Object.fromEntries(entries) as unknown as SignalSet, upstreamCalls: tally.calls };
   }
 
-  /** For health reporting: which signals are currently being refused by their breaker. */
+  /** For health reporting: per signal, its least healthy breaker across the providers (open before half-open before closed). */
   circuitStates(): Record<SignalName, CircuitStateName> {
-    return Object.fromEntries(SIGNAL_NAMES.map((s) => [s, this.resilience.circuitState(s)])) as Record<SignalName, CircuitStateName>;
+    const rank: Record<CircuitStateName, number> = { closed: 0, half_open: 1, open: 2, isolated: 3 };
+    const worst = (signal: SignalName) =>
+      [...this.resilience.values()].map((r) => r.circuitState(signal)).reduce((a, b) => (rank[b] > rank[a] ? b : a), 'closed');
+    return Object.fromEntries(SIGNAL_NAMES.map((s) => [s, worst(s)])) as Record<SignalName, CircuitStateName>;
   }
 
   /** Resolves by the deadline whatever the upstream, the cache or the coalesced leader are doing. */
@@ -120,50 +129,65 @@ export class SignalsService {
   }
 
   private async fetch(lookup: SignalLookup, key: string, phoneNumber: string, deadline: number, tally: Tally): Promise<SignalResult> {
+    const route = this.router.routeFor(phoneNumber);
+    if (route === undefined) return { status: 'UNAVAILABLE', reason: 'no_provider', detail: 'no route of the providers file matches' };
+    let result: SignalResult;
+    if (route.fallback === undefined) {
+      result = await this.ask(route.primary, lookup, phoneNumber, deadline, tally);
+    } else {
+      // The primary gets half the time left, so a primary that only times out still leaves its fallback a turn.
+      const primaryDeadline = Date.now() + Math.floor((deadline - Date.now()) / 2);
+      result = await this.ask(route.primary, lookup, phoneNumber, primaryDeadline, tally);
+      // NOT_FOUND is an answer (an unknown subscriber), not an outage: only UNAVAILABLE fails over.
+      if (result.status === 'UNAVAILABLE' && Date.now() < deadline) {
+        this.metrics.signalFailovers.inc({ provider: route.primary.id, signal: lookup.signal });
+        result = await this.ask(route.fallback, lookup, phoneNumber, deadline, tally);
+      }
+    }
+    const ttl = ttlFor(lookup, result, this.settings.cacheTtls);
+    if (ttl > 0) void this.cache.set(key, stripForCache(result as CacheableSignalResult), ttl);
+    return result;
+  }
+
+  /** One provider's answer under its own breaker, bulkhead and retries, labelled with the provider's id. */
+  private async ask(
+    provider: SignalProvider,
+    lookup: SignalLookup,
+    phoneNumber: string,
+    deadline: number,
+    tally: Tally,
+  ): Promise<SignalResult> {
     const { signal } = lookup;
     const endpoint: SignalEndpoint = lookup.mode === 'date' ? 'retrieve-date' : 'check';
-    const answer = await this.resilience.execute(signal, deadline, async (abortSignal) => {
+    const labels = { provider: provider.id, signal };
+    const answer = await this.resilience.get(provider.id)!.execute(signal, deadline, async (abortSignal) => {
       tally.calls += 1;
-      this.metrics.upstreamCalls.inc({ signal, endpoint });
+      this.metrics.upstreamCalls.inc({ ...labels, endpoint });
       const startedAt = performance.now();
-      const result = await this.ask(lookup, phoneNumber, abortSignal);
-      this.metrics.signalDuration.observe({ signal, result: durationLabel(result) }, (performance.now() - startedAt) / 1000);
+      const result = await askProvider(provider, lookup, phoneNumber, abortSignal);
+      this.metrics.signalDuration.observe({ ...labels, result: durationLabel(result) }, (performance.now() - startedAt) / 1000);
       return result;
     });
     const { retryAfterMs: _retryAfter, ...result } = answer as UpstreamResult<SignalName> & { retryAfterMs?: number };
     // The attempt was cut by the caller's deadline rather than by its own timeout: say so.
     if (result.status === 'UNAVAILABLE' && result.reason === 'timeout' && Date.now() >= deadline) {
-      return { ...result, reason: 'deadline_exceeded' };
+      return { ...result, reason: 'deadline_exceeded', provider: provider.id };
     }
-    const ttl = ttlFor(lookup, result, this.settings.cacheTtls);
-    if (ttl > 0) void this.cache.set(key, stripForCache(result as CacheableSignalResult), ttl);
-    return result as SignalResult;
-  }
-
-  private ask(lookup: SignalLookup, phoneNumber: string, abortSignal: AbortSignal): Promise<UpstreamResult<SignalName>> {
-    if (lookup.signal === 'callForwarding') return this.client.callForwarding(phoneNumber, abortSignal);
-    if (lookup.signal === 'simSwap') {
-      return lookup.mode === 'date'
-        ? this.client.simSwapDate(phoneNumber, abortSignal)
-        : this.client.simSwapCheck(phoneNumber, lookup.maxAge, abortSignal);
-    }
-    return lookup.mode === 'date'
-      ? this.client.deviceSwapDate(phoneNumber, abortSignal)
-      : this.client.deviceSwapCheck(phoneNumber, lookup.maxAge, abortSignal);
+    return { ...(result as SignalResult), provider: provider.id } as SignalResult;
   }
 }
 
 /** What to ask for one signal, nothing when not requested, or an immediate answer when the request cannot be valid. */
 function lookupFor(signal: SignalName, request: SignalRequest): SignalLookup | SignalResult | undefined {
-  if (signal === 'callForwarding') return request.callForwarding ? { signal, mode: 'check' } : undefined;
-  const wanted = request[signal];
+  const wanted: SignalRequest[SignalName] = request[signal];
   if (!wanted) return undefined;
-  if (wanted.mode === 'date') return { signal, mode: 'date' };
+  if (wanted === true) return { signal, mode: 'check' } as SignalLookup;
+  if (wanted.mode === 'date') return { signal, mode: 'date' } as SignalLookup;
   const maxAge = minutes(Math.max(0, wanted.maxAgeMinutes));
   // The upstream would answer 400 anyway; refusing here saves a paid call and never shrinks the window silently.
   if (!isValidMaxAge(maxAge))
     return { status: 'UNAVAILABLE', reason: 'http_400', detail: 'maxAgeMinutes must be an integer from 1 to 2400' };
-  return { signal, mode: 'window', maxAge };
+  return { signal, mode: 'window', maxAge } as SignalLookup;
 }
 
 function withLatency(result: SignalResult, startedAt: number): SignalResult {
@@ -178,6 +202,7 @@ function stripForCache(result: CacheableSignalResult): CacheableSignalResult {
 function durationLabel(result: SignalResult): DurationLabel {
   if (result.status === 'OK') return 'ok';
   if (result.status === 'NOT_FOUND') return 'not_found';
+  if (result.status === 'NOT_APPLICABLE') return 'not_applicable';
   if (result.status !== 'UNAVAILABLE') return 'error';
   switch (result.reason) {
     case 'timeout':
@@ -188,13 +213,17 @@ function durationLabel(result: SignalResult): DurationLabel {
     case 'http_403':
     case 'http_429':
     case 'http_4xx':
+    case 'configuration_error':
       return 'http_4xx';
     case 'http_5xx':
+    case 'not_implemented':
       return 'http_5xx';
+    case 'auth_failed':
     case 'connection_error':
     case 'invalid_response':
     case 'circuit_open':
     case 'bulkhead_full':
+    case 'no_provider':
       return 'error';
   }
 }

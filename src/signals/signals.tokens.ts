@@ -1,4 +1,5 @@
 /** Injection tokens for the ports behind SignalsService, so the scoring path unit-tests with no network. */
-export const NETWORK_SIGNALS_CLIENT = Symbol('NETWORK_SIGNALS_CLIENT');
+/** The SignalRouter: every provider of the configuration and the routes between them. */
+export const SIGNAL_ROUTER = Symbol('SIGNAL_ROUTER');
 export const SIGNAL_CACHE = Symbol('SIGNAL_CACHE');
 export const SIGNALS_SETTINGS = Symbol('SIGNALS_SETTINGS');

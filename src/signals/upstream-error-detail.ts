@@ -47,9 +47,11 @@ export function describeUpstreamError(body: unknown): string | undefined {
  * Upstream messages sometimes echo the request back. Whatever reaches our results, logs or decisions
  * must hold neither the subscriber's number nor our credentials.
  */
-export function redactDetail(detail: string, secrets: { phoneNumber: string; apiKey: string }): string {
+export function redactDetail(detail: string, secrets: { phoneNumber: string; apiKey?: string; others?: readonly string[] }): string {
   let safe = detail;
-  if (secrets.apiKey !== '') safe = safe.split(secrets.apiKey).join('***');
+  for (const secret of [secrets.apiKey, ...(secrets.others ?? [])]) {
+    if (secret !== undefined && secret !== '') safe = safe.split(secret).join('***');
+  }
   const digits = secrets.phoneNumber.replace(/\D/g, '');
   // Any long run of digits could be the number in another format (without +, with spaces): mask them all.
   safe = safe.replace(/\+?\d(?:[ .-]?\d){6,}/g, (match) => maskPhoneNumber(match));

@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { validateFaultConfig, type FaultInjector } from './fault-injector.js';
+import type { CamaraAuthority } from './camara-authority.js';
+import type { CamaraOperatorSettings } from './camara-routes.js';
+import { validateFaultConfig, type FaultConfig, type FaultInjector } from './fault-injector.js';
+import { DIALECTS, type Dialect } from './simulated-signal.js';
 import type { HeldRequests } from './held-requests.js';
 import { readBody, sendError, sendJson } from './http-io.js';
 import { isE164 } from './phone-number.js';
@@ -18,7 +21,11 @@ const SUBSCRIBER_PREFIX = `${ADMIN_PREFIX}/subscribers/`;
 
 export interface AdminRouteContext {
   registry: SubscriberRegistry;
+  /** tyntec's */
   faults: FaultInjector;
+  camaraFaults: FaultInjector;
+  camaraSettings: CamaraOperatorSettings;
+  authority: CamaraAuthority;
   stats: RequestStats;
   held: HeldRequests;
 }
@@ -41,16 +48,26 @@ const FIXED_ROUTES: Record<string, MethodTable> = {
   },
   [`${ADMIN_PREFIX}/faults`]: {
     GET: (ctx, res) => sendJson(res, 200, ctx.faults.config),
-    PUT: (ctx, res, body) => {
-      const checked = validateFaultConfig(body);
-      if (!checked.ok) return sendError(res, 400, checked.message);
-      ctx.faults.configure(checked.config);
-      sendJson(res, 200, ctx.faults.config);
-    },
+    PUT: putFaults,
     DELETE: (ctx, res) => {
       ctx.faults.reset();
+      ctx.camaraFaults.reset();
       sendJson(res, 200, ctx.faults.config);
     },
+  },
+  [`${ADMIN_PREFIX}/faults/tyntec`]: dialectFaultRoutes('tyntec'),
+  [`${ADMIN_PREFIX}/faults/camara`]: dialectFaultRoutes('camara'),
+  [`${ADMIN_PREFIX}/camara`]: {
+    GET: (ctx, res) => sendJson(res, 200, camaraSettingsView(ctx)),
+    PUT: (ctx, res, body) => {
+      const problem = applyCamaraSettings(ctx.camaraSettings, body);
+      if (problem !== undefined) return sendError(res, 400, problem);
+      sendJson(res, 200, camaraSettingsView(ctx));
+    },
+  },
+  [`${ADMIN_PREFIX}/camara/tokens`]: {
+    // Every token issued so far becomes unknown (401): a token expiring mid-stream, on demand.
+    DELETE: (ctx, res) => sendJson(res, 200, { revoked: ctx.authority.revokeAll() }),
   },
   [`${ADMIN_PREFIX}/settings`]: {
     GET: (ctx, res) => sendJson(res, 200, { deviceSwapDateField: ctx.registry.deviceSwapDateField }),
@@ -74,12 +91,94 @@ const FIXED_ROUTES: Record<string, MethodTable> = {
     POST: (ctx, res) => {
       ctx.registry.clear();
       ctx.faults.reset();
+      ctx.camaraFaults.reset();
+      for (const key of Object.keys(ctx.camaraSettings) as (keyof CamaraOperatorSettings)[]) delete ctx.camaraSettings[key];
       ctx.stats.clear();
       ctx.held.releaseAll();
       sendNoContent(res);
     },
   },
 };
+
+function injectorFor(ctx: AdminRouteContext, dialect: Dialect): FaultInjector {
+  return dialect === 'camara' ? ctx.camaraFaults : ctx.faults;
+}
+
+function dialectFaultRoutes(dialect: Dialect): MethodTable {
+  return {
+    GET: (ctx, res) => sendJson(res, 200, injectorFor(ctx, dialect).config),
+    PUT: (ctx, res, body) => {
+      const checked = validateFaultConfig(body);
+      if (!checked.ok) return sendError(res, 400, `${dialect}: ${checked.message}`);
+      injectorFor(ctx, dialect).configure(checked.config);
+      sendJson(res, 200, injectorFor(ctx, dialect).config);
+    },
+    DELETE: (ctx, res) => {
+      injectorFor(ctx, dialect).reset();
+      sendJson(res, 200, injectorFor(ctx, dialect).config);
+    },
+  };
+}
+
+/**
+ * `{"camara": {...}}` and/or `{"tyntec": {...}}` set each dialect's faults (all or nothing); any other body is
+ * today's format and means tyntec.
+ */
+function putFaults(ctx: AdminRouteContext, res: ServerResponse, body: unknown): void {
+  const keys = isObject(body) ? Object.keys(body) : [];
+  const dialects = keys.filter((key): key is Dialect => (DIALECTS as readonly string[]).includes(key));
+  if (dialects.length === 0) {
+    const checked = validateFaultConfig(body);
+    if (!checked.ok) return sendError(res, 400, checked.message);
+    ctx.faults.configure(checked.config);
+    return sendJson(res, 200, ctx.faults.config);
+  }
+  if (dialects.length !== keys.length) return sendError(res, 400, `with a dialect key, every key must be one of ${DIALECTS.join(', ')}`);
+  const configs: [Dialect, FaultConfig][] = [];
+  for (const dialect of dialects) {
+    const checked = validateFaultConfig((body as Record<string, unknown>)[dialect]);
+    if (!checked.ok) return sendError(res, 400, `${dialect}: ${checked.message}`);
+    configs.push([dialect, checked.config]);
+  }
+  for (const [dialect, config] of configs) injectorFor(ctx, dialect).configure(config);
+  sendJson(res, 200, { tyntec: ctx.faults.config, camara: ctx.camaraFaults.config });
+}
+
+function camaraSettingsView(ctx: AdminRouteContext) {
+  return {
+    maxAgeCapHours: ctx.camaraSettings.maxAgeCapHours ?? null,
+    tokenErrorStatus: ctx.camaraSettings.tokenErrorStatus ?? null,
+    tokenTtlS: ctx.authority.client.tokenTtlS,
+    liveTokens: ctx.authority.liveTokens,
+  };
+}
+
+/** Merges `{maxAgeCapHours?: 1..2400 | null, tokenErrorStatus?: 400..599 | null}`; null lifts the setting. */
+function applyCamaraSettings(settings: CamaraOperatorSettings, body: unknown): string | undefined {
+  if (!isObject(body)) return 'body must be {maxAgeCapHours?, tokenErrorStatus?}';
+  const next = { ...settings };
+  for (const [key, value] of Object.entries(body)) {
+    if (key === 'maxAgeCapHours') {
+      if (value !== null && (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 2400)) {
+        return 'maxAgeCapHours must be an integer in 1..2400 or null';
+      }
+      if (value === null) delete next.maxAgeCapHours;
+      else next.maxAgeCapHours = value as number;
+    } else if (key === 'tokenErrorStatus') {
+      if (value !== null && (!Number.isInteger(value) || (value as number) < 400 || (value as number) > 599)) {
+        return 'tokenErrorStatus must be an HTTP error status in 400..599 or null';
+      }
+      if (value === null) delete next.tokenErrorStatus;
+      else next.tokenErrorStatus = value as number;
+    } else {
+      return `unknown field "${key}"`;
+    }
+  }
+  delete settings.maxAgeCapHours;
+  delete settings.tokenErrorStatus;
+  Object.assign(settings, next);
+  return undefined;
+}
 
 const SUBSCRIBER_ROUTE: MethodTable = {
   GET: (ctx, res, _body, phoneNumber) => sendJson(res, 200, { phoneNumber, ...ctx.registry.get(phoneNumber) }),

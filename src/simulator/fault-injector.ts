@@ -1,4 +1,4 @@
-import { SIGNAL_NAMES, type SignalName } from '../domain/signal-result.js';
+import { SIMULATED_SIGNALS, type SimulatedSignal } from './simulated-signal.js';
 
 export interface LatencyRange {
   min: number;
@@ -12,6 +12,8 @@ export interface FaultSettings {
   errorRate?: number;
   /** Defaults to 500. */
   errorStatus?: number;
+  /** The error body's code, e.g. QUOTA_EXCEEDED instead of the status's TOO_MANY_REQUESTS. Defaults to the status's. */
+  errorCode?: string;
   /** Share of requests (0..1) never answered within any sane client timeout. */
   timeoutRate?: number;
 }
@@ -23,7 +25,7 @@ export interface FaultConfig extends FaultSettings {
   callForwarding?: FaultSettings;
 }
 
-export type FaultAction = { kind: 'pass' } | { kind: 'timeout' } | { kind: 'error'; status: number };
+export type FaultAction = { kind: 'pass' } | { kind: 'timeout' } | { kind: 'error'; status: number; code?: string };
 
 interface EffectiveFaults {
   minLatency: number;
@@ -34,7 +36,7 @@ interface EffectiveFaults {
 }
 
 export const MAX_LATENCY_MS = 120_000;
-const SETTING_FIELDS = new Set(['latencyMs', 'errorRate', 'errorStatus', 'timeoutRate']);
+const SETTING_FIELDS = new Set(['latencyMs', 'errorRate', 'errorStatus', 'errorCode', 'timeoutRate']);
 const PASS: FaultAction = Object.freeze({ kind: 'pass' });
 const TIMEOUT: FaultAction = Object.freeze({ kind: 'timeout' });
 
@@ -45,10 +47,10 @@ export function validateFaultConfig(input: unknown): FaultValidation {
   if (!isPlainObject(input)) return { ok: false, message: 'faults must be a JSON object' };
   const config: FaultConfig = {};
   for (const [key, value] of Object.entries(input)) {
-    if ((SIGNAL_NAMES as readonly string[]).includes(key)) {
+    if ((SIMULATED_SIGNALS as readonly string[]).includes(key)) {
       if (!isPlainObject(value)) return { ok: false, message: `${key} must be a JSON object` };
       for (const [innerKey, innerValue] of Object.entries(value)) {
-        const error = applySetting((config[key as SignalName] ??= {}), innerKey, innerValue, `${key}.`);
+        const error = applySetting((config[key as SimulatedSignal] ??= {}), innerKey, innerValue, `${key}.`);
         if (error) return { ok: false, message: error };
       }
       continue;
@@ -76,6 +78,10 @@ function applySetting(target: FaultSettings, key: string, value: unknown, prefix
       if (typeof value !== 'number' || !(value >= 0 && value <= 1)) return `${name} must be a number in 0..1`;
       target[key] = value;
       return undefined;
+    case 'errorCode':
+      if (typeof value !== 'string' || !/^[A-Z][A-Z0-9_]{0,63}$/.test(value)) return `${name} must be an UPPER_SNAKE error code`;
+      target.errorCode = value;
+      return undefined;
     case 'errorStatus':
       if (!Number.isInteger(value) || (value as number) < 400 || (value as number) > 599) {
         return `${name} must be an HTTP error status in 400..599`;
@@ -101,7 +107,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 export class FaultInjector {
   private current: FaultConfig = {};
-  private effective = new Map<SignalName, EffectiveFaults>();
+  private effective = new Map<SimulatedSignal, EffectiveFaults>();
 
   constructor(
     private readonly initial: FaultConfig = {},
@@ -115,7 +121,7 @@ export class FaultInjector {
     const checked = validateFaultConfig(config);
     if (!checked.ok) throw new Error(checked.message);
     this.current = structuredClone(checked.config);
-    for (const signal of SIGNAL_NAMES) this.effective.set(signal, resolve(this.current, signal));
+    for (const signal of SIMULATED_SIGNALS) this.effective.set(signal, resolve(this.current, signal));
   }
 
   /** Back to the configuration the simulator started with. */
@@ -127,13 +133,13 @@ export class FaultInjector {
     return structuredClone(this.current);
   }
 
-  delayMs(signal: SignalName): number {
+  delayMs(signal: SimulatedSignal): number {
     const faults = this.effective.get(signal)!;
     if (faults.latencySpread === 0) return faults.minLatency;
     return faults.minLatency + Math.round(this.random() * faults.latencySpread);
   }
 
-  decide(signal: SignalName): FaultAction {
+  decide(signal: SimulatedSignal): FaultAction {
     const faults = this.effective.get(signal)!;
     if (faults.timeoutRate > 0 && this.random() < faults.timeoutRate) return TIMEOUT;
     if (faults.errorRate > 0 && this.random() < faults.errorRate) return faults.error;
@@ -141,7 +147,7 @@ export class FaultInjector {
   }
 }
 
-function resolve(config: FaultConfig, signal: SignalName): EffectiveFaults {
+function resolve(config: FaultConfig, signal: SimulatedSignal): EffectiveFaults {
   const merged: FaultSettings = { ...pickSettings(config), ...config[signal] };
   const latency = merged.latencyMs ?? { min: 0, max: 0 };
   return {
@@ -149,16 +155,21 @@ function resolve(config: FaultConfig, signal: SignalName): EffectiveFaults {
     latencySpread: latency.max - latency.min,
     errorRate: merged.errorRate ?? 0,
     timeoutRate: merged.timeoutRate ?? 0,
-    error: Object.freeze({ kind: 'error', status: merged.errorStatus ?? 500 }),
+    error: Object.freeze({
+      kind: 'error',
+      status: merged.errorStatus ?? 500,
+      ...(merged.errorCode !== undefined ? { code: merged.errorCode } : {}),
+    }),
   };
 }
 
 function pickSettings(config: FaultConfig): FaultSettings {
-  const { latencyMs, errorRate, errorStatus, timeoutRate } = config;
+  const { latencyMs, errorRate, errorStatus, errorCode, timeoutRate } = config;
   const settings: FaultSettings = {};
   if (latencyMs !== undefined) settings.latencyMs = latencyMs;
   if (errorRate !== undefined) settings.errorRate = errorRate;
   if (errorStatus !== undefined) settings.errorStatus = errorStatus;
+  if (errorCode !== undefined) settings.errorCode = errorCode;
   if (timeoutRate !== undefined) settings.timeoutRate = timeoutRate;
   return settings;
 }

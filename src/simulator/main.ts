@@ -10,9 +10,13 @@ async function main(): Promise<void> {
     apiKey: env.apiKey,
     faults: latency,
     deviceSwapDateField: env.deviceSwapDateField,
+    camara: env.camara,
   });
   const latencyText = env.latencyMs.min === env.latencyMs.max ? `${env.latencyMs.min}` : `${env.latencyMs.min}-${env.latencyMs.max}`;
   console.log(`network-signals simulator listening on ${simulator.baseUrl} (latency ${latencyText} ms, admin at ${simulator.url}/_admin)`);
+  console.log(
+    `CAMARA dialect at ${simulator.camara.baseUrl} (token endpoint ${simulator.camara.tokenUrl}, tokens live ${env.camara.tokenTtlS} s)`,
+  );
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SignalName } from '../domain/signal-result.js';
+import type { SimulatedSignal } from './simulated-signal.js';
 import { apiErrorFor, OUT_OF_RANGE_ERROR } from './api-error-catalogue.js';
 import type { FaultInjector } from './fault-injector.js';
 import type { HeldRequests } from './held-requests.js';
@@ -27,7 +27,7 @@ type Answer = (subscriber: Readonly<StoredSubscriber>, body: Record<string, unkn
 interface SignalEndpoint {
   /** Path below the base path; also the stats key. */
   path: string;
-  signal: SignalName;
+  signal: SimulatedSignal;
   /** Check endpoints take maxAge; it is validated before any fault is injected, like the real API would. */
   takesMaxAge: boolean;
   answer: Answer;
@@ -47,12 +47,15 @@ const METHOD_NOT_ALLOWED = prepareError(apiErrorFor(405));
 METHOD_NOT_ALLOWED.headers.push('Allow', 'POST');
 const PAYLOAD_TOO_LARGE = prepareError(apiErrorFor(413));
 
-const injectedErrors = new Map<number, PreparedResponse>();
-function injectedError(status: number): PreparedResponse {
-  let prepared = injectedErrors.get(status);
+const injectedErrors = new Map<string, PreparedResponse>();
+/** The error body of an injected fault, prepared once per status and code. */
+export function injectedError(status: number, code?: string): PreparedResponse {
+  const key = `${status}:${code ?? ''}`;
+  let prepared = injectedErrors.get(key);
   if (prepared === undefined) {
-    prepared = prepareError(apiErrorFor(status));
-    injectedErrors.set(status, prepared);
+    const error = apiErrorFor(status);
+    prepared = prepareError(code === undefined ? error : { ...error, code });
+    injectedErrors.set(key, prepared);
   }
   return prepared;
 }
@@ -126,7 +129,7 @@ export function createNetworkSignalRoutes(ctx: SignalRouteContext) {
       ctx.held.hold(res);
       return;
     }
-    if (fault.kind === 'error') return finish(res, endpoint, injectedError(fault.status));
+    if (fault.kind === 'error') return finish(res, endpoint, injectedError(fault.status, fault.code));
     const subscriber = ctx.registry.lookup(body.phoneNumber);
     if (!subscriber.known) return finish(res, endpoint, NOT_FOUND);
     finish(res, endpoint, endpoint.answer(subscriber, body, ctx));

@@ -9,7 +9,21 @@ describe('loadSimulatorEnvironment', () => {
       apiKey: 'riskwire-dev-key',
       latencyMs: { min: 0, max: 0 },
       deviceSwapDateField: 'latestDeviceChange',
+      camara: { clientId: 'riskwire', clientSecret: 'riskwire-dev-secret', tokenTtlS: 3600 },
     });
+  });
+
+  it('reads the CAMARA client and token lifetime, naming a wrong one without echoing the secret', () => {
+    expect(
+      loadSimulatorEnvironment({
+        SIMULATOR_CAMARA_CLIENT_ID: 'bank',
+        SIMULATOR_CAMARA_CLIENT_SECRET: 's3',
+        SIMULATOR_CAMARA_TOKEN_TTL_S: '2',
+      }).camara,
+    ).toEqual({ clientId: 'bank', clientSecret: 's3', tokenTtlS: 2 });
+    expect(() => loadSimulatorEnvironment({ SIMULATOR_CAMARA_TOKEN_TTL_S: '0', SIMULATOR_CAMARA_CLIENT_SECRET: ' ' })).toThrow(
+      /SIMULATOR_CAMARA_CLIENT_SECRET must not be empty; SIMULATOR_CAMARA_TOKEN_TTL_S must be an integer in 1..86400, got "0"/,
+    );
   });
 
   it('reads a fixed latency or a range', () => {

@@ -1,3 +1,9 @@
+import {
+  DEFAULT_CAMARA_CLIENT_ID,
+  DEFAULT_CAMARA_CLIENT_SECRET,
+  DEFAULT_CAMARA_TOKEN_TTL_S,
+  type CamaraClient,
+} from './camara-authority.js';
 import { MAX_LATENCY_MS, type LatencyRange } from './fault-injector.js';
 import { DEFAULT_SIMULATOR_API_KEY } from './simulator-server.js';
 import { DEVICE_SWAP_DATE_FIELDS, type DeviceSwapDateField } from './subscriber-registry.js';
@@ -8,6 +14,7 @@ export interface SimulatorEnvironment {
   apiKey: string;
   latencyMs: LatencyRange;
   deviceSwapDateField: DeviceSwapDateField;
+  camara: CamaraClient;
 }
 
 /** Every invalid variable, named, so a bad start fails once with the whole list. */
@@ -47,8 +54,19 @@ export function loadSimulatorEnvironment(env: Record<string, string | undefined>
     problems.push(`SIMULATOR_DEVICE_DATE_FIELD must be one of ${DEVICE_SWAP_DATE_FIELDS.join(', ')}`);
   }
 
+  // --- CAMARA dialect
+  const clientId = env.SIMULATOR_CAMARA_CLIENT_ID ?? DEFAULT_CAMARA_CLIENT_ID;
+  if (clientId.trim() === '') problems.push('SIMULATOR_CAMARA_CLIENT_ID must not be empty');
+  const clientSecret = env.SIMULATOR_CAMARA_CLIENT_SECRET ?? DEFAULT_CAMARA_CLIENT_SECRET;
+  // Never echo the secret itself.
+  if (clientSecret.trim() === '') problems.push('SIMULATOR_CAMARA_CLIENT_SECRET must not be empty');
+  const rawTtl = (env.SIMULATOR_CAMARA_TOKEN_TTL_S ?? String(DEFAULT_CAMARA_TOKEN_TTL_S)).trim();
+  const tokenTtlS = /^\d{1,6}$/.test(rawTtl) ? Number(rawTtl) : NaN;
+  if (!(tokenTtlS >= 1 && tokenTtlS <= 86_400))
+    problems.push(`SIMULATOR_CAMARA_TOKEN_TTL_S must be an integer in 1..86400, got "${rawTtl}"`);
+
   if (problems.length > 0) throw new SimulatorEnvironmentError(problems);
-  return { host, port, apiKey, latencyMs: latencyMs!, deviceSwapDateField };
+  return { host, port, apiKey, latencyMs: latencyMs!, deviceSwapDateField, camara: { clientId, clientSecret, tokenTtlS } };
 }
 
 function parseLatency(raw: string): LatencyRange | undefined {

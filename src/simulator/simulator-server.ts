@@ -1,6 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ADMIN_PREFIX, createAdminRoutes } from './admin-routes.js';
+import {
+  CamaraAuthority,
+  DEFAULT_CAMARA_CLIENT_ID,
+  DEFAULT_CAMARA_CLIENT_SECRET,
+  DEFAULT_CAMARA_TOKEN_TTL_S,
+  type CamaraClient,
+} from './camara-authority.js';
+import { CAMARA_PREFIX, createCamaraRoutes, type CamaraOperatorSettings } from './camara-routes.js';
 import { FaultInjector, type FaultConfig } from './fault-injector.js';
 import { HeldRequests } from './held-requests.js';
 import { sendError } from './http-io.js';
@@ -20,8 +28,10 @@ export interface SimulatorOptions {
   apiKey?: string;
   /** Defaults to /network-signal/v1, like the real API. */
   basePath?: string;
-  /** Faults in force at start and after a reset, e.g. a default latency. */
+  /** Faults in force at start and after a reset, e.g. a default latency; for both dialects. */
   faults?: FaultConfig;
+  /** The CAMARA dialect's client and token lifetime; defaults riskwire / riskwire-dev-secret / 3600 s. */
+  camara?: Partial<CamaraClient>;
   /** Field of the device-swap retrieve-date answer; the reference example shows the legacy latestSimChange. */
   deviceSwapDateField?: DeviceSwapDateField;
   /** How long a request chosen to time out is held before a late 504. Defaults to 30 s. */
@@ -39,7 +49,10 @@ export interface RunningSimulator {
   baseUrl: string;
   port: number;
   registry: SubscriberRegistry;
+  /** Faults of the tyntec dialect (today's). */
   faults: FaultInjector;
+  /** The CAMARA dialect under /camara: its faults, authorisation server and operator settings. */
+  camara: { baseUrl: string; tokenUrl: string; faults: FaultInjector; authority: CamaraAuthority; settings: CamaraOperatorSettings };
   stats: RequestStats;
   /** Requests currently held by timeout injection. */
   held: HeldRequests;
@@ -53,6 +66,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const basePath = (options.basePath ?? DEFAULT_BASE_PATH).replace(/\/+$/, '');
   const registry = new SubscriberRegistry(options.deviceSwapDateField);
   const faults = new FaultInjector(options.faults ?? {}, options.random);
+  const camaraFaults = new FaultInjector(options.faults ?? {}, options.random);
+  const now = options.now ?? Date.now;
+  const authority = new CamaraAuthority(
+    {
+      clientId: options.camara?.clientId ?? DEFAULT_CAMARA_CLIENT_ID,
+      clientSecret: options.camara?.clientSecret ?? DEFAULT_CAMARA_CLIENT_SECRET,
+      tokenTtlS: options.camara?.tokenTtlS ?? DEFAULT_CAMARA_TOKEN_TTL_S,
+    },
+    now,
+  );
+  const camaraSettings: CamaraOperatorSettings = {};
   const stats = new RequestStats();
   const held = new HeldRequests(options.timeoutHoldMs ?? 30_000);
 
@@ -63,9 +87,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     faults,
     stats,
     held,
-    now: options.now ?? Date.now,
+    now,
   });
-  const handleAdmin = createAdminRoutes({ registry, faults, stats, held });
+  const handleCamara = createCamaraRoutes({ registry, faults: camaraFaults, stats, held, authority, settings: camaraSettings, now });
+  const handleAdmin = createAdminRoutes({ registry, faults, camaraFaults, camaraSettings, authority, stats, held });
 
   const server = createServer(
     // Pooled clients keep connections for up to a minute; outliving them avoids races on reused sockets.
@@ -75,6 +100,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       const queryAt = url.indexOf('?');
       const path = queryAt === -1 ? url : url.slice(0, queryAt);
       if (handleSignal(req, res, path)) return;
+      if (path.startsWith(`${CAMARA_PREFIX}/`) && handleCamara(req, res, path)) return;
       if (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`)) return handleAdmin(req, res, path);
       stats.record('unmatched', 404);
       sendError(res, 404);
@@ -100,6 +126,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     port,
     registry,
     faults,
+    camara: {
+      baseUrl: url + CAMARA_PREFIX,
+      tokenUrl: `${url}${CAMARA_PREFIX}/oauth2/token`,
+      faults: camaraFaults,
+      authority,
+      settings: camaraSettings,
+    },
     stats,
     held,
     close() {

@@ -12,6 +12,13 @@ export interface SubscriberState {
   callForwardingActive: boolean;
   /** Overrides the simulator-wide field name for this subscriber only. */
   deviceSwapDateField?: DeviceSwapDateField;
+  // --- CAMARA dialect only
+  /** Days the operator may disclose: an older (or no) swap reads as null with monitoredPeriod. Unset: unlimited. */
+  monitoredPeriodDays?: number;
+  /** Every CAMARA operation answers 422 SERVICE_NOT_APPLICABLE for this number (e.g. an IoT line). */
+  serviceNotApplicable?: boolean;
+  /** Every CAMARA operation answers 501 NOT_IMPLEMENTED for this number (an operator without the operation). */
+  notImplemented?: boolean;
 }
 
 /** A subscriber plus the parsed swap times the hot path compares against. */
@@ -45,7 +52,17 @@ export function parseRfc3339(value: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-const PATCH_FIELDS = new Set(['known', 'simSwappedAt', 'deviceSwappedAt', 'callForwardingActive', 'deviceSwapDateField']);
+const PATCH_FIELDS = new Set([
+  'known',
+  'simSwappedAt',
+  'deviceSwappedAt',
+  'callForwardingActive',
+  'deviceSwapDateField',
+  'monitoredPeriodDays',
+  'serviceNotApplicable',
+  'notImplemented',
+]);
+const MAX_MONITORED_PERIOD_DAYS = 3650;
 
 export type PatchValidation = { ok: true; patch: SubscriberPatch } | { ok: false; message: string };
 
@@ -67,7 +84,15 @@ export function validateSubscriberPatch(input: unknown): PatchValidation {
     }
     patch[field] = value;
   }
-  for (const field of ['known', 'callForwardingActive'] as const) {
+  const period = body.monitoredPeriodDays;
+  if (Object.hasOwn(body, 'monitoredPeriodDays')) {
+    if (period != null && (!Number.isInteger(period) || (period as number) < 0 || (period as number) > MAX_MONITORED_PERIOD_DAYS)) {
+      return { ok: false, message: `monitoredPeriodDays must be an integer in 0..${MAX_MONITORED_PERIOD_DAYS} or null` };
+    }
+    // null removes the limit
+    patch.monitoredPeriodDays = period == null ? undefined : (period as number);
+  }
+  for (const field of ['known', 'callForwardingActive', 'serviceNotApplicable', 'notImplemented'] as const) {
     const value = body[field];
     if (value === undefined) continue;
     if (typeof value !== 'boolean') return { ok: false, message: `${field} must be a boolean` };
@@ -143,5 +168,8 @@ function toPublicState(stored: Readonly<StoredSubscriber>): SubscriberState {
     callForwardingActive: stored.callForwardingActive,
   };
   if (stored.deviceSwapDateField) state.deviceSwapDateField = stored.deviceSwapDateField;
+  if (stored.monitoredPeriodDays !== undefined) state.monitoredPeriodDays = stored.monitoredPeriodDays;
+  if (stored.serviceNotApplicable) state.serviceNotApplicable = true;
+  if (stored.notImplemented) state.notImplemented = true;
   return state;
 }

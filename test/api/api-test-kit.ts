@@ -2,7 +2,6 @@
 /* Test harness for the API specs: a Nest app from ApiCoreModule (ApiModule minus DecisionsModule) with a fake RiskEngine and a real decision store. */
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import { createServer } from 'node:net';
 import { ApiCoreModule } from '../../src/api/api-core.module.js';
 import { grpcMicroserviceOptions } from '../../src/api/grpc/grpc-options.js';
 import { setupOpenApi } from '../../src/api/http/openapi.js';
@@ -24,6 +23,7 @@ import type { RiskEvent } from '../../src/domain/risk-event.js';
 import { GrpcHealthStatus } from '../../src/health/grpc-health-status.js';
 import { MetricsModule } from '../../src/metrics/metrics.module.js';
 import { RiskwireMetrics } from '../../src/metrics/riskwire-metrics.js';
+import { freePort } from '../support/ports.js';
 
 export const KEYS = {
   ops: 'ops-secret-1',
@@ -91,6 +91,7 @@ export class FakeRiskEngine {
         deviceSwap: { status: 'OK', value: { swappedWithin: { swapped: false, maxAgeMinutes: 1440 } } },
         callForwarding: { status: 'UNAVAILABLE', reason: 'timeout' },
       },
+      evidence: { occurredAt: event.occurredAt },
       decidedAt: event.occurredAt,
       latencyMs: 3,
     };
@@ -103,41 +104,10 @@ export class FakeRiskEngine {
   }
 }
 
-export function loginEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    eventId: 'evt-login-1',
-    type: 'login',
-    occurredAt: '2026-11-21T10:15:00Z',
-    accountId: 'acc-1',
-    phoneNumber: '+491701234567',
-    channel: 'mobile',
-    ...overrides,
-  };
-}
+// The API specs' builders are the shared kit's fixed-value payloads (test/support/events.ts).
+export { loginPayload as loginEvent, transactionPayload as transactionEvent } from '../support/events.js';
 
-export function transactionEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    eventId: 'evt-tx-1',
-    type: 'transaction',
-    occurredAt: '2026-11-21T10:16:00Z',
-    accountId: 'acc-1',
-    phoneNumber: '+491701234562',
-    amount: { value: '1250.00', currency: 'EUR' },
-    transactionType: 'transfer',
-    ...overrides,
-  };
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface ApiTestApp {
   app: NestExpressApplication;

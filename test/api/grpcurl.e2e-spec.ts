@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { decisionIdFor } from '../../src/decisions/decision-id.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { findTool, repoPath } from '../ops/ops-tools.js';
-import { createTopics, serviceEnvFor, testKafka, uniqueTopics } from '../support/kafka-io.js';
+import { PipelineStack } from '../support/pipeline-stack.js';
 import { ServiceProcess } from '../support/service-process.js';
 import { SimulatorAdmin, hoursAgo } from '../support/simulator-admin.js';
 
@@ -28,11 +27,10 @@ interface GrpcurlResult {
 
 describe('grpcurl through server reflection (real Go client, service as a process, real broker)', () => {
   let grpcurl: string;
-  let simulator: RunningSimulator;
+  let stack: PipelineStack;
   let admin: SimulatorAdmin;
   let service: ServiceProcess;
   let address: string;
-  const topics = uniqueTopics('grpcurl');
 
   /** Runs grpcurl asynchronously: the simulator answering the service lives in this process. */
   const run = (args: string[], timeoutMs = 20_000): Promise<GrpcurlResult> =>
@@ -55,23 +53,19 @@ describe('grpcurl through server reflection (real Go client, service as a proces
 
   beforeAll(async () => {
     grpcurl = findTool('grpcurl');
-    const kafka = testKafka();
-    simulator = await startSimulator({ port: 0, apiKey: UPSTREAM_KEY });
-    admin = new SimulatorAdmin(simulator.url);
-    await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 1);
-    service = await new ServiceProcess(
-      serviceEnvFor(
-        topics,
-        { baseUrl: simulator.baseUrl, apiKey: UPSTREAM_KEY },
-        { SIGNAL_CACHE: 'off', API_KEYS: `ops:${API_SECRET}:assess|read`, DECISION_ID_SECRET },
-      ),
-    ).start();
+    stack = await PipelineStack.start({
+      prefix: 'grpcurl',
+      upstreamKey: UPSTREAM_KEY,
+      partitions: 1,
+      readers: false,
+      env: { SIGNAL_CACHE: 'off', API_KEYS: `ops:${API_SECRET}:assess|read`, DECISION_ID_SECRET },
+    });
+    ({ admin, service } = stack);
     address = `127.0.0.1:${service.grpcPort}`;
   });
 
   afterAll(async () => {
-    await service?.kill('SIGTERM');
-    await simulator?.close();
+    await stack?.stop();
   });
 
   it('list shows the risk service, health and reflection', async () => {

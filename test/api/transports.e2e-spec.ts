@@ -9,9 +9,9 @@ import type { Kafka } from 'kafkajs';
 import { RISK_PROTO_LOADER_OPTIONS, RISK_PROTO_PATH } from '../../src/api/grpc/grpc-options.js';
 import type { Decision } from '../../src/domain/decision.js';
 import { decisionIdFor } from '../../src/decisions/decision-id.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { loginEvent, transactionEvent } from '../support/events.js';
-import { TopicReader, createTopics, produce, serviceEnvFor, testKafka, uniqueTopics } from '../support/kafka-io.js';
+import { TopicReader, produce } from '../support/kafka-io.js';
+import { PipelineStack } from '../support/pipeline-stack.js';
 import { RedisServer } from '../support/redis-server.js';
 import { ServiceProcess } from '../support/service-process.js';
 import { SimulatorAdmin, hoursAgo } from '../support/simulator-admin.js';
@@ -39,12 +39,12 @@ function toAssessRequest(event: Record<string, any>) {
 
 describe('HTTP, gRPC and Kafka share one engine (real broker, real simulator, service as a process)', () => {
   let kafka: Kafka;
-  let simulator: RunningSimulator;
+  let stack: PipelineStack;
   let admin: SimulatorAdmin;
   let service: ServiceProcess;
   let decisions: TopicReader<Decision>;
   let grpcClient: any;
-  const topics = uniqueTopics('transports');
+  let topics: PipelineStack['topics'];
   // decisions and idempotency records live in a real Redis, as with several replicas
   const redis = new RedisServer();
 
@@ -69,34 +69,26 @@ describe('HTTP, gRPC and Kafka share one engine (real broker, real simulator, se
 
   beforeAll(async () => {
     await redis.start();
-    kafka = testKafka();
-    simulator = await startSimulator({ port: 0, apiKey: UPSTREAM_KEY });
-    admin = new SimulatorAdmin(simulator.url);
-    await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 3);
-    service = await new ServiceProcess(
-      serviceEnvFor(
-        topics,
-        { baseUrl: simulator.baseUrl, apiKey: UPSTREAM_KEY },
-        {
-          SIGNALS_TIMEOUT_MS: '400',
-          SIGNAL_CACHE: 'off',
-          API_KEYS: `e2e:${API_SECRET}:assess|read:${KAFKA_TENANT}`,
-          DECISION_ID_SECRET,
-          CALLBACK_SIGNING_SECRET: SIGNING_SECRET,
-          CALLBACK_ALLOW_PRIVATE: 'true',
-          REDIS_URL: redis.url,
-        },
-      ),
-    ).start();
-    decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
+    stack = await PipelineStack.start({
+      prefix: 'transports',
+      upstreamKey: UPSTREAM_KEY,
+      env: {
+        SIGNALS_TIMEOUT_MS: '400',
+        SIGNAL_CACHE: 'off',
+        API_KEYS: `e2e:${API_SECRET}:assess|read:${KAFKA_TENANT}`,
+        DECISION_ID_SECRET,
+        CALLBACK_SIGNING_SECRET: SIGNING_SECRET,
+        CALLBACK_ALLOW_PRIVATE: 'true',
+        REDIS_URL: redis.url,
+      },
+    });
+    ({ kafka, topics, admin, service, decisions } = stack);
     grpcClient = new riskPkg.riskwire.v1.RiskService(`127.0.0.1:${service.grpcPort}`, credentials.createInsecure());
   });
 
   afterAll(async () => {
     grpcClient?.close();
-    await decisions?.stop();
-    await service?.kill('SIGTERM');
-    await simulator?.close();
+    await stack?.stop();
     await redis.stop();
   });
 

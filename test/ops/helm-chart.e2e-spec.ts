@@ -207,6 +207,24 @@ describe('Helm chart helm/riskwire', () => {
     );
   });
 
+  it('mounts a shadow policy beside it, and with hot reload (the default) a policy change does not roll the pods', () => {
+    const data = get<Record<string, string>>(one(allOptions, 'ConfigMap'), 'data');
+    expect(data).toMatchObject({ SHADOW_POLICY_FILE: '/etc/riskwire/policy/shadow-policy.json', POLICY_RELOAD: 'off' });
+    const policyMap = only(allOptions, 'ConfigMap').find((d) => String(get(d, 'metadata.name')).endsWith('-policy')) as Yaml;
+    expect(JSON.parse(get<Record<string, string>>(policyMap, 'data')['shadow-policy.json'] ?? '')).toMatchObject({
+      version: 'ci-shadow-1',
+    });
+    expect(get<Record<string, string>>(one(defaults, 'ConfigMap'), 'data')).toMatchObject({ POLICY_RELOAD: 'watch' });
+    expect(get<Record<string, string>>(one(defaults, 'ConfigMap'), 'data').SHADOW_POLICY_FILE).toBeUndefined();
+    const reloading = template('-f', ALL_OPTIONS, '--set', 'policy.reload=watch');
+    expect(
+      get<Record<string, string>>(one(reloading, 'Deployment'), 'spec.template.metadata.annotations')['checksum/policy'],
+    ).toBeUndefined();
+    expect(container(reloading).volumeMounts).toContainEqual(
+      expect.objectContaining({ name: 'policy', mountPath: '/etc/riskwire/policy' }),
+    );
+  });
+
   it('renders ServiceMonitor, PrometheusRule, KEDA and NetworkPolicy only when asked', () => {
     const kinds = (docs: Yaml[]) => OPTIONAL_KINDS.filter((k) => only(docs, k).length > 0);
     expect(kinds(defaults)).toEqual([]);
@@ -400,5 +418,80 @@ describe('Helm chart helm/riskwire against a SASL_SSL cluster', () => {
     const result = template(...(args as string[]));
     expect(result.ok).toBe(false);
     expect(result.stderr).toContain(message);
+  });
+});
+
+// --- signal providers (SIGNAL_PROVIDERS_FILE from a ConfigMap, the providers' secrets as files of a Secret)
+describe('Helm chart helm/riskwire with a providers file', () => {
+  const PROVIDERS = `${CHART}/ci/signal-providers-values.yaml`;
+  let helm: string;
+  const render = (...args: string[]) => run(helm, ['template', 'rw', CHART, '--namespace', 'risk', '--kube-version', '1.30.0', ...args]);
+  const deploymentOf = (docs: Yaml[]) => docs.find((d) => d.kind === 'Deployment') as unknown as Deployment;
+  const settingsOf = (docs: Yaml[]) =>
+    get<Record<string, string>>(docs.find((d) => d.kind === 'ConfigMap' && get(d, 'metadata.name') === 'rw-riskwire') as Yaml, 'data');
+
+  beforeAll(() => {
+    helm = findTool('helm');
+  });
+
+  it('helm lint --strict passes with a providers file', () => {
+    const result = run(helm, ['lint', '--strict', CHART, '-f', PROVIDERS]);
+    expect({ ok: result.ok, output: result.ok ? '' : result.stdout + result.stderr }).toEqual({ ok: true, output: '' });
+  });
+
+  it('mounts the file from a ConfigMap, points SIGNAL_PROVIDERS_FILE at it, mounts the Secret read-only, and rolls pods when the file changes', () => {
+    const docs = parseYamlStream(
+      runOk(helm, ['template', 'rw', CHART, '--namespace', 'risk', '--kube-version', '1.30.0', '-f', PROVIDERS]),
+    );
+    expect(settingsOf(docs).SIGNAL_PROVIDERS_FILE).toBe('/etc/riskwire/providers/providers.json');
+    const providersMap = docs.find((d) => d.kind === 'ConfigMap' && get(d, 'metadata.name') === 'rw-riskwire-signal-providers') as Yaml;
+    const file = JSON.parse(get<Record<string, string>>(providersMap, 'data')['providers.json'] ?? '') as {
+      providers: Record<string, Record<string, string>>;
+    };
+    expect(file.providers.tyntec.apiKeyFile).toBe('/etc/riskwire/provider-secrets/tyntec-api-key');
+    expect(JSON.stringify(file)).not.toMatch(/"(apiKey|clientSecret)"/);
+
+    const pod = deploymentOf(docs).spec.template.spec;
+    const volumes = pod.volumes as Array<{
+      name: string;
+      configMap?: { name: string };
+      secret?: { secretName: string; defaultMode?: number };
+    }>;
+    expect(volumes.find((v) => v.name === 'signal-providers')?.configMap?.name).toBe('rw-riskwire-signal-providers');
+    expect(volumes.find((v) => v.name === 'signal-provider-secrets')?.secret).toEqual({
+      secretName: 'riskwire-provider-secrets',
+      defaultMode: 0o440,
+    });
+    expect(pod.containers[0]?.volumeMounts).toEqual(
+      expect.arrayContaining([
+        { name: 'signal-providers', mountPath: '/etc/riskwire/providers', readOnly: true },
+        { name: 'signal-provider-secrets', mountPath: '/etc/riskwire/provider-secrets', readOnly: true },
+      ]),
+    );
+    const checksum = (rendered: Yaml[]) => deploymentOf(rendered).spec.template.metadata.annotations?.['checksum/signal-providers'];
+    expect(checksum(docs)).toMatch(/^[a-f0-9]{64}$/);
+    const changed = parseYamlStream(
+      runOk(helm, ['template', 'rw', CHART, '--kube-version', '1.30.0', '-f', PROVIDERS, '--set', 'signalProviders.fileName=other.json']),
+    );
+    expect(checksum(changed)).not.toBe(checksum(docs));
+  });
+
+  it('renders no providers file, volume or variable by default', () => {
+    const docs = parseYamlStream(runOk(helm, ['template', 'rw', CHART, '--kube-version', '1.30.0']));
+    expect(settingsOf(docs).SIGNAL_PROVIDERS_FILE).toBeUndefined();
+    expect(docs.filter((d) => String(get(d, 'metadata.name')).endsWith('-signal-providers'))).toEqual([]);
+    expect(deploymentOf(docs).spec.template.spec.volumes?.map((v) => v.name)).not.toContain('signal-provider-secrets');
+  });
+
+  it('refuses a secret written into the file (it would land in a ConfigMap) and a file that is not JSON', () => {
+    const inline = render(
+      '--set-json',
+      'signalProviders.file="{\\"providers\\":{\\"t\\":{\\"type\\":\\"tyntec\\",\\"apiKey\\":\\"k\\"}}}"',
+    );
+    expect(inline.ok).toBe(false);
+    expect(inline.stderr).toContain('signalProviders.file: providers.t.apiKey is a secret in a ConfigMap');
+    const notJson = render('--set', 'signalProviders.file=nope');
+    expect(notJson.ok).toBe(false);
+    expect(notJson.stderr).toContain('signalProviders.file is not JSON');
   });
 });

@@ -54,11 +54,27 @@ export function serviceEnvFor(
 }
 
 export async function createTopics(kafka: Kafka, topics: string[], partitions = 3): Promise<void> {
+  await createTopicsWith(
+    kafka,
+    topics.map((topic) => ({ topic, partitions })),
+  );
+}
+
+/** Creates topics each with its own partition count and topic configuration (e.g. max.message.bytes). */
+export async function createTopicsWith(
+  kafka: Kafka,
+  topics: { topic: string; partitions: number; config?: Record<string, string> }[],
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({
     waitForLeaders: true,
-    topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+    topics: topics.map((t) => ({
+      topic: t.topic,
+      numPartitions: t.partitions,
+      replicationFactor: 1,
+      configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+    })),
   });
   await admin.disconnect();
 }

@@ -2,9 +2,15 @@ import type { Kafka } from 'kafkajs';
 import type { Decision } from '../../src/domain/decision.js';
 import type { DeadLetter } from '../../src/events/dead-letter.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
-import { TopicReader, createTopics, serviceEnvFor, testKafka, uniqueTopics } from './kafka-io.js';
+import { TopicReader, createTopicsWith, serviceEnvFor, testKafka, uniqueTopics } from './kafka-io.js';
 import { ServiceProcess } from './service-process.js';
 import { SimulatorAdmin } from './simulator-admin.js';
+
+export type TopicRole = 'login' | 'transaction' | 'decisions' | 'dlq';
+export interface TopicSettings {
+  partitions?: number;
+  config?: Record<string, string>;
+}
 
 export interface PipelineStackOptions {
   /** names this test's topics and consumer group */
@@ -13,6 +19,8 @@ export interface PipelineStackOptions {
   upstreamKey: string;
   /** partitions of every topic */
   partitions?: number;
+  /** per topic, partitions and topic configuration other than the default (e.g. one partition for the input) */
+  topicSettings?: Partial<Record<TopicRole, TopicSettings>>;
   /** service variables beyond its topics and simulator */
   env?: Record<string, string>;
   /** read the decisions and dead-letter topics with kafkajs (default true) */
@@ -45,19 +53,35 @@ export class PipelineStack {
   }
 
   private async up(): Promise<void> {
-    const { upstreamKey, partitions = 3, env = {}, readers = true, beforeService } = this.options;
+    const { upstreamKey, partitions = 3, topicSettings = {}, env = {}, readers = true, beforeService } = this.options;
     this.simulator = await startSimulator({ port: 0, apiKey: upstreamKey });
     this.admin = new SimulatorAdmin(this.simulator.url);
     await beforeService?.(this.admin);
-    const { login, transaction, decisions, dlq } = this.topics;
-    await createTopics(this.kafka, [login, transaction, decisions, dlq], partitions);
+    const roles: TopicRole[] = ['login', 'transaction', 'decisions', 'dlq'];
+    await createTopicsWith(
+      this.kafka,
+      roles.map((role) => ({
+        topic: this.topics[role],
+        partitions: topicSettings[role]?.partitions ?? partitions,
+        config: topicSettings[role]?.config,
+      })),
+    );
     this.service = await new ServiceProcess(
       serviceEnvFor(this.topics, { baseUrl: this.simulator.baseUrl, apiKey: upstreamKey }, env),
     ).start();
-    if (readers) {
-      this.decisions = await new TopicReader<Decision>(this.kafka, decisions).start();
-      this.deadLetters = await new TopicReader<DeadLetter>(this.kafka, dlq).start();
-    }
+    if (readers) await this.startReaders();
+  }
+
+  /** Fresh readers of the decisions and dead-letter topics, from their beginning (after stopReaders, or without `readers`). */
+  async startReaders(): Promise<void> {
+    this.decisions = await new TopicReader<Decision>(this.kafka, this.topics.decisions).start();
+    this.deadLetters = await new TopicReader<DeadLetter>(this.kafka, this.topics.dlq).start();
+  }
+
+  /** Stops the readers, e.g. before the broker goes away (they would only retry against it meanwhile). */
+  async stopReaders(): Promise<void> {
+    // In teardown a reader that cannot stop cleanly (its broker gone) must not hide the test's own failure.
+    await Promise.all([this.decisions?.stop(), this.deadLetters?.stop()].map((p) => p?.catch(() => undefined)));
   }
 
   /** `${service.httpUrl}${path}` */
@@ -65,10 +89,10 @@ export class PipelineStack {
     return `${this.service.httpUrl}${path}`;
   }
 
-  async stop(): Promise<void> {
-    await this.decisions?.stop();
-    await this.deadLetters?.stop();
-    await this.service?.kill('SIGTERM');
+  /** Undoes start; `signal` SIGKILL for a service whose clean drain the test does not need. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    await this.stopReaders();
+    await this.service?.kill(signal);
     await this.simulator?.close();
   }
 }

@@ -8,12 +8,14 @@ import { Test } from '@nestjs/testing';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from '../../src/app.module.js';
 import { ConfigError, loadConfig } from '../../src/config/app-config.js';
-import type { NetworkSignalsPort, UpstreamResult } from '../../src/signals/network-signals.client.js';
-import { NETWORK_SIGNALS_CLIENT } from '../../src/signals/signals.tokens.js';
+import type { SignalProvider, UpstreamResult } from '../../src/signals/providers/signal-provider.js';
+import { SignalRouter } from '../../src/signals/signal-router.js';
+import { SIGNAL_ROUTER } from '../../src/signals/signals.tokens.js';
 import { closeOnSignals } from '../../src/common/close-on-signals.js';
 
 /** Every number is a clean, known subscriber, answered without any I/O. */
-export const instantNetworkSignals: NetworkSignalsPort = {
+export const instantNetworkSignals: SignalProvider = {
+  id: 'instant',
   simSwapCheck: async (_phone, maxAge): Promise<UpstreamResult<'simSwap'>> => ({
     status: 'OK',
     value: { swappedWithin: { swapped: false, maxAgeMinutes: Number(maxAge) } },
@@ -31,8 +33,8 @@ export const instantNetworkSignals: NetworkSignalsPort = {
 async function main(): Promise<void> {
   const config = loadConfig();
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-    .overrideProvider(NETWORK_SIGNALS_CLIENT)
-    .useValue(instantNetworkSignals)
+    .overrideProvider(SIGNAL_ROUTER)
+    .useValue(SignalRouter.single(instantNetworkSignals))
     .compile();
   const app = moduleRef.createNestApplication({ bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));

@@ -42,3 +42,20 @@ export function sampleEvent(phones: string[], i: number): Record<string, unknown
     beneficiaryIsNew: i % 7 === 0,
   };
 }
+
+/**
+ * What the demo's fraud team later learns about an event (its labels): account take-overs behind fresh SIM swaps are
+ * fraud; so is a transfer a few days after a SIM swap (the fraudster waited out the 24 h band); forwarding alone or a
+ * new phone is a customer's own doing; and now and then a scam on a clean number moves money the network cannot see.
+ */
+export function groundTruth(state: SubscriberState | undefined, event: Record<string, unknown>, now = Date.now()): 'fraud' | 'legit' {
+  const hoursSince = (at: string | null | undefined) => (at ? (now - Date.parse(at)) / 3600_000 : undefined);
+  const sim = hoursSince(state?.simSwappedAt);
+  const transaction = event.type === 'transaction';
+  if (sim !== undefined && sim < 24) return 'fraud';
+  if (sim !== undefined && sim < 7 * 24 && transaction && (event.beneficiaryIsNew === true || event.transactionType === 'transfer'))
+    return 'fraud';
+  const amount = transaction ? Number((event.amount as { value: string }).value) : 0;
+  if (!state && transaction && event.beneficiaryIsNew === true && amount >= 1000) return 'fraud';
+  return 'legit';
+}

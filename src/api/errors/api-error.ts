@@ -8,7 +8,7 @@ export { HTTP_STATUS_BY_CODE } from './error-catalogue.js';
 
 /**
  * A failure the client is meant to see, with a stable code. Thrown by handlers, guards and services of both
- * transports; the HTTP filter and the gRPC filter are the only places that turn it into a response.
+ * transports; ApiExceptionFilter (HTTP) and toGrpcError (gRPC) are the only places that turn it into a response.
  */
 export class ApiError extends Error {
   readonly details: FieldError[];

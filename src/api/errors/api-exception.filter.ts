@@ -1,21 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { HttpRequest as Request, HttpResponse as Response } from '../http/http-types.js';
-import type { ErrorCode, FieldError } from '../../domain/error-codes.js';
+import type { FieldError } from '../../domain/error-codes.js';
 import { ApiError, type ErrorBody } from './api-error.js';
+import { CODE_BY_HTTP_STATUS } from './error-catalogue.js';
 import { toGrpcError } from './grpc-error.js';
 import { requestIdOf } from '../http/request-id.middleware.js';
 import { throwError } from 'rxjs';
-
-const CODE_BY_STATUS: Record<number, ErrorCode> = {
-  400: 'VALIDATION_ERROR',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE',
-  429: 'RATE_LIMITED',
-  503: 'UNAVAILABLE',
-};
 
 /** body-parser (and other http-errors) failures arrive as plain errors with a `type` and an exposed status. */
 interface HttpErrorLike {
@@ -28,6 +18,7 @@ interface HttpErrorLike {
 /**
  * The one owner of every HTTP error body: ApiError, Nest's HttpExceptions (unknown routes included),
  * body-parser failures and anything unexpected (500, generic message, full error logged here only).
+ * On gRPC it hands the error to the one gRPC translation, toGrpcError (which passes on one already translated).
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
@@ -59,7 +50,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (status === 404) return ApiError.notFound(`No route ${req.method} ${req.path}`);
-      const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_ERROR');
+      const code = CODE_BY_HTTP_STATUS[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_ERROR');
       if (code === 'INTERNAL_ERROR') return this.internal(exception, req, requestId);
       return new ApiError(code, exception.message);
     }
@@ -88,5 +79,5 @@ function bodyParserError(error: unknown): ApiError | undefined {
   const status = httpError.status ?? httpError.statusCode ?? 400;
   if (status >= 500) return undefined;
   const details: FieldError[] = [{ field: '', code: 'PARAMETER_INVALID', message: (error as Error).message }];
-  return new ApiError(CODE_BY_STATUS[status] ?? 'VALIDATION_ERROR', 'Request body could not be read', details);
+  return new ApiError(CODE_BY_HTTP_STATUS[status] ?? 'VALIDATION_ERROR', 'Request body could not be read', details);
 }

@@ -28,6 +28,22 @@ const column = <K extends 'http' | 'grpc'>(key: K) =>
     (typeof ERROR_CATALOGUE)[ErrorCode][K]
   >;
 
+/**
+ * The code a bare HTTP status becomes (Nest's HttpExceptions, unknown routes, body-parser errors): the row of
+ * ERROR_CATALOGUE that stands for it (the spec checks each has that status). Others: 5xx INTERNAL_ERROR,
+ * 4xx VALIDATION_ERROR (api-exception.filter.ts).
+ */
+export const CODE_BY_HTTP_STATUS: Readonly<Record<number, ErrorCode>> = {
+  400: 'VALIDATION_ERROR',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'RATE_LIMITED',
+  503: 'UNAVAILABLE',
+};
+
 /** The HTTP column of ERROR_CATALOGUE. */
 export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = column('http');
 /** The gRPC column of ERROR_CATALOGUE. */

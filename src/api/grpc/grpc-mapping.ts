@@ -1,4 +1,5 @@
 import type { Decision, DecisionSignal, Outcome } from '../../domain/decision.js';
+import type { EventType } from '../../domain/risk-event.js';
 
 /**
  * riskwire.v1.Outcome's value names carry the enum's prefix (buf's ENUM_VALUE_PREFIX): OUTCOME_DENY is the
@@ -16,7 +17,8 @@ export interface AssessRequestMessage {
   occurredAt?: string;
   accountId?: string;
   phoneNumber?: string;
-  event?: 'login' | 'transaction';
+  /** the oneof's name: the event type */
+  event?: EventType;
   login?: { channel?: string; ipAddress?: string; deviceId?: string; otpChannel?: string };
   transaction?: {
     amount?: { value?: string; currency?: string };
@@ -34,6 +36,7 @@ export interface SignalMessage {
   swapped?: boolean;
   maxAgeMinutes?: number;
   active?: boolean;
+  provider?: string;
 }
 
 export interface DecisionMessage {
@@ -106,6 +109,7 @@ export function assessRequestToEventPayload(request: AssessRequestMessage): Reco
 function signalToMessage(signal: DecisionSignal): SignalMessage {
   const message: SignalMessage = { status: signal.status };
   if (signal.reason) message.reason = signal.reason;
+  if (signal.provider) message.provider = signal.provider;
   if (signal.value !== undefined) {
     message.valueJson = JSON.stringify(signal.value);
     const v = signal.value as {

@@ -14,7 +14,7 @@ export const GRPC_SERVICE_NAMES = [RISK_SERVICE_NAME, HEALTH_SERVICE_NAME, ...RE
 const RISK_PROTO = join('proto', 'riskwire', 'v1', 'risk.proto');
 const DESCRIPTOR_SET = join('proto', 'riskwire-descriptor-set.binpb');
 
-/** proto/ sits at the repository root: two levels above src/api, three above dist/src/api. */
+/** proto/ sits at the repository root: three levels above src/api/grpc, four above dist/src/api/grpc; searched upwards. */
 function findInProtoDir(relative: string): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {

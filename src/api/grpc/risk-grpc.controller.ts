@@ -1,14 +1,14 @@
 import type { Metadata, ServerUnaryCall } from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
-import { ArgumentsHost, Catch, Controller, Logger, RpcExceptionFilter, UseFilters } from '@nestjs/common';
+import { Controller, Logger, UseFilters } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { throwError, type Observable } from 'rxjs';
 import { RiskwireMetrics } from '../../metrics/riskwire-metrics.js';
 import { ApiAuthenticator, type ApiPrincipal } from '../auth/api-authenticator.js';
 import { ApiError } from '../errors/api-error.js';
 import type { ApiScope } from '../../credentials/api-keys.js';
 import { AssessmentsService } from '../assessments.service.js';
-import { GRPC_STATUS_BY_CODE, toGrpcError } from '../errors/grpc-error.js';
+import { ApiExceptionFilter } from '../errors/api-exception.filter.js';
+import { toGrpcError } from '../errors/grpc-error.js';
 import { assessRequestToEventPayload, decisionToMessage, type AssessRequestMessage, type DecisionMessage } from './grpc-mapping.js';
 import { parsePageRequest } from '../http/paging.js';
 
@@ -20,18 +20,16 @@ function deadlineMarginMs(budgetMs: number): number {
   return Math.min(250, Math.max(40, budgetMs * 0.2));
 }
 
-@Catch()
-export class GrpcExceptionFilter implements RpcExceptionFilter {
-  private readonly logger = new Logger('RiskGrpc');
-  catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
-    return throwError(() => toGrpcError(exception, this.logger));
-  }
-}
-
-/** riskwire.v1.RiskService: thin handlers over the same use cases as HTTP. */
+/**
+ * riskwire.v1.RiskService: thin handlers over the same use cases as HTTP. Every error takes the one gRPC
+ * translation (errors/grpc-error.ts toGrpcError): a handler's in observe(), which counts the status it
+ * gets; one raised around a handler in ApiExceptionFilter's gRPC branch, which passes a translated one on.
+ */
 @Controller()
-@UseFilters(GrpcExceptionFilter)
+@UseFilters(ApiExceptionFilter)
 export class RiskGrpcController {
+  private readonly logger = new Logger('RiskGrpc');
+
   constructor(
     private readonly assessments: AssessmentsService,
     private readonly auth: ApiAuthenticator,
@@ -91,9 +89,10 @@ export class RiskGrpcController {
     try {
       return await run();
     } catch (err) {
-      const apiError = err instanceof ApiError ? err : ApiError.fromClientFailure(err);
-      code = apiError ? GRPC_STATUS_BY_CODE[apiError.code] : status.INTERNAL;
-      throw err;
+      // Translated here, once, so the counted status is the one the caller gets (the filter passes it on).
+      const reply = toGrpcError(err, this.logger);
+      code = reply.code;
+      throw reply;
     } finally {
       const labels = { method, code: status[code] ?? 'UNKNOWN' };
       this.metrics.grpcRequests.inc(labels);

@@ -208,6 +208,20 @@ describe('riskwire.v1.RiskService', () => {
     expect(theirs.decisionId).not.toBe(made.decisionId);
   });
 
+  it('INTERNAL with a generic message when the engine fails unexpectedly, counted as INTERNAL', async () => {
+    t.engine.failWith = new Error('engine exploded near +491701234565');
+    try {
+      const err = await rejection(unary('Assess', login('evt-grpc-internal')));
+      expect(err.code).toBe(status.INTERNAL);
+      expect(err.details).toBe('Internal error');
+      expect(err.metadata.get('riskwire-error-code')).toEqual(['INTERNAL_ERROR']);
+    } finally {
+      t.engine.failWith = undefined;
+    }
+    const text = await t.metrics.registry.getSingleMetricAsString('riskwire_grpc_requests_total');
+    expect(text).toMatch(/method="Assess",code="INTERNAL"/);
+  });
+
   it('counts requests by method and status code name', async () => {
     const text = await t.metrics.registry.getSingleMetricAsString('riskwire_grpc_requests_total');
     expect(text).toMatch(/method="Assess",code="OK"/);

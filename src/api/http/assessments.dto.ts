@@ -1,4 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { OUTCOMES } from '../../domain/decision.js';
+import { FIELD_ERROR_CODES, type ErrorCode } from '../../domain/error-codes.js';
+import { EVENT_TYPES, LOGIN_CHANNELS, OTP_CHANNELS, TRANSACTION_TYPES } from '../../domain/risk-event.js';
+import { SIGNAL_NAMES } from '../../domain/signal-catalogue.js';
 
 /* OpenAPI schemas only: request bodies are validated by validateEvent (the Kafka contract), not by these classes. */
 
@@ -32,16 +36,16 @@ class EventBaseSchema {
 
 export class LoginEventSchema extends EventBaseSchema {
   @ApiProperty({ enum: ['login'] }) type!: 'login';
-  @ApiPropertyOptional({ enum: ['web', 'mobile', 'api', 'branch', 'call_center'] }) channel?: string;
+  @ApiPropertyOptional({ enum: [...LOGIN_CHANNELS] }) channel?: string;
   @ApiPropertyOptional({ example: '203.0.113.7' }) ipAddress?: string;
   @ApiPropertyOptional({ maxLength: 256 }) deviceId?: string;
-  @ApiPropertyOptional({ enum: ['sms', 'voice', 'app', 'none'] }) otpChannel?: string;
+  @ApiPropertyOptional({ enum: [...OTP_CHANNELS] }) otpChannel?: string;
 }
 
 export class TransactionEventSchema extends EventBaseSchema {
   @ApiProperty({ enum: ['transaction'] }) type!: 'transaction';
   @ApiProperty({ type: AmountSchema }) amount!: AmountSchema;
-  @ApiPropertyOptional({ enum: ['payment', 'transfer', 'withdrawal', 'card'] }) transactionType?: string;
+  @ApiPropertyOptional({ enum: [...TRANSACTION_TYPES] }) transactionType?: string;
   @ApiPropertyOptional({ maxLength: 128 }) beneficiaryId?: string;
   @ApiPropertyOptional() beneficiaryIsNew?: boolean;
 }
@@ -53,7 +57,7 @@ export class ReasonSchema {
 }
 
 export class DecisionSignalSchema {
-  @ApiProperty({ enum: ['OK', 'NOT_FOUND', 'UNAVAILABLE', 'SKIPPED'] }) status!: string;
+  @ApiProperty({ enum: ['OK', 'NOT_FOUND', 'NOT_APPLICABLE', 'UNAVAILABLE', 'SKIPPED'] }) status!: string;
   @ApiPropertyOptional({
     description: 'observation when OK: {latestChange} / {swappedWithin} / {active}',
     type: 'object',
@@ -61,17 +65,18 @@ export class DecisionSignalSchema {
   })
   value?: unknown;
   @ApiPropertyOptional({ example: 'timeout', description: 'why, when UNAVAILABLE' }) reason?: string;
+  @ApiPropertyOptional({ example: 'tyntec', description: 'the provider that gave the answer (absent when SKIPPED)' }) provider?: string;
 }
 
 export class DecisionSchema {
   @ApiProperty({ example: 'dec_3xYq0cQ4m2bHc9VbW0o7s8Jk1a' }) decisionId!: string;
   @ApiProperty({ example: 'evt-2026-000123' }) eventId!: string;
-  @ApiProperty({ enum: ['login', 'transaction'] }) eventType!: string;
+  @ApiProperty({ enum: [...EVENT_TYPES] }) eventType!: string;
   @ApiProperty({ example: 'acc-42' }) accountId!: string;
   @ApiProperty({ minimum: 0, maximum: 100, example: 60 }) score!: number;
-  @ApiProperty({ enum: ['ALLOW', 'CHALLENGE', 'REVIEW', 'DENY'] }) outcome!: string;
+  @ApiProperty({ enum: [...OUTCOMES] }) outcome!: string;
   @ApiPropertyOptional({
-    enum: ['ALLOW', 'CHALLENGE', 'REVIEW', 'DENY'],
+    enum: [...OUTCOMES],
     description: "only in monitor mode (PUT /v1/policy/mode): the policy's own outcome, while outcome is ALLOW",
   })
   proposedOutcome?: string;
@@ -81,10 +86,23 @@ export class DecisionSchema {
   @ApiProperty({ example: '2026.11.1' }) policyVersion!: string;
   @ApiProperty({
     type: 'object',
-    description: 'keyed by signal: simSwap, deviceSwap, callForwarding',
+    description: `keyed by signal: ${SIGNAL_NAMES.join(', ')}`,
     additionalProperties: { $ref: getSchemaPath(DecisionSignalSchema) },
   })
   signals!: Record<string, DecisionSignalSchema>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'The event fields the rules read (never the phone number), and listMatches (which lists matched which field type, never the values; absent when none did): with signals, policyVersion and decidedAt enough to score the decision again offline',
+    example: {
+      occurredAt: '2026-11-21T10:16:00Z',
+      amount: { value: '1250.00', currency: 'EUR' },
+      transactionType: 'transfer',
+      beneficiaryIsNew: true,
+    },
+  })
+  evidence!: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) decidedAt!: string;
   @ApiProperty({ example: 42 }) latencyMs!: number;
 }
@@ -116,17 +134,7 @@ export class DecisionListSchema {
 export class FieldErrorSchema {
   @ApiProperty({ example: 'phoneNumber', description: 'dotted path; empty for the body as a whole' }) field!: string;
   @ApiProperty({
-    enum: [
-      'PARAMETER_REQUIRED',
-      'PARAMETER_INVALID',
-      'PARAMETER_INVALID_TYPE',
-      'PARAMETER_TOO_SHORT',
-      'PARAMETER_TOO_LONG',
-      'INVALID_PHONENUMBER_FORMAT',
-      'INVALID_CURRENCY_CODE',
-      'INVALID_DATETIME_FORMAT',
-      'UNKNOWN_ENUM_VALUE',
-    ],
+    enum: [...FIELD_ERROR_CODES],
   })
   code!: string;
   @ApiProperty({ example: 'phoneNumber must be an E.164 number: + then 7-15 digits' }) message!: string;
@@ -146,7 +154,7 @@ export class ErrorSchema {
       'RATE_LIMITED',
       'INTERNAL_ERROR',
       'UNAVAILABLE',
-    ],
+    ] satisfies ErrorCode[], // the codes an HTTP answer carries (a bad event is VALIDATION_ERROR on HTTP)
   })
   code!: string;
   @ApiProperty({ example: 'Event failed validation: phoneNumber' }) message!: string;

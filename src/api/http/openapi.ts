@@ -14,7 +14,8 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({
       type: 'http',
       scheme: 'bearer',
-      description: 'API key (API_KEYS id:secret:scopes); scopes: assess (POST), read (GET)',
+      description:
+        'API key (API_KEYS id:secret:scopes); scopes: assess (POST assessments), read (GET assessments), admin (policy administration)',
     })
     .build();
   return SwaggerModule.createDocument(app, config, { extraModels: [ErrorSchema, FieldErrorSchema] });

@@ -1,10 +1,51 @@
-import type { Reason } from '../../domain/decision.js';
+import { IsIn, IsNumber, IsOptional, Min } from 'class-validator';
+import type { Outcome, Reason } from '../../domain/decision.js';
 import type { TransactionEvent } from '../../domain/risk-event.js';
 import { SIGNAL_NAMES } from '../../domain/signal-result.js';
-import type { TransactionContextSettings } from '../risk-policy.js';
+import { Nested, Points } from '../policy-fields.js';
+import { sectionOrDefaults, type RuleSettings } from '../rule-settings.js';
 import type { RuleInput, RuleResult, ScoringRule } from '../scoring-rule.js';
 import { NO_FINDINGS } from '../scoring-rule.js';
 import { isMissing } from '../signal-evidence.js';
+
+export class TransactionTypePoints {
+  @IsOptional() @Points() payment?: number;
+  @IsOptional() @Points() transfer?: number;
+  @IsOptional() @Points() withdrawal?: number;
+  @IsOptional() @Points() card?: number;
+}
+
+export class DegradedHighValueSettings {
+  @Points() points: number;
+  @IsIn(['CHALLENGE', 'REVIEW', 'DENY'], { message: 'must be CHALLENGE, REVIEW or DENY' })
+  minimumOutcome: Exclude<Outcome, 'ALLOW'>;
+}
+
+/** transaction of the policy file. */
+export class TransactionContextSettings {
+  /** in the transaction's own currency units (HIGH_VALUE_THRESHOLD overrides it: policy/policy-file.ts) */
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'must be a number' })
+  @Min(0, { message: 'must be >= 0' })
+  highValueThreshold: number;
+  @Points() highValuePoints: number;
+  @Points() newBeneficiaryPoints: number;
+  @Nested(() => TransactionTypePoints) transactionTypePoints: TransactionTypePoints;
+  @Nested(() => DegradedHighValueSettings) degradedHighValue: DegradedHighValueSettings;
+}
+
+const DEFAULTS: TransactionContextSettings = {
+  highValueThreshold: 1000,
+  highValuePoints: 5,
+  newBeneficiaryPoints: 10,
+  transactionTypePoints: { payment: 0, card: 0, transfer: 5, withdrawal: 5 },
+  degradedHighValue: { points: 10, minimumOutcome: 'CHALLENGE' },
+};
+
+export const transactionContextSettings: RuleSettings<TransactionContextSettings> = {
+  path: ['transaction'],
+  defaults: DEFAULTS,
+  merge: sectionOrDefaults(DEFAULTS),
+};
 
 /** Small extra points for what the transaction itself says, and the floor for high value under degraded signals. */
 export class TransactionContextRule implements ScoringRule<TransactionContextSettings> {

@@ -5,8 +5,8 @@ import { PolicyModeService } from '../../enforcement/policy-mode.service.js';
 import type { PolicyModeRecord } from '../../enforcement/policy-mode.js';
 import { ApiKeyGuard, RequireScope, principalOf } from '../auth/api-key.guard.js';
 import { ApiError } from '../errors/api-error.js';
-import { ErrorSchema } from './assessments.dto.js';
-import type { HttpRequest as Request } from './http-types.js';
+import { ErrorSchema } from '../http/assessments.dto.js';
+import type { HttpRequest as Request } from '../http/http-types.js';
 
 class PolicyModeSchema {
   @ApiProperty({ enum: POLICY_MODES, description: 'monitor: every decision is ALLOW, the policy outcome in proposedOutcome' })

@@ -4,10 +4,10 @@ import { LIST_ENTRY_TYPES, LIST_NAMES } from '../../domain/list-match.js';
 import { ListsService, type ListEntryView } from '../../lists/lists.service.js';
 import { ApiKeyGuard, RequireScope, principalOf } from '../auth/api-key.guard.js';
 import { ApiError } from '../errors/api-error.js';
-import { ErrorSchema, PageMetaSchema } from './assessments.dto.js';
-import type { HttpRequest as Request, HttpResponse as Response } from './http-types.js';
+import { ErrorSchema, PageMetaSchema } from '../http/assessments.dto.js';
+import type { HttpRequest as Request, HttpResponse as Response } from '../http/http-types.js';
 import { MAX_REASON_LENGTH, parseListPath, parseNewListEntry } from './list-entry.request.js';
-import { pageMeta, parsePaging, type PageMeta } from './paging.js';
+import { pageMeta, parsePaging, type PageMeta } from '../http/paging.js';
 
 export const LISTS_PATH = '/v1/lists';
 

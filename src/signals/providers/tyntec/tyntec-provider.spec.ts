@@ -1,18 +1,19 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { minutes } from './minutes.js';
-import { NetworkSignalsClient, parseRetryAfter } from './network-signals.client.js';
-import { STUB_PREFIX, UpstreamStub, closedPort, defaultAnswers, type StubReply } from '../../test/doubles/upstream-stub.js';
+import { minutes } from '../../minutes.js';
+import { parseRetryAfter } from '../json-over-http.js';
+import { TyntecProvider } from './tyntec-provider.js';
+import { STUB_PREFIX, UpstreamStub, closedPort, defaultAnswers, type StubReply } from '../../../../test/doubles/upstream-stub.js';
 
 const PHONE = '+491701234567';
 const API_KEY = 'test-key-9f3a';
 
-describe('NetworkSignalsClient', () => {
+describe('TyntecProvider', () => {
   let stub: UpstreamStub;
-  let client: NetworkSignalsClient;
+  let client: TyntecProvider;
 
   beforeAll(async () => {
     stub = await UpstreamStub.start();
-    client = new NetworkSignalsClient({
+    client = new TyntecProvider({
       baseUrl: stub.baseUrl,
       apiKey: API_KEY,
       timeoutMs: 2000,
@@ -95,7 +96,7 @@ describe('NetworkSignalsClient', () => {
     });
 
     it('call forwarding path is a setting (renamed upstream to /call-forwarding/unconditional/check)', async () => {
-      const renamed = new NetworkSignalsClient({
+      const renamed = new TyntecProvider({
         baseUrl: stub.baseUrl,
         apiKey: API_KEY,
         timeoutMs: 2000,
@@ -331,7 +332,7 @@ describe('NetworkSignalsClient', () => {
   describe('transport failures', () => {
     it('connection refused → connection_error', async () => {
       const port = await closedPort();
-      const nowhere = new NetworkSignalsClient({
+      const nowhere = new TyntecProvider({
         baseUrl: `http://127.0.0.1:${port}/v1`,
         apiKey: API_KEY,
         timeoutMs: 2000,
@@ -361,7 +362,7 @@ describe('NetworkSignalsClient', () => {
     });
 
     it('no answer and no signal → timeout after the configured timeoutMs', async () => {
-      const quick = new NetworkSignalsClient({
+      const quick = new TyntecProvider({
         baseUrl: stub.baseUrl,
         apiKey: API_KEY,
         timeoutMs: 120,

@@ -1,6 +1,6 @@
 import { maskDigitRuns } from '../../common/log-redaction.js';
 import { parseRfc3339DateTime } from '../../common/rfc3339.js';
-import { E164 } from '../../contract/event-contracts.dto.js';
+import { E164 } from '../../domain/phone-number.js';
 import type { FieldError } from '../../domain/error-codes.js';
 import { LIST_ENTRY_TYPES, LIST_NAMES, type ListEntryType, type ListName } from '../../domain/list-match.js';
 import type { NewListEntry } from '../../lists/lists.service.js';
