@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ApiModule } from './api/api.module.js';
 import { PolicyLifecycleApiModule } from './api/lifecycle/policy-lifecycle-api.module.js';
+import { PolicyListsApiModule } from './api/policy-lists/policy-lists-api.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -27,6 +28,7 @@ export class AppModule {
         EventsModule,
         ApiModule,
         PolicyLifecycleApiModule,
+        PolicyListsApiModule,
         HealthModule,
       ],
     };

@@ -68,6 +68,7 @@ describe('starting with RISKWIRE_ENV=production', () => {
       SIGNALS_API_KEY: 'a-real-upstream-key-7f3e',
       CALLBACK_SIGNING_SECRET: 'callback-signing-secret-of-32-bytes+',
       DECISION_ID_SECRET: 'decision-id-secret-of-at-least-32-bytes',
+      LIST_HASH_SECRET: 'list-hash-secret-of-at-least-32-bytes',
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^riskwire: Refusing to start with RISKWIRE_ENV=production: API_KEYS: no API key is configured/);
@@ -78,7 +79,7 @@ describe('starting with RISKWIRE_ENV=production', () => {
   it('with nothing set lists every refusal in one message', async () => {
     const result = await runToExit({ ...ports, RISKWIRE_ENV: 'production', KAFKA_BROKERS: `127.0.0.1:${broker.port}` });
     expect(result.code).toBe(2);
-    for (const variable of ['API_KEYS', 'SIGNALS_API_KEY', 'CALLBACK_SIGNING_SECRET', 'DECISION_ID_SECRET'])
+    for (const variable of ['API_KEYS', 'SIGNALS_API_KEY', 'CALLBACK_SIGNING_SECRET', 'DECISION_ID_SECRET', 'LIST_HASH_SECRET'])
       expect(result.stderr).toContain(`${variable}: `);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(broker.connections()).toBe(0);
@@ -101,6 +102,7 @@ describe('a complete production configuration', () => {
           API_KEYS: `e2e:${apiSecret}:assess|read`,
           CALLBACK_SIGNING_SECRET: `whsec_${Buffer.alloc(32, 9).toString('base64')}`,
           DECISION_ID_SECRET: 'decision-id-secret-of-at-least-32-bytes',
+          LIST_HASH_SECRET: 'list-hash-secret-of-at-least-32-bytes',
         },
       ),
     ).start();

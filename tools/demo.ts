@@ -166,6 +166,10 @@ process.once('SIGINT', () => {
   finished();
 });
 
+// Lists (issue 12): one account on the deny list and one on the watch list, through the HTTP API as an analyst would
+// (no restart); their decisions below carry LIST_DENY_MATCH / LIST_WATCH_MATCH. The entries expire after 10 minutes.
+await demoListEntries(`http://127.0.0.1:${config.api.httpPort}`, say);
+
 const interval = 1000 / rate;
 for (let i = 0; i < total && !stopping; i++) {
   const event = sampleEvent(phones, i);
@@ -219,3 +223,24 @@ await app.close();
 await simulator.close();
 broker.stop();
 process.exit(sent.size > 0 && !stopping ? 1 : 0);
+
+async function demoListEntries(baseUrl: string, log: (line: string) => void): Promise<void> {
+  const expiresAt = new Date(Date.now() + 10 * 60_000).toISOString();
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (process.env.DEMO_ADMIN_KEY) headers.authorization = `Bearer ${process.env.DEMO_ADMIN_KEY}`;
+  for (const [list, accountId, reason] of [
+    ['deny', 'acc-7', 'demo: confirmed account takeover'],
+    ['watch', 'acc-11', 'demo: disputed a payment last week'],
+  ] as const) {
+    const res = await fetch(`${baseUrl}/v1/lists/${list}/entries`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ type: 'accountId', value: accountId, expiresAt, reason }),
+    }).catch(() => undefined);
+    log(
+      res?.ok
+        ? `${list} list: ${accountId} added (PUT /v1/lists/${list}/entries, ${res.status}); stored only as a keyed hash`
+        : `${list} list: could not add ${accountId} (${res ? res.status : 'no answer'}; with API_KEYS set, give an admin key in DEMO_ADMIN_KEY)`,
+    );
+  }
+}

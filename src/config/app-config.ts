@@ -79,6 +79,8 @@ export interface AppConfig {
   store: { redisUrl?: string; retentionSeconds: number; maxEntries: number; redisSecurity: RedisSecurity };
   decisions: { idSecret?: string };
   tenancy: { kafkaTenant: string };
+  /** deny/allow/watch lists: entries are stored as HMACs under this key (LIST_HASH_SECRET) */
+  lists: { hashSecret?: string };
   log: { level: string };
   tracing: TracingConfig;
   /** operations (issue 13): broker-side lag readings, gRPC connection age, failed-authentication throttle */
@@ -150,6 +152,8 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
     'CALLBACK_SIGNING_SECRET',
     'DECISION_ID_SECRET',
   ];
+  // --- Policy lists
+  optional.push('LIST_HASH_SECRET');
   // --- Policy lifecycle
   optional.push('SHADOW_POLICY_FILE');
   // --- Kafka and Redis connection security
@@ -257,6 +261,7 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
     },
     decisions: { idSecret: e.DECISION_ID_SECRET },
     tenancy: { kafkaTenant: e.KAFKA_TENANT },
+    lists: { hashSecret: e.LIST_HASH_SECRET },
     log: { level: e.LOG_LEVEL },
     tracing: tracingConfig(e),
     ops: {

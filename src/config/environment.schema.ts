@@ -134,6 +134,9 @@ export class EnvironmentSchema {
   @Matches(TENANT_PATTERN, { message: 'must be a tenant id: 1-63 of a-z, 0-9, ".", "_", "-", starting with a letter or digit' })
   KAFKA_TENANT = 'kafka';
 
+  // --- Policy lists: HMAC key of the deny/allow/watch list entries (development falls back to a fixed key)
+  @IsOptional() @IsString() LIST_HASH_SECRET?: string;
+
   // --- Logs
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
 

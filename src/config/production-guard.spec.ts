@@ -11,6 +11,7 @@ const PRODUCTION: Record<string, string> = {
   SIGNALS_API_KEY: 'tyntec-live-key-0f3a9c',
   CALLBACK_SIGNING_SECRET: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
   DECISION_ID_SECRET: 'decision-id-hmac-key-0123456789abcdef',
+  LIST_HASH_SECRET: 'list-hash-hmac-key-0123456789abcdefgh',
 };
 
 function refusal(env: Record<string, string | undefined>): ConfigError {
@@ -100,16 +101,29 @@ describe('RISKWIRE_ENV=production', () => {
     expect(short.problems).toEqual([{ variable: 'DECISION_ID_SECRET', message: expect.stringContaining('has 9 bytes') }]);
   });
 
+  it('refuses a missing or short LIST_HASH_SECRET, naming it', () => {
+    expect(variables(refusal({ ...PRODUCTION, LIST_HASH_SECRET: undefined }))).toEqual(['LIST_HASH_SECRET']);
+    const short = refusal({ ...PRODUCTION, LIST_HASH_SECRET: 'short-list-key' });
+    expect(short.problems).toEqual([{ variable: 'LIST_HASH_SECRET', message: expect.stringContaining('has 14 bytes') }]);
+    expect(short.message).not.toContain('short-list-key');
+  });
+
   it('lists every refusal at once, never a secret value', () => {
     const err = refusal({ RISKWIRE_ENV: 'production', CALLBACK_SIGNING_SECRET: 'short-callback-secret' });
-    expect(variables(err)).toEqual(['API_KEYS', 'CALLBACK_SIGNING_SECRET', 'DECISION_ID_SECRET', 'SIGNALS_API_KEY']);
+    expect(variables(err)).toEqual(['API_KEYS', 'CALLBACK_SIGNING_SECRET', 'DECISION_ID_SECRET', 'LIST_HASH_SECRET', 'SIGNALS_API_KEY']);
     expect(err.message).not.toContain('short-callback-secret');
     expect(err.message).not.toContain('riskwire-dev-key');
   });
 
   it('treats empty values (a Secret key left blank) as unset', () => {
     const blank = Object.fromEntries(Object.keys(PRODUCTION).map((k) => [k, k === 'RISKWIRE_ENV' ? 'production' : '']));
-    expect(variables(refusal(blank))).toEqual(['API_KEYS', 'CALLBACK_SIGNING_SECRET', 'DECISION_ID_SECRET', 'SIGNALS_API_KEY']);
+    expect(variables(refusal(blank))).toEqual([
+      'API_KEYS',
+      'CALLBACK_SIGNING_SECRET',
+      'DECISION_ID_SECRET',
+      'LIST_HASH_SECRET',
+      'SIGNALS_API_KEY',
+    ]);
   });
 });
 

@@ -98,7 +98,20 @@ function productionOnlyProblems(config: AppConfig): ConfigProblem[] {
       message: `has ${Buffer.byteLength(idSecret, 'utf8')} bytes; production needs at least ${MIN_PRODUCTION_SECRET_BYTES}`,
     });
   }
+  problems.push(...listHashSecretProblems(config.lists.hashSecret));
   return problems;
+}
+
+// --- Policy lists: the list entries' HMAC key, like DECISION_ID_SECRET (a public key would let anyone test values)
+function listHashSecretProblems(secret: string | undefined): ConfigProblem[] {
+  const variable = 'LIST_HASH_SECRET';
+  if (secret === undefined) {
+    return [{ variable, message: `is required (at least ${MIN_PRODUCTION_SECRET_BYTES} bytes): it keys the hashes of the list entries` }];
+  }
+  const bytes = Buffer.byteLength(secret, 'utf8');
+  if (bytes < MIN_PRODUCTION_SECRET_BYTES)
+    return [{ variable, message: `has ${bytes} bytes; production needs at least ${MIN_PRODUCTION_SECRET_BYTES}` }];
+  return [];
 }
 
 /** The development secrets the simulator accepts: a providers file holding one would send them to a real network. */

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isTenantId } from '../common/tenant.js';
 
-/** `admin`: operating the policy (GET /v1/policy and the policy and list administration); `label`: POST /v1/labels. */
+/** `admin`: operating the policy (GET /v1/policy, the policy mode, the lists); `label`: POST /v1/labels. Never implied by assess or read. */
 export type ApiScope = 'assess' | 'read' | 'admin' | 'label';
 export const API_SCOPES: readonly ApiScope[] = ['assess', 'read', 'admin', 'label'];
 

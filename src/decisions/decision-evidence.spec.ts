@@ -2,6 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import type { Decision } from '../domain/decision.js';
 import type { RiskEvent } from '../domain/risk-event.js';
 import type { SignalResult, SignalSet } from '../domain/signal-result.js';
+import { PolicyEnforcement } from '../enforcement/policy-enforcement.service.js';
+import { PolicyModeService } from '../enforcement/policy-mode.service.js';
+import { MemoryPolicyModeStore } from '../enforcement/policy-mode.store.js';
+import { ListsService } from '../lists/lists.service.js';
+import { MemoryListStore } from '../lists/memory-list-store.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { ActivePolicies } from '../policy/active-policies.js';
 import { parsePolicy } from '../scoring/risk-policy.js';
@@ -14,17 +19,30 @@ import { RiskEngine } from './risk-engine.js';
 
 const policy = defaultPolicy();
 
-/** The real engine on canned answers; the swap dates are relative to the real clock, which the engine reads. */
-function engineAnswering(signals: () => SignalSet) {
+/**
+ * The real engine on canned answers; the swap dates are relative to the real clock, which the engine reads.
+ * Its decline-rate guard is off: the guard (like the policy mode) acts after scoring on this replica's recent
+ * stream, so it is no part of what a record re-scores to, and these specs decide far more DENYs than it allows.
+ */
+function engineAnswering(
+  signals: () => SignalSet,
+  lists = new ListsService(new MemoryListStore(), { lists: { hashSecret: 'evidence-spec-lists' } }),
+) {
   const fakeSignals = { collect: async () => ({ signals: signals(), upstreamCalls: 0 }) } as unknown as SignalsService;
   const config = { decisions: { idSecret: 'evidence-spec' }, tenancy: { kafkaTenant: 'kafka' } };
+  const json = defaultPolicyJson();
+  json.declineRateGuard = { enabled: false };
+  const policies = ActivePolicies.of(parsePolicy(json));
+  const metrics = new RiskwireMetrics({ defaultMetrics: false });
   return new RiskEngine(
     fakeSignals,
-    ActivePolicies.of(policy),
+    policies,
     new MemoryDecisionStore({ maxEntries: 10_000, retentionSeconds: 60 }),
-    new RiskwireMetrics({ defaultMetrics: false }),
+    metrics,
     new DecisionIds(config),
     config,
+    lists,
+    new PolicyEnforcement(policies, new PolicyModeService(new MemoryPolicyModeStore(), metrics), metrics),
   );
 }
 
@@ -114,5 +132,27 @@ describe('a decision carries its evidence', () => {
     expect(now.toISOString()).toBe(decision.decidedAt);
     const { evidence: _dropped, ...old } = decision;
     expect(() => rescoreDecision(old as Decision, policy)).toThrow(NoEvidenceError);
+  });
+
+  it('records which lists matched which field type (never the value) and re-scores with them', async () => {
+    const lists = new ListsService(new MemoryListStore(), { lists: { hashSecret: 'evidence-spec-lists' } });
+    await lists.add({ list: 'watch', type: 'accountId', value: 'acc-1' }, 'ops');
+    await lists.add({ list: 'allow', type: 'beneficiaryId', value: 'ben-1' }, 'ops');
+    const engine = engineAnswering(() => ({ simSwap: swap.none(), deviceSwap: swap.none(), callForwarding: forwarding.inactive() }), lists);
+    const { decision } = await engine.assess(events[2]!, { source: 'kafka' });
+    expect(decision.evidence.listMatches).toEqual({ deny: [], allow: ['beneficiaryId'], watch: ['accountId'] });
+    expect(decision.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['LIST_WATCH_MATCH', 'LIST_ALLOW_MATCH']));
+    expect(JSON.stringify(decision.evidence)).not.toContain('ben-1');
+    const record = JSON.parse(JSON.stringify(decision)) as Decision;
+    expect(rescoreDecision(record, policy)).toMatchObject({ score: decision.score, outcome: decision.outcome, reasons: decision.reasons });
+    // a record without listMatches (made before the lists, or matching none) re-scores as matching no list
+    const { listMatches: _dropped, ...withoutLists } = record.evidence;
+    expect(rescoreDecision({ ...record, evidence: withoutLists }, policy).reasons.map((r) => r.code)).not.toContain('LIST_WATCH_MATCH');
+  });
+
+  it('carries no listMatches when no list matched', async () => {
+    const engine = engineAnswering(() => ({ simSwap: swap.none(), deviceSwap: swap.none(), callForwarding: forwarding.inactive() }));
+    const { decision } = await engine.assess(events[1]!, { source: 'kafka' });
+    expect(decision.evidence).not.toHaveProperty('listMatches');
   });
 });

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { EnforcementModule } from '../enforcement/enforcement.module.js';
+import { ListsModule } from '../lists/lists.module.js';
 import { ScoringModule } from '../policy/scoring.module.js';
 import { RedisModule } from '../redis/redis.module.js';
 import { SignalsModule } from '../signals/signals.module.js';
@@ -9,8 +11,8 @@ import { RiskEngine } from './risk-engine.js';
 import { ShadowDecisionPublisher } from './shadow-decision-publisher.js';
 
 @Module({
-  imports: [SignalsModule, ScoringModule, RedisModule],
+  imports: [SignalsModule, ScoringModule, RedisModule, ListsModule, EnforcementModule],
   providers: [RiskEngine, DecisionIds, decisionStoreProvider, ShadowDecisionPublisher],
-  exports: [RiskEngine, DecisionIds, DECISION_STORE, ShadowDecisionPublisher, ScoringModule],
+  exports: [RiskEngine, DecisionIds, DECISION_STORE, ShadowDecisionPublisher, ScoringModule, ListsModule, EnforcementModule],
 })
 export class DecisionsModule {}

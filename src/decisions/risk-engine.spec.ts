@@ -7,6 +7,11 @@ import type { RiskPolicy } from '../scoring/risk-policy.js';
 import type { SignalsService } from '../signals/signals.service.js';
 import type { SignalRequest, SignalSet } from '../domain/signal-result.js';
 import { DeterministicFailure } from '../domain/deterministic-failure.js';
+import { PolicyEnforcement } from '../enforcement/policy-enforcement.service.js';
+import { PolicyModeService } from '../enforcement/policy-mode.service.js';
+import { MemoryPolicyModeStore } from '../enforcement/policy-mode.store.js';
+import { ListsService } from '../lists/lists.service.js';
+import { MemoryListStore } from '../lists/memory-list-store.js';
 import { DecisionIds, decisionIdFor } from './decision-id.js';
 import { MemoryDecisionStore } from './memory-decision-store.js';
 import { RiskEngine } from './risk-engine.js';
@@ -31,8 +36,11 @@ function engineWith(signals: SignalSet, policies = ActivePolicies.of(loadPolicy(
   const metrics = new RiskwireMetrics({ defaultMetrics: false });
   const store = new MemoryDecisionStore({ maxEntries: 100, retentionSeconds: 60 });
   const config = { decisions: { idSecret: SECRET }, tenancy: { kafkaTenant: 'kafka' } };
-  const engine = new RiskEngine(fakeSignals, policies, store, metrics, new DecisionIds(config), config);
-  return { engine, asked, metrics, store };
+  const lists = new ListsService(new MemoryListStore(), { lists: { hashSecret: 'engine-spec-list-secret' } });
+  const mode = new PolicyModeService(new MemoryPolicyModeStore(), metrics);
+  const enforcement = new PolicyEnforcement(policies, mode, metrics);
+  const engine = new RiskEngine(fakeSignals, policies, store, metrics, new DecisionIds(config), config, lists, enforcement);
+  return { engine, asked, metrics, store, lists, mode };
 }
 
 const forwarded: SignalSet = {
@@ -178,10 +186,71 @@ describe('RiskEngine', () => {
     expect(shadow!.shadow.reasons.map((r) => r.code)).toContain('SIGNAL_UNAVAILABLE_DEVICE_SWAP');
   });
 
+  it('scores the shadow with the same list matches as the live policy, recorded once in the evidence', async () => {
+    const { engine, lists } = engineWith(forwarded, ActivePolicies.of(loadPolicy(), renamed(loadPolicy(), 'shadow-lists')));
+    await lists.add({ list: 'deny', type: 'accountId', value: 'acc-1' }, 'ops');
+    const { decision, shadow } = await engine.assess({ ...event, eventId: 'evt-sl' }, { source: 'kafka' });
+    expect(decision.outcome).toBe('DENY');
+    expect(decision.evidence.listMatches).toEqual({ deny: ['accountId'], allow: [], watch: [] });
+    expect(shadow!.shadow.outcome).toBe('DENY');
+    expect(shadow!.shadow.reasons.map((r) => r.code)).toContain('LIST_DENY_MATCH');
+  });
+
+  it("in monitor mode compares the shadow with the live policy's own outcome, not the published ALLOW", async () => {
+    const { engine, mode } = engineWith(forwarded, ActivePolicies.of(loadPolicy(), renamed(loadPolicy(), 'shadow-m')));
+    await mode.set('monitor', 'ops');
+    const { decision, shadow } = await engine.assess({ ...event, eventId: 'evt-sm' }, { source: 'kafka' });
+    expect(decision).toMatchObject({ outcome: 'ALLOW', proposedOutcome: 'CHALLENGE' });
+    expect(decision.evidence).toEqual({ occurredAt: event.occurredAt });
+    expect(shadow!.live.outcome).toBe('CHALLENGE');
+  });
+
   it('makes no shadow decision for a replay', async () => {
     const { engine } = engineWith(forwarded, ActivePolicies.of(loadPolicy(), renamed(loadPolicy(), 'shadow-3')));
     expect((await engine.assess(event, { source: 'kafka' })).shadow).toBeDefined();
     expect((await engine.assess(event, { source: 'kafka' })).shadow).toBeUndefined();
+  });
+
+  it('matches the lists before scoring: a deny entry decides the next event, its removal the one after', async () => {
+    const { engine, lists } = engineWith(forwarded);
+    await lists.add({ list: 'deny', type: 'accountId', value: 'acc-1' }, 'ops');
+    const denied = (await engine.assess({ ...event, eventId: 'evt-l1' }, { source: 'kafka' })).decision;
+    expect(denied.outcome).toBe('DENY');
+    expect(denied.reasons.map((r) => r.code)).toContain('LIST_DENY_MATCH');
+    await lists.remove('deny', 'accountId', 'acc-1', 'ops');
+    const after = (await engine.assess({ ...event, eventId: 'evt-l2' }, { source: 'kafka' })).decision;
+    expect(after.outcome).toBe('CHALLENGE');
+    expect(after.reasons.map((r) => r.code)).not.toContain('LIST_DENY_MATCH');
+  });
+
+  it('in monitor mode publishes ALLOW with the policy outcome in proposedOutcome; back in enforce, no proposedOutcome', async () => {
+    const { engine, mode, metrics } = engineWith({
+      ...forwarded,
+      simSwap: { status: 'OK', value: { latestChange: new Date().toISOString() } },
+    });
+    await mode.set('monitor', 'ops');
+    const monitored = (await engine.assess({ ...event, eventId: 'evt-m1' }, { source: 'kafka' })).decision;
+    expect(monitored).toMatchObject({ outcome: 'ALLOW', proposedOutcome: 'DENY', score: 100 });
+    expect(await metrics.registry.getSingleMetricAsString('riskwire_policy_mode')).toMatch(/mode="monitor"\} 1/);
+    await mode.set('enforce', 'ops');
+    const enforced = (await engine.assess({ ...event, eventId: 'evt-m2' }, { source: 'kafka' })).decision;
+    expect(enforced.outcome).toBe('DENY');
+    expect(enforced).not.toHaveProperty('proposedOutcome');
+  });
+
+  it('turns DENYs into REVIEW (DECLINE_RATE_GUARD) once the DENY share passes the threshold, and says so in a metric', async () => {
+    const { engine, metrics } = engineWith({ ...forwarded, simSwap: { status: 'OK', value: { latestChange: new Date().toISOString() } } });
+    const outcomes: string[] = [];
+    // default guard: at least 100 decisions in 5 minutes, DENY share above 20 %
+    for (let i = 0; i < 101; i += 1)
+      outcomes.push((await engine.assess({ ...event, eventId: `evt-g${i}` }, { source: 'kafka' })).decision.outcome);
+    expect(outcomes.slice(0, 99).every((o) => o === 'DENY')).toBe(true);
+    expect(outcomes.slice(99)).toEqual(['REVIEW', 'REVIEW']);
+    const last = (await engine.assess({ ...event, eventId: 'evt-g-last' }, { source: 'kafka' })).decision;
+    expect(last.reasons.at(-1)).toMatchObject({ code: 'DECLINE_RATE_GUARD', points: 0 });
+    expect(await metrics.registry.getSingleMetricAsString('riskwire_decline_rate_guard_active')).toMatch(
+      /riskwire_decline_rate_guard_active 1/,
+    );
   });
 });
 

@@ -3,6 +3,8 @@ import { DeterministicFailure } from '../domain/deterministic-failure.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { RiskEvent } from '../domain/risk-event.js';
+import { PolicyEnforcement } from '../enforcement/policy-enforcement.service.js';
+import { ListsService } from '../lists/lists.service.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { ActivePolicies } from '../policy/active-policies.js';
 import { scoreEvent } from '../scoring/score-event.js';
@@ -61,6 +63,8 @@ export class RiskEngine {
     private readonly metrics: RiskwireMetrics,
     private readonly ids: DecisionIds,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tenancy'>,
+    private readonly lists: ListsService,
+    private readonly enforcement: PolicyEnforcement,
   ) {}
 
   async assess(event: RiskEvent, options: AssessOptions): Promise<AssessResult> {
@@ -75,11 +79,18 @@ export class RiskEngine {
 
     // One policy set for the whole event: a reload meanwhile applies from the next event on.
     const { live, shadow } = this.policies.current();
-    const { signals, upstreamCalls } = await this.signals.collect(event.phoneNumber, signalsNeeded(event, live.policy), {
-      deadline: options.deadline,
-    });
+    // The list lookup is I/O (Redis): done beside the signals, so scoring stays a pure function of what both found.
+    const [{ signals, upstreamCalls }, listMatches] = await Promise.all([
+      this.signals.collect(event.phoneNumber, signalsNeeded(event, live.policy), { deadline: options.deadline }),
+      this.lists.match(event),
+    ]);
     const decidedAt = new Date();
-    const assessment = scoreEvent(event, signals, live.policy, decidedAt);
+    // then the decline-rate guard and the policy mode (monitor: ALLOW with the policy's outcome in proposedOutcome)
+    const assessment = this.enforcement.enforce(
+      scoreEvent(event, signals, live.policy, decidedAt, listMatches),
+      decidedAt,
+      live.policy.declineRateGuard,
+    );
     const decision: Decision = {
       decisionId,
       eventId: event.eventId,
@@ -87,7 +98,7 @@ export class RiskEngine {
       accountId: event.accountId,
       ...assessment,
       signals: decisionSignalsOf(signals),
-      evidence: evidenceOf(event),
+      evidence: evidenceOf(event, listMatches),
       decidedAt: decidedAt.toISOString(),
       latencyMs: Date.now() - receivedAt,
     };
@@ -96,7 +107,7 @@ export class RiskEngine {
     // Someone decided the same id meanwhile (a concurrent redelivery or retry): theirs stands.
     if (earlierMeanwhile) return this.reuse(earlierMeanwhile, fingerprint, event.eventId);
     if (!shadow) return { decision, replayed: false };
-    const shadowed = scoreShadow(event, signals, shadow.policy, decidedAt);
+    const shadowed = scoreShadow(event, signals, shadow.policy, decidedAt, listMatches);
     return {
       decision,
       replayed: false,
@@ -105,7 +116,8 @@ export class RiskEngine {
         eventId: event.eventId,
         eventType: event.type,
         accountId: event.accountId,
-        live: { outcome: decision.outcome, score: decision.score, policyVersion: decision.policyVersion },
+        // the live policy's own verdict: in monitor mode the published ALLOW is the mode's, not the policy's
+        live: { outcome: decision.proposedOutcome ?? decision.outcome, score: decision.score, policyVersion: decision.policyVersion },
         shadow: shadowed.assessment,
         unfetchedSignals: shadowed.unfetchedSignals,
         decidedAt: decision.decidedAt,

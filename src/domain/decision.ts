@@ -1,4 +1,5 @@
 import type { EventType, LoginChannel, OtpChannel, TransactionType } from './risk-event.js';
+import type { ListMatches } from './list-match.js';
 import type { SignalName } from './signal-result.js';
 
 export type Outcome = 'ALLOW' | 'CHALLENGE' | 'REVIEW' | 'DENY';
@@ -28,6 +29,8 @@ export interface Assessment {
   avoidOtpChannels: OtpChannel[];
   degraded: boolean;
   policyVersion: string;
+  /** only in monitor mode (PUT /v1/policy/mode): the policy's own outcome, while `outcome` is ALLOW */
+  proposedOutcome?: Outcome;
 }
 
 /** The decision record published on the decisions topic and returned by the API. */
@@ -51,6 +54,8 @@ export interface DecisionEvidence {
   amount?: { value: string; currency: string };
   transactionType?: TransactionType;
   beneficiaryIsNew?: boolean;
+  /** which lists matched which of the event's field types (never the values); absent when no list matched */
+  listMatches?: ListMatches;
 }
 
 /**

@@ -298,6 +298,24 @@ export class RiskwireMetrics extends WithOptions {
     registers: [this.registry],
   });
 
+  // --- policy enforcement: decline-rate guard and policy mode (src/enforcement)
+  readonly declineRateGuardActive = new Gauge({
+    name: 'riskwire_decline_rate_guard_active',
+    help: "1 while this replica's decline-rate guard turns new DENYs into REVIEW (DENY share over the policy's window above its threshold).",
+    registers: [this.registry],
+  });
+  readonly declineRateDenyShare = new Gauge({
+    name: 'riskwire_decline_rate_deny_share',
+    help: "Share (0-1) of the policy's own DENYs among this replica's decisions over the guard's window.",
+    registers: [this.registry],
+  });
+  readonly policyMode = new Gauge({
+    name: 'riskwire_policy_mode',
+    help: '1 for the active policy mode (enforce|monitor; monitor publishes ALLOW with the policy outcome in proposedOutcome), 0 for the other.',
+    labelNames: ['mode'],
+    registers: [this.registry],
+  });
+
   constructor(options: RiskwireMetricsOptions = {}) {
     super(options);
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'riskwire_' });
@@ -313,6 +331,10 @@ export class RiskwireMetrics extends WithOptions {
     for (const role of ['live', 'shadow']) this.policyReloadFailures.inc({ role }, 0);
     this.shadowPublishFailures.inc(0);
     for (const result of ['ok', 'failed']) this.kafkaOffsetReads.inc({ result }, 0);
+    this.declineRateGuardActive.set(0);
+    this.declineRateDenyShare.set(0);
+    this.policyMode.set({ mode: 'enforce' }, 1);
+    this.policyMode.set({ mode: 'monitor' }, 0);
   }
 
   /**

@@ -27,6 +27,11 @@ import { CallForwardingPolicy, callForwardingSettings } from './rules/call-forwa
 import { CombinationRuleSettings, combinationSettings } from './rules/combination.rule.js';
 import { SwapSignalPolicy, swapRecencySettings } from './rules/swap-recency.rule.js';
 import { TransactionContextSettings, transactionContextSettings } from './rules/transaction-context.rule.js';
+// --- lists and decline-rate guard
+import { AllowListSettings, allowListSettings } from './rules/allow-list.rule.js';
+import { DeclineRateGuardSettings, declineRateGuardSettings } from './rules/decline-rate-guard.rule.js';
+import { DenyListSettings, denyListSettings } from './rules/deny-list.rule.js';
+import { WatchListSettings, watchListSettings } from './rules/watch-list.rule.js';
 
 // The settings classes keep their old home as an import path for code written before the rules owned them.
 export { POLICY_OTP_CHANNELS, type PolicyOtpChannel, type PolicyProblem } from './policy-fields.js';
@@ -46,6 +51,10 @@ const RULE_SETTINGS: readonly AnyRuleSettings[] = [
   callForwardingSettings,
   combinationSettings,
   transactionContextSettings,
+  denyListSettings,
+  watchListSettings,
+  allowListSettings,
+  declineRateGuardSettings,
 ];
 
 export class SignalPolicies {
@@ -80,6 +89,13 @@ export class Thresholds {
   @Integer(1, 100) deny: number;
 }
 
+/** What a match on each operator list means (docs/policy.md#lists); a section left out takes the rule's defaults. */
+export class ListPolicies {
+  @Nested(() => DenyListSettings) deny: DenyListSettings;
+  @Nested(() => AllowListSettings) allow: AllowListSettings;
+  @Nested(() => WatchListSettings) watch: WatchListSettings;
+}
+
 /** The validated policy. The rules' sections (signals, combinations, transaction) are the rules' settings classes. */
 export class RiskPolicy {
   @IsString({ message: 'must be a string' })
@@ -94,6 +110,10 @@ export class RiskPolicy {
   @Nested(() => ChecksByEventType) checks: ChecksByEventType;
   @IsArray({ message: 'must be an array' }) @ValidateNested() @Type(() => CombinationRuleSettings) combinations: CombinationRuleSettings[];
   @Nested(() => TransactionContextSettings) transaction: TransactionContextSettings;
+  /** without it in the file, the list rules' defaults (docs/policy.md#lists) */
+  @Nested(() => ListPolicies) lists: ListPolicies;
+  /** without it in the file, the guard's defaults (docs/policy.md#decline-rate-guard); applied after scoring (src/enforcement) */
+  @Nested(() => DeclineRateGuardSettings) declineRateGuard: DeclineRateGuardSettings;
 }
 
 export class PolicyError extends Error {

@@ -29,3 +29,17 @@ export function sectionOrDefaults<Settings>(defaults: Settings): (fromFile: unkn
 
 /** A rule's settings declaration with the settings type erased, for the list that composes them. */
 export type AnyRuleSettings = Omit<RuleSettings<never>, 'defaults'> & { readonly defaults: unknown };
+
+/**
+ * The merge of rules whose every field is optional in the file (the list rules, the decline-rate guard): each
+ * field the file's section sets over the default of that field. A section that is not an object is left as it
+ * is, so validation reports it.
+ */
+export function fieldsOverDefaults<Settings extends object>(defaults: Settings): (fromFile: unknown) => unknown {
+  return (fromFile) => {
+    if (fromFile === undefined) return structuredClone(defaults);
+    if (typeof fromFile !== 'object' || fromFile === null || Array.isArray(fromFile)) return fromFile;
+    const set = Object.entries(fromFile).filter(([, v]) => v !== undefined);
+    return { ...structuredClone(defaults), ...Object.fromEntries(set) };
+  };
+}

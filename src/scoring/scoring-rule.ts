@@ -1,12 +1,15 @@
 import type { OtpChannel, RiskEvent } from '../domain/risk-event.js';
 import type { Outcome, Reason } from '../domain/decision.js';
+import type { ListMatches } from '../domain/list-match.js';
 import type { Evidence } from './signal-evidence.js';
 import { SIGNAL_CATALOGUE, SIGNAL_NAMES, type SignalName } from '../domain/signal-catalogue.js';
 
-/** What every rule sees: the event and the normalised signal evidence (already aged against `now`). */
+/** What every rule sees: the event, the normalised signal evidence (already aged against `now`) and the list matches. */
 export interface RuleInput {
   event: RiskEvent;
   evidence: Evidence;
+  /** which of the event's fields are on the deny, allow and watch lists (looked up before scoring); absent: none */
+  lists?: ListMatches;
 }
 
 export interface RuleResult {

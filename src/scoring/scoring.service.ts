@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Assessment } from '../domain/decision.js';
+import type { ListMatches } from '../domain/list-match.js';
 import type { RiskEvent } from '../domain/risk-event.js';
 import type { SignalRequest, SignalSet } from '../domain/signal-result.js';
 import { RISK_POLICY } from './risk-policy.token.js';
@@ -20,7 +21,7 @@ export class ScoringService {
     return signalsNeeded(event, this.policy);
   }
 
-  score(event: RiskEvent, signals: SignalSet, now: Date): Assessment {
-    return scoreEvent(event, signals, this.policy, now);
+  score(event: RiskEvent, signals: SignalSet, now: Date, lists?: ListMatches): Assessment {
+    return scoreEvent(event, signals, this.policy, now, lists);
   }
 }

@@ -10,7 +10,7 @@ const ALL_OPTIONS = `${CHART}/ci/all-options-values.yaml`;
 const HPA = `${CHART}/ci/hpa-values.yaml`;
 const EXISTING_SECRET = `${CHART}/ci/existing-secret-values.yaml`;
 /** Variables that may only reach the pod through secretKeyRef. */
-const SECRET_ENV = ['SIGNALS_API_KEY', 'API_KEYS', 'REDIS_URL', 'CALLBACK_SIGNING_SECRET', 'DECISION_ID_SECRET'];
+const SECRET_ENV = ['SIGNALS_API_KEY', 'API_KEYS', 'REDIS_URL', 'CALLBACK_SIGNING_SECRET', 'DECISION_ID_SECRET', 'LIST_HASH_SECRET'];
 const OPTIONAL_KINDS = ['ServiceMonitor', 'PrometheusRule', 'HorizontalPodAutoscaler', 'ScaledObject', 'NetworkPolicy'];
 
 interface EnvVar {

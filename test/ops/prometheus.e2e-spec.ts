@@ -111,6 +111,11 @@ describe('Prometheus rules, config and Grafana dashboard', () => {
     expect({ ok: result.ok, output: result.stderr + result.stdout }).toEqual({ ok: true, output: expect.stringContaining('SUCCESS') });
   });
 
+  it('the policy alert unit tests pass (promtool test rules, their own file)', () => {
+    const result = run(promtool, ['test', 'rules', 'policy-alerts.test.yml'], { cwd: repoPath('deploy/prometheus') });
+    expect({ ok: result.ok, output: result.stderr + result.stdout }).toEqual({ ok: true, output: expect.stringContaining('SUCCESS') });
+  });
+
   it('the alert unit tests fire and stay quiet for at least three alerts', () => {
     const tests = parseYaml<{ tests: Array<{ alert_rule_test: Array<{ alertname: string; exp_alerts: unknown[] }> }> }>(
       readRepoFile('deploy/prometheus/alerts.test.yml'),
@@ -146,6 +151,7 @@ describe('Prometheus rules, config and Grafana dashboard', () => {
         'RiskwireConsumerStopped',
         'RiskwireDeadLetterSpike',
         'RiskwireDecisionLatencyHigh',
+        'RiskwireDeclineRateGuardActive',
         'RiskwireDenyRateJump',
         'RiskwireDown',
         'RiskwireEventsHeld',

@@ -56,7 +56,7 @@ describe('the service accepts the configuration its deployment files give it', (
       const { config, refused } = judge(composeEnv);
       expect(refused?.message).toBeUndefined();
       expect(config?.env).toBe('development');
-      expect(loadApiKeys(config!.api).map((k) => [k.id, k.scopes])).toEqual([['demo', ['assess', 'read']]]);
+      expect(loadApiKeys(config!.api).map((k) => [k.id, k.scopes])).toEqual([['demo', ['assess', 'read', 'admin']]]);
       expect(config?.api).toMatchObject({ auth: 'keys', callbacks: 'enabled' });
     });
 
@@ -69,7 +69,13 @@ describe('the service accepts the configuration its deployment files give it', (
     it('defaults to production, so the bare image refuses to start and names what is missing', () => {
       const imageEnv = dockerfileRuntimeEnv();
       expect(imageEnv.RISKWIRE_ENV).toBe('production');
-      expect(refusedVariables(imageEnv)).toEqual(['API_KEYS', 'CALLBACK_SIGNING_SECRET', 'DECISION_ID_SECRET', 'SIGNALS_API_KEY']);
+      expect(refusedVariables(imageEnv)).toEqual([
+        'API_KEYS',
+        'CALLBACK_SIGNING_SECRET',
+        'DECISION_ID_SECRET',
+        'LIST_HASH_SECRET',
+        'SIGNALS_API_KEY',
+      ]);
     });
   });
 
@@ -120,7 +126,13 @@ describe('the service accepts the configuration its deployment files give it', (
       expect(env.RISKWIRE_ENV).toBe('production');
       const refused = judge(env).refused;
       expect(refused?.message).toMatch(/^Refusing to start with RISKWIRE_ENV=production: /);
-      expect(refusedVariables(env)).toEqual(['API_KEYS', 'CALLBACK_SIGNING_SECRET', 'DECISION_ID_SECRET', 'SIGNALS_API_KEY']);
+      expect(refusedVariables(env)).toEqual([
+        'API_KEYS',
+        'CALLBACK_SIGNING_SECRET',
+        'DECISION_ID_SECRET',
+        'LIST_HASH_SECRET',
+        'SIGNALS_API_KEY',
+      ]);
     });
 
     it('the all-options CI values are accepted in production', () => {
@@ -141,6 +153,7 @@ describe('the service accepts the configuration its deployment files give it', (
         REDIS_URL: '',
         CALLBACK_SIGNING_SECRET: `whsec_${Buffer.alloc(32, 0x5a).toString('base64')}`,
         DECISION_ID_SECRET: 'b8f2c6a1e9d4f7a3c5e8b1d6f9a2c4e7',
+        LIST_HASH_SECRET: 'c3e7a9f1b5d2e8c4a6f0b9d3e7c1a5f8',
       };
       const { config, refused } = judge(podEnv(docs, { 'riskwire-credentials': secret }));
       expect(refused?.message).toBeUndefined();
@@ -158,6 +171,8 @@ describe('the service accepts the configuration its deployment files give it', (
         'secrets.signalsApiKey=tyntec-production-key-5d1e7a',
         '--set',
         'secrets.decisionIdSecret=b8f2c6a1e9d4f7a3c5e8b1d6f9a2c4e7',
+        '--set',
+        'secrets.listHashSecret=c3e7a9f1b5d2e8c4a6f0b9d3e7c1a5f8',
       ];
       expect(refusedVariables(podEnv(render(set)))).toEqual(['API_KEYS', 'CALLBACK_SIGNING_SECRET']);
       const explicit = podEnv(render([...set, '--set', 'config.apiAuth=disabled', '--set', 'config.callbacks=disabled']));

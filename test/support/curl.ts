@@ -11,9 +11,13 @@ export interface CurlAnswer {
 
 /**
  * The real curl binary, as an operator or a client calls the service: `body` is sent as given (a string)
- * or as JSON, `secret` as a bearer key. The status code comes from curl's own `%{http_code}`.
+ * or as JSON, `secret` as a bearer key; an empty body (204) is `null`. The status code comes from curl's own `%{http_code}`.
  */
-export async function curl(method: 'GET' | 'POST', url: string, options: { body?: unknown; secret?: string } = {}): Promise<CurlAnswer> {
+export async function curl(
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  url: string,
+  options: { body?: unknown; secret?: string } = {},
+): Promise<CurlAnswer> {
   const args = ['-sS', '-X', method, '-w', '\n%{http_code}', '--max-time', '20'];
   if (options.secret !== undefined) args.push('-H', `Authorization: Bearer ${options.secret}`);
   if (options.body !== undefined) {
@@ -22,5 +26,7 @@ export async function curl(method: 'GET' | 'POST', url: string, options: { body?
   }
   const { stdout } = await execFileAsync('curl', [...args, url]);
   const cut = stdout.lastIndexOf('\n');
-  return { status: Number(stdout.slice(cut + 1)), body: JSON.parse(stdout.slice(0, cut)) as unknown };
+  const text = stdout.slice(0, cut);
+  // a 204 has no body
+  return { status: Number(stdout.slice(cut + 1)), body: text === '' ? null : (JSON.parse(text) as unknown) };
 }

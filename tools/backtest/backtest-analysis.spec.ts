@@ -76,6 +76,22 @@ describe('runBacktest', () => {
     expect(r.candidate.version).toBe('candidate-1');
   });
 
+  it("compares the live policy's own verdict: a monitored ALLOW and a DENY held by the guard count as what the policy gave", () => {
+    const denied = login({ ...simSwap(72), callForwarding: { status: 'OK', value: { active: true } } });
+    expect(denied.outcome).toBe('DENY');
+    const monitored: Decision = { ...swap3d, decisionId: 'dec_m', eventId: 'evt-m', outcome: 'ALLOW', proposedOutcome: 'CHALLENGE' };
+    const held: Decision = {
+      ...denied,
+      decisionId: 'dec_h',
+      eventId: 'evt-h',
+      outcome: 'REVIEW',
+      reasons: [...denied.reasons, { code: 'DECLINE_RATE_GUARD', points: 0, message: 'held' }],
+    };
+    const r = runBacktest({ decisions: [monitored, held], candidate: defaultPolicy() });
+    expect(r.outcomes.current).toEqual({ ALLOW: 0, CHALLENGE: 1, REVIEW: 0, DENY: 1 });
+    expect(r.changed).toBe(0);
+  });
+
   it('the same policy changes nothing: a backtest of the live policy is the identity', () => {
     const r = runBacktest({ decisions, candidate: defaultPolicy() });
     expect(r.changed).toBe(0);

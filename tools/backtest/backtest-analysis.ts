@@ -2,7 +2,7 @@
  * The backtest's arithmetic, pure: recorded decisions (with their evidence) scored again under a candidate policy,
  * compared with what was decided, and with fraud labels measured against both. No I/O, no clock.
  */
-import { rescoreDecision, NoEvidenceError } from '../../src/decisions/decision-evidence.js';
+import { NoEvidenceError, policyOutcomeOf, rescoreDecision } from '../../src/decisions/decision-evidence.js';
 import { OUTCOMES, type Decision, type Outcome } from '../../src/domain/decision.js';
 import type { FraudLabel, LabelValue } from '../../src/domain/fraud-label.js';
 import type { RiskPolicy } from '../../src/scoring/risk-policy.js';
@@ -111,10 +111,12 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   let raised = 0;
   let lowered = 0;
   for (const { decision, candidate } of pairs) {
-    outcomes.current[decision.outcome] += 1;
+    // the live policy's own verdict: not the ALLOW of monitor mode, nor a DENY the decline-rate guard held
+    const current = policyOutcomeOf(decision);
+    outcomes.current[current] += 1;
     outcomes.candidate[candidate.outcome] += 1;
-    transitions[decision.outcome][candidate.outcome] += 1;
-    if (decision.outcome !== candidate.outcome) changed += 1;
+    transitions[current][candidate.outcome] += 1;
+    if (current !== candidate.outcome) changed += 1;
     currentVersions[decision.policyVersion] = (currentVersions[decision.policyVersion] ?? 0) + 1;
     for (const code of new Set(decision.reasons.map((r) => r.code))) reason(code).current += 1;
     for (const code of new Set(candidate.reasons.map((r) => r.code))) reason(code).candidate += 1;
@@ -146,7 +148,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     const latest = latestLabels(input.labels);
     const labelled = pairs.flatMap(({ decision, candidate }) => {
       const label = latest.get(decision.eventId);
-      return label ? [{ label: label.label, current: decision.outcome, candidate: candidate.outcome }] : [];
+      return label ? [{ label: label.label, current: policyOutcomeOf(decision), candidate: candidate.outcome }] : [];
     });
     result.labels = {
       records: input.labels.length,

@@ -60,7 +60,7 @@ app.kubernetes.io/part-of: riskwire
 
 {{/* Variables that must only ever come from a Secret. */}}
 {{- define "riskwire.secretEnvNames" -}}
-SIGNALS_API_KEY API_KEYS REDIS_URL CALLBACK_SIGNING_SECRET DECISION_ID_SECRET SIMULATOR_API_KEY KAFKA_SASL_PASSWORD
+SIGNALS_API_KEY API_KEYS REDIS_URL CALLBACK_SIGNING_SECRET DECISION_ID_SECRET LIST_HASH_SECRET SIMULATOR_API_KEY KAFKA_SASL_PASSWORD
 {{- end }}
 
 {{/* Grace period: the preStop sleep, the drain time and a margin for the last commit and publish. */}}

@@ -41,6 +41,10 @@ describe('parseApiKeys', () => {
     // a tenant needs a scope list before it; otherwise the colon belongs to the secret
     ['new:x:y:read:acme', 'x:y', ['read'], 'acme'],
     ['new:x:read: read', 'x:read', ['read'], 'new'],
+    // admin is a scope (lists, policy mode), so it is never a tenant
+    ['ops:x:admin', 'x', ['admin'], 'ops'],
+    ['ops:x:read|admin:acme', 'x', ['read', 'admin'], 'acme'],
+    ['ops:x:read:admin', 'x:read', ['admin'], 'ops'],
   ])('parses %s unambiguously', (spec, secret, scopes, tenant) => {
     const [key] = parseApiKeys(spec);
     expect(key).toMatchObject({ scopes, tenant });

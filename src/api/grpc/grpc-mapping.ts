@@ -53,6 +53,7 @@ export interface DecisionMessage {
   signals: Record<string, SignalMessage>;
   decidedAt: string;
   latencyMs: number;
+  proposedOutcome?: OutcomeMessage;
 }
 
 /** proto3 cannot tell "" from unset: both mean absent, so validation reports PARAMETER_REQUIRED. */
@@ -141,5 +142,6 @@ export function decisionToMessage(decision: Decision): DecisionMessage {
     signals: Object.fromEntries(Object.entries(decision.signals).map(([name, s]) => [name, signalToMessage(s)])),
     decidedAt: decision.decidedAt,
     latencyMs: Math.min(Math.max(0, Math.round(decision.latencyMs)), 2 ** 31 - 1),
+    ...(decision.proposedOutcome ? { proposedOutcome: outcomeToMessage(decision.proposedOutcome) } : {}),
   };
 }

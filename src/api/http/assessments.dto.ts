@@ -75,6 +75,11 @@ export class DecisionSchema {
   @ApiProperty({ example: 'acc-42' }) accountId!: string;
   @ApiProperty({ minimum: 0, maximum: 100, example: 60 }) score!: number;
   @ApiProperty({ enum: [...OUTCOMES] }) outcome!: string;
+  @ApiPropertyOptional({
+    enum: [...OUTCOMES],
+    description: "only in monitor mode (PUT /v1/policy/mode): the policy's own outcome, while outcome is ALLOW",
+  })
+  proposedOutcome?: string;
   @ApiProperty({ type: [ReasonSchema] }) reasons!: ReasonSchema[];
   @ApiProperty({ type: [String], example: ['sms', 'voice'] }) avoidOtpChannels!: string[];
   @ApiProperty({ description: 'true when a signal could not be obtained (or the deadline came first)' }) degraded!: boolean;
@@ -89,7 +94,7 @@ export class DecisionSchema {
     type: 'object',
     additionalProperties: true,
     description:
-      'The event fields the rules read (never the phone number): with signals, policyVersion and decidedAt enough to score the decision again offline',
+      'The event fields the rules read (never the phone number), and listMatches (which lists matched which field type, never the values; absent when none did): with signals, policyVersion and decidedAt enough to score the decision again offline',
     example: {
       occurredAt: '2026-11-21T10:16:00Z',
       amount: { value: '1250.00', currency: 'EUR' },

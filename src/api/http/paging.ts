@@ -50,10 +50,23 @@ export function parsePageRequest(
   return { accountId: accountId as string, pageSize, pageNumber };
 }
 
+/** page_size and page_number alone, for lists that need no accountId (e.g. /v1/lists/{list}/entries). */
+export function parsePaging(raw: { pageSize?: unknown; pageNumber?: unknown }): Omit<PageRequest, 'accountId'> {
+  const errors: FieldError[] = [];
+  const pageSize = intParam('page_size', raw.pageSize, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE, errors);
+  const pageNumber = intParam('page_number', raw.pageNumber, 1, 1, 1_000_000, errors);
+  if (errors.length > 0) throw ApiError.validation(errors);
+  return { pageSize, pageNumber };
+}
+
 /** KORE-style paging meta; links are relative to the API root so they hold behind any proxy. */
-export function pageMeta(path: string, page: PageRequest, count: number): PageMeta {
-  const link = (pageNumber: number) =>
-    `${path}?${new URLSearchParams({ accountId: page.accountId, page_size: String(page.pageSize), page_number: String(pageNumber) })}`;
+export function pageMeta(path: string, page: PageRequest | Omit<PageRequest, 'accountId'>, count: number): PageMeta {
+  const query = (pageNumber: number): Record<string, string> => ({
+    ...('accountId' in page ? { accountId: page.accountId } : {}),
+    page_size: String(page.pageSize),
+    page_number: String(pageNumber),
+  });
+  const link = (pageNumber: number) => `${path}?${new URLSearchParams(query(pageNumber))}`;
   const lastPage = Math.max(1, Math.ceil(count / page.pageSize));
   return {
     count,
