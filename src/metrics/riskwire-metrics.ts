@@ -330,6 +330,8 @@ export class RiskwireMetrics extends WithOptions {
     for (const client of ['consumer', 'producer']) this.kafkaUp.set({ client }, 0);
     for (const role of ['live', 'shadow']) this.policyReloadFailures.inc({ role }, 0);
     this.shadowPublishFailures.inc(0);
+    for (const role of ['live', 'shadow']) this.policyReloads.inc({ role }, 0);
+    for (const signal of ['simSwap', 'deviceSwap', 'callForwarding']) this.shadowUnfetchedSignals.inc({ signal }, 0);
     for (const result of ['ok', 'failed']) this.kafkaOffsetReads.inc({ result }, 0);
     this.declineRateGuardActive.set(0);
     this.declineRateDenyShare.set(0);

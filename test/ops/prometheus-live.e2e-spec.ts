@@ -53,13 +53,41 @@ describe('Prometheus scraping the running service', () => {
     const admin = new SimulatorAdmin(simulator.url);
     await admin.subscriber('+491740000001', { simSwappedAt: hoursAgo(2), callForwardingActive: true });
     await admin.subscriber('+491740000002', { known: false });
+    // German mobiles ask the simulator's CAMARA dialect (OAuth2) with tyntec as fallback, so the provider panels
+    // and counters are real: failures there fail over, and one number's operator does not implement the check.
+    await admin.faults({ camara: { callForwarding: { errorRate: 0.3, errorStatus: 503 } } });
+    await admin.subscriber('+491750000003', { notImplemented: true });
     await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 3);
+    workDir = mkdtempSync(join(tmpdir(), 'riskwire-prom-'));
+    const providersFile = join(workDir, 'providers.json');
+    writeFileSync(
+      providersFile,
+      JSON.stringify({
+        providers: {
+          tyntec: { type: 'tyntec', baseUrl: simulator.baseUrl, apiKey: 'prom-upstream' },
+          'camara-de': {
+            type: 'camara',
+            baseUrl: simulator.camara.baseUrl,
+            tokenUrl: simulator.camara.tokenUrl,
+            clientId: 'riskwire',
+            clientSecret: 'riskwire-dev-secret',
+          },
+        },
+        routes: [
+          { prefix: '+4917', provider: 'camara-de', fallback: 'tyntec' },
+          { prefix: '', provider: 'tyntec' },
+        ],
+      }),
+    );
     service = await new ServiceProcess(
       serviceEnvFor(
         topics,
         { baseUrl: simulator.baseUrl, apiKey: 'prom-upstream' },
         {
-          API_KEYS: `ops:${apiKey}:assess|read`,
+          API_KEYS: `ops:${apiKey}:assess|read|label`,
+          SIGNAL_PROVIDERS_FILE: providersFile,
+          // a candidate scored beside the live policy: the shadow panels and counters
+          SHADOW_POLICY_FILE: repoPath('policies/examples/candidate-policy.json'),
           CALLBACK_ALLOW_PRIVATE: 'true',
           // broker readings often enough for a 20 s run
           KAFKA_LAG_INTERVAL_MS: '2000',
@@ -67,7 +95,6 @@ describe('Prometheus scraping the running service', () => {
       ),
     ).start();
 
-    workDir = mkdtempSync(join(tmpdir(), 'riskwire-prom-'));
     copyFileSync(repoPath('deploy/prometheus/alerts.yml'), join(workDir, 'alerts.yml'));
     const target = service.httpUrl.replace('http://', '');
     writeFileSync(
@@ -91,13 +118,29 @@ describe('Prometheus scraping the running service', () => {
     const until = Date.now() + 15000;
     let i = 0;
     while (Date.now() < until) {
-      const phone = i % 10 === 0 ? '+491740000001' : i % 10 === 1 ? '+491740000002' : `+4917500${String(i).padStart(5, '0')}`;
+      const phone =
+        i % 10 === 0
+          ? '+491740000001'
+          : i % 10 === 1
+            ? '+491740000002'
+            : i % 10 === 2
+              ? '+491750000003'
+              : `+4917500${String(i).padStart(5, '0')}`;
       const batch = [loginEvent(phone), transactionEvent(phone, i % 4 === 0 ? '2500.00' : '40.00')];
       await produce(kafka, topics.login, [
         ...batch.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })),
         { key: 'poison', value: '{oops' },
       ]);
-      await fetch(`${service.httpUrl}/v1/assessments`, { method: 'POST', headers: auth, body: JSON.stringify(loginEvent(phone)) });
+      const assessed = loginEvent(phone);
+      await fetch(`${service.httpUrl}/v1/assessments`, { method: 'POST', headers: auth, body: JSON.stringify(assessed) });
+      // what the fraud team learns later about it
+      const label = {
+        eventId: assessed.eventId,
+        label: i % 5 === 0 ? 'fraud' : 'legit',
+        labeledAt: new Date().toISOString(),
+        source: 'prom-test',
+      };
+      await fetch(`${service.httpUrl}/v1/labels`, { method: 'POST', headers: auth, body: JSON.stringify(label) });
       await fetch(`${service.httpUrl}/v1/assessments`, { method: 'POST', headers: auth, body: '{"type":"login"}' });
       await fetch(`${service.httpUrl}/v1/assessments`, { method: 'POST', headers: { ...auth, authorization: 'Bearer wrong' }, body: '{}' });
       await fetch(`${service.httpUrl}/v1/assessments?accountId=acc-1`, { headers: auth });

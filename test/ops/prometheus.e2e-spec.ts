@@ -117,9 +117,12 @@ describe('Prometheus rules, config and Grafana dashboard', () => {
   });
 
   it('the alert unit tests fire and stay quiet for at least three alerts', () => {
-    const tests = parseYaml<{ tests: Array<{ alert_rule_test: Array<{ alertname: string; exp_alerts: unknown[] }> }> }>(
-      readRepoFile('deploy/prometheus/alerts.test.yml'),
-    ).tests.flatMap((t) => t.alert_rule_test);
+    // the pipeline alerts' tests, and the policy group's in a file of their own
+    const tests = ['deploy/prometheus/alerts.test.yml', 'deploy/prometheus/policy-alerts.test.yml'].flatMap((file) =>
+      parseYaml<{ tests: Array<{ alert_rule_test: Array<{ alertname: string; exp_alerts: unknown[] }> }> }>(
+        readRepoFile(file),
+      ).tests.flatMap((t) => t.alert_rule_test),
+    );
     const firing = new Set(tests.filter((t) => t.exp_alerts.length > 0).map((t) => t.alertname));
     const quiet = new Set(tests.filter((t) => t.exp_alerts.length === 0).map((t) => t.alertname));
     const both = [...firing].filter((name) => quiet.has(name));
@@ -206,9 +209,12 @@ describe('Prometheus rules, config and Grafana dashboard', () => {
   });
 
   it('every alert has a promtool unit test in which it fires', () => {
-    const tests = parseYaml<{ tests: Array<{ alert_rule_test: Array<{ alertname: string; exp_alerts: unknown[] }> }> }>(
-      readRepoFile('deploy/prometheus/alerts.test.yml'),
-    ).tests.flatMap((t) => t.alert_rule_test);
+    // the pipeline alerts' tests, and the policy group's in a file of their own
+    const tests = ['deploy/prometheus/alerts.test.yml', 'deploy/prometheus/policy-alerts.test.yml'].flatMap((file) =>
+      parseYaml<{ tests: Array<{ alert_rule_test: Array<{ alertname: string; exp_alerts: unknown[] }> }> }>(
+        readRepoFile(file),
+      ).tests.flatMap((t) => t.alert_rule_test),
+    );
     const firing = new Set(tests.filter((t) => t.exp_alerts.length > 0).map((t) => t.alertname));
     expect(
       alertRules()

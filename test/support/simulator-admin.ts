@@ -15,7 +15,14 @@ export class SimulatorAdmin {
 
   subscriber(
     phoneNumber: string,
-    state: { simSwappedAt?: string | null; deviceSwappedAt?: string | null; callForwardingActive?: boolean; known?: boolean },
+    state: {
+      simSwappedAt?: string | null;
+      deviceSwappedAt?: string | null;
+      callForwardingActive?: boolean;
+      known?: boolean;
+      /** CAMARA paths only: the operator answers 501 for this number */
+      notImplemented?: boolean;
+    },
   ) {
     return this.call('PUT', `/subscribers/${encodeURIComponent(phoneNumber)}`, state);
   }
