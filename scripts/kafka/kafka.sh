@@ -30,6 +30,8 @@ TOPIC_LOGIN="${TOPIC_LOGIN:-risk.login.v1}"
 TOPIC_TRANSACTION="${TOPIC_TRANSACTION:-risk.transaction.v1}"
 TOPIC_DECISIONS="${TOPIC_DECISIONS:-risk.decisions.v1}"
 TOPIC_DLQ="${TOPIC_DLQ:-risk.dlq.v1}"
+TOPIC_LABELS="${TOPIC_LABELS:-risk.labels.v1}"
+TOPIC_SHADOW_DECISIONS="${TOPIC_SHADOW_DECISIONS:-risk.decisions.shadow.v1}"
 KAFKA_GROUP_ID="${KAFKA_GROUP_ID:-riskwire}"
 KAFKA_CREATE_TOPICS="${KAFKA_CREATE_TOPICS:-true}"
 
@@ -71,7 +73,7 @@ validate_settings() {
     (( KAFKA_MAJOR > 3 )) || [[ "$KAFKA_VERSION" =~ ^3\.([5-9]|[1-9][0-9])\. ]] \
       || die 1 "KAFKA_SECURITY=sasl_ssl needs Kafka 3.5 or newer (SCRAM users at format time); got $KAFKA_VERSION"
     local t
-    for t in TOPIC_LOGIN TOPIC_TRANSACTION TOPIC_DECISIONS TOPIC_DLQ KAFKA_GROUP_ID; do
+    for t in TOPIC_LOGIN TOPIC_TRANSACTION TOPIC_DECISIONS TOPIC_DLQ TOPIC_LABELS TOPIC_SHADOW_DECISIONS KAFKA_GROUP_ID; do
       [[ "${!t}" =~ ^[A-Za-z0-9._-]+$ ]] || die 1 "$t must be a topic/group name (got '${!t}')"
     done
     [[ "$KAFKA_CREATE_TOPICS" =~ ^(true|false|1|0|yes|no|on|off)$ ]] || die 1 "KAFKA_CREATE_TOPICS must be true or false (got '$KAFKA_CREATE_TOPICS')"
@@ -335,21 +337,23 @@ acl() {  # acl PRINCIPAL_NAME --operation X ... --topic T ... [--group G]
 # Exactly what riskwire needs: read its input topics as its group, write decisions and dead letters,
 # create those topics only when KAFKA_CREATE_TOPICS is on (else the script creates them as admin).
 apply_riskwire_acls() {
-  log "ACLs for User:riskwire: READ $TOPIC_LOGIN, $TOPIC_TRANSACTION and group $KAFKA_GROUP_ID; WRITE $TOPIC_DECISIONS, $TOPIC_DLQ"
+  log "ACLs for User:riskwire: READ $TOPIC_LOGIN, $TOPIC_TRANSACTION and group $KAFKA_GROUP_ID; WRITE $TOPIC_DECISIONS, $TOPIC_DLQ, $TOPIC_LABELS, $TOPIC_SHADOW_DECISIONS"
   acl riskwire --operation Read --operation Describe --topic "$TOPIC_LOGIN" --topic "$TOPIC_TRANSACTION" --group "$KAFKA_GROUP_ID"
-  acl riskwire --operation Write --operation Describe --topic "$TOPIC_DECISIONS" --topic "$TOPIC_DLQ"
+  acl riskwire --operation Write --operation Describe --topic "$TOPIC_DECISIONS" --topic "$TOPIC_DLQ" --topic "$TOPIC_LABELS" --topic "$TOPIC_SHADOW_DECISIONS"
   if is_true "$KAFKA_CREATE_TOPICS"; then
-    log "ACLs for User:riskwire: CREATE its four topics (KAFKA_CREATE_TOPICS=$KAFKA_CREATE_TOPICS)"
-    acl riskwire --operation Create --topic "$TOPIC_LOGIN" --topic "$TOPIC_TRANSACTION" --topic "$TOPIC_DECISIONS" --topic "$TOPIC_DLQ"
+    log "ACLs for User:riskwire: CREATE its topics (KAFKA_CREATE_TOPICS=$KAFKA_CREATE_TOPICS)"
+    acl riskwire --operation Create --topic "$TOPIC_LOGIN" --topic "$TOPIC_TRANSACTION" --topic "$TOPIC_DECISIONS" --topic "$TOPIC_DLQ" \
+      --topic "$TOPIC_LABELS" --topic "$TOPIC_SHADOW_DECISIONS"
   else
     local t
-    for t in "$TOPIC_LOGIN" "$TOPIC_TRANSACTION" "$TOPIC_DECISIONS" "$TOPIC_DLQ"; do
+    # the shadow topic too: a shadow policy may be turned on later without an administrator
+    for t in "$TOPIC_LOGIN" "$TOPIC_TRANSACTION" "$TOPIC_DECISIONS" "$TOPIC_DLQ" "$TOPIC_LABELS" "$TOPIC_SHADOW_DECISIONS"; do
       run_tool 60 org.apache.kafka.tools.TopicCommand --bootstrap-server "$HOST:$KAFKA_PORT" \
         --command-config "$RUN_DIR/client.properties" \
         --create --if-not-exists --topic "$t" --partitions "$KAFKA_NUM_PARTITIONS" --replication-factor 1 >/dev/null \
         || die 1 "could not create topic $t; see $TOOLS_LOG"
     done
-    log "created $TOPIC_LOGIN, $TOPIC_TRANSACTION, $TOPIC_DECISIONS, $TOPIC_DLQ as admin (KAFKA_CREATE_TOPICS=$KAFKA_CREATE_TOPICS: no CREATE for riskwire)"
+    log "created $TOPIC_LOGIN, $TOPIC_TRANSACTION, $TOPIC_DECISIONS, $TOPIC_DLQ, $TOPIC_LABELS, $TOPIC_SHADOW_DECISIONS as admin (KAFKA_CREATE_TOPICS=$KAFKA_CREATE_TOPICS: no CREATE for riskwire)"
   fi
 }
 

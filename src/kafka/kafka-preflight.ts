@@ -28,8 +28,8 @@ const isType = (error: unknown, type: string) => (error as { type?: string } | u
  * Fails the start, naming the cause, when riskwire cannot work with its cluster: wrong credentials,
  * an untrusted certificate, a topic or group it may not use, a topic that is missing and may not be
  * created. Without it those surface as a consumer that crashes and restarts, or a producer that
- * retries, forever. Checked: DESCRIBE on the four topics (Kafka hides the others), WRITE on the two
- * output topics (without writing, see checkWriteAccess) and the consumer group; READ on the input
+ * retries, forever. Checked: DESCRIBE on its topics (Kafka hides the others), WRITE on the output
+ * topics (decisions, dead letters, labels, shadow decisions when a shadow policy is set) (without writing, see checkWriteAccess) and the consumer group; READ on the input
  * topics is implied by nothing we can ask without consuming, so the first fetch exercises it.
  */
 export async function preflightKafka(config: AppConfig): Promise<void> {
@@ -72,6 +72,11 @@ export async function preflightKafka(config: AppConfig): Promise<void> {
       [topics.transaction, 'TOPIC_TRANSACTION', 'input'],
       [topics.decisions, 'TOPIC_DECISIONS', 'output'],
       [topics.dlq, 'TOPIC_DLQ', 'output'],
+      // fraud labels (POST /v1/labels) and, with a shadow policy, its decisions: riskwire produces to them too
+      [config.policyLifecycle.topics.labels, 'TOPIC_LABELS', 'output'],
+      ...(config.policyLifecycle.shadowFile
+        ? [[config.policyLifecycle.topics.shadowDecisions, 'TOPIC_SHADOW_DECISIONS', 'output'] as [string, string, Role]]
+        : []),
     ];
     const missing: string[] = [];
     for (const [topic, variable, role] of needed) {
