@@ -28,6 +28,22 @@ async function decideThroughKafka(kafka: Kafka, topic: string, decisions: TopicR
   return new Map(decisions.records.filter((r) => ids.has(r.value.eventId)).map((r) => [r.value.eventId, r.value]));
 }
 
+/**
+ * The service as a process on its own topics and a providers file; SIGNALS_BASE_URL points nowhere, so only the
+ * file's providers can answer.
+ */
+async function startWithProviders(kafka: Kafka, dir: string, name: string, providers: object, env: Record<string, string>) {
+  const providersFile = join(dir, 'providers.json');
+  writeFileSync(providersFile, JSON.stringify(providers));
+  const topics = uniqueTopics(name);
+  await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 3);
+  const service = await new ServiceProcess(
+    serviceEnvFor(topics, { baseUrl: 'http://127.0.0.1:9/nowhere', apiKey: 'unused' }, { SIGNAL_PROVIDERS_FILE: providersFile, ...env }),
+  ).start();
+  const decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
+  return { topics, service, decisions };
+}
+
 const DE = (i: number) => `+49170555${String(1000 + i)}`;
 const FR = (i: number) => `+33612${String(340000 + i)}`;
 
@@ -53,10 +69,11 @@ describe('signal providers: routing by country prefix and failover (real broker,
     adminFr = new SimulatorAdmin(simFr.url);
     // The secrets as an operator would give them: one from a mounted file, one from a variable the file names.
     writeFileSync(join(dir, 'fr-key'), 'fr-network-key\n');
-    const providersFile = join(dir, 'providers.json');
-    writeFileSync(
-      providersFile,
-      JSON.stringify({
+    ({ topics, service, decisions } = await startWithProviders(
+      kafka,
+      dir,
+      'providers',
+      {
         providers: {
           'tyntec-de': { type: 'tyntec', baseUrl: simDe.baseUrl, apiKeyEnv: 'DE_NETWORK_KEY' },
           'tyntec-fr': { type: 'tyntec', baseUrl: simFr.baseUrl, apiKeyFile: join(dir, 'fr-key') },
@@ -65,19 +82,9 @@ describe('signal providers: routing by country prefix and failover (real broker,
           { prefix: '+49', provider: 'tyntec-de', fallback: 'tyntec-fr' },
           { prefix: '+33', provider: 'tyntec-fr' },
         ],
-      }),
-    );
-    topics = uniqueTopics('providers');
-    await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 3);
-    // SIGNALS_BASE_URL points nowhere: with the file, only the file's providers are asked.
-    service = await new ServiceProcess(
-      serviceEnvFor(
-        topics,
-        { baseUrl: 'http://127.0.0.1:9/nowhere', apiKey: 'unused' },
-        { SIGNAL_PROVIDERS_FILE: providersFile, DE_NETWORK_KEY: 'de-network-key', SIGNALS_TIMEOUT_MS: '400' },
-      ),
-    ).start();
-    decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
+      },
+      { DE_NETWORK_KEY: 'de-network-key', SIGNALS_TIMEOUT_MS: '400' },
+    ));
   });
 
   afterAll(async () => {
@@ -213,10 +220,11 @@ describe('signal providers: CAMARA and tyntec at once, routed by country (real b
     // Tokens live 2 s, so the stream below outlives several of them.
     sim = await startSimulator({ port: 0, camara: { tokenTtlS: 2 } });
     admin = new SimulatorAdmin(sim.url);
-    const providersFile = join(dir, 'providers.json');
-    writeFileSync(
-      providersFile,
-      JSON.stringify({
+    ({ topics, service, decisions } = await startWithProviders(
+      kafka,
+      dir,
+      'camara-routes',
+      {
         providers: {
           tyntec: { type: 'tyntec', baseUrl: sim.baseUrl, apiKey: 'riskwire-dev-key' },
           'camara-de': {
@@ -231,18 +239,9 @@ describe('signal providers: CAMARA and tyntec at once, routed by country (real b
           { prefix: '+49', provider: 'camara-de', fallback: 'tyntec' },
           { prefix: '', provider: 'tyntec' },
         ],
-      }),
-    );
-    topics = uniqueTopics('camara-routes');
-    await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], 3);
-    service = await new ServiceProcess(
-      serviceEnvFor(
-        topics,
-        { baseUrl: 'http://127.0.0.1:9/nowhere', apiKey: 'unused' },
-        { SIGNAL_PROVIDERS_FILE: providersFile, CAMARA_DE_SECRET: 'riskwire-dev-secret', SIGNAL_CACHE: 'off' },
-      ),
-    ).start();
-    decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
+      },
+      { CAMARA_DE_SECRET: 'riskwire-dev-secret', SIGNAL_CACHE: 'off' },
+    ));
   });
 
   afterAll(async () => {
