@@ -120,8 +120,11 @@ export class KafkaBatchConsumer {
       heartbeatInterval: 1000,
       maxWaitTimeInMs: 20,
       maxBytesPerPartition: 1024 * 1024,
-      // kafkajs's own restart is not retried when it fails; ours is (see supervise).
-      retry: { retries: 10, restartOnFailure: () => Promise.resolve(false) },
+      // kafkajs's own restart is not retried when it fails; ours is (see supervise), forever. So kafkajs only
+      // rides through a blip (about 10 s of failing requests): past that the consumer crashes, says it is out of
+      // its group (readiness details, riskwire_kafka_up, the liveness bound) and supervise rejoins. Its default
+      // (10 retries up to 30 s apart) hid a dead broker for a minute or more.
+      retry: { retries: 5, maxRetryTime: 5000, restartOnFailure: () => Promise.resolve(false) },
     });
     this.consumer = consumer;
     let crash: Error | undefined;
