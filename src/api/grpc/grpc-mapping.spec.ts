@@ -61,3 +61,34 @@ describe('decisionToMessage: signals', () => {
     });
   });
 });
+
+describe('decisionToMessage: evidence', () => {
+  it('carries what the policy saw as evidence_json, enough to score the decision again from a gRPC answer', () => {
+    const evidence = {
+      occurredAt: '2026-12-01T00:00:00.000Z',
+      amount: { value: '2500.00', currency: 'EUR' },
+      transactionType: 'transfer',
+      beneficiaryIsNew: true,
+      listMatches: { watch: ['accountId'] },
+    };
+    const decision = {
+      decisionId: 'dec_x',
+      eventId: 'e',
+      eventType: 'transaction',
+      accountId: 'a',
+      score: 0,
+      outcome: 'ALLOW',
+      reasons: [],
+      avoidOtpChannels: [],
+      degraded: false,
+      policyVersion: 'p',
+      signals: { simSwap: { status: 'SKIPPED' }, deviceSwap: { status: 'SKIPPED' }, callForwarding: { status: 'SKIPPED' } },
+      evidence,
+      decidedAt: '2026-12-01T00:00:00.000Z',
+      latencyMs: 1,
+    } as unknown as Decision;
+    const message = decisionToMessage(decision);
+    expect(JSON.parse(message.evidenceJson)).toEqual(evidence);
+    expect(message.evidenceJson).not.toMatch(/\+\d{7,}/);
+  });
+});

@@ -54,6 +54,8 @@ export interface DecisionMessage {
   decidedAt: string;
   latencyMs: number;
   proposedOutcome?: OutcomeMessage;
+  /** the decision's evidence as JSON, like a signal's valueJson: its shape is the JSON Schema's, not the proto's */
+  evidenceJson: string;
 }
 
 /** proto3 cannot tell "" from unset: both mean absent, so validation reports PARAMETER_REQUIRED. */
@@ -143,5 +145,6 @@ export function decisionToMessage(decision: Decision): DecisionMessage {
     decidedAt: decision.decidedAt,
     latencyMs: Math.min(Math.max(0, Math.round(decision.latencyMs)), 2 ** 31 - 1),
     ...(decision.proposedOutcome ? { proposedOutcome: outcomeToMessage(decision.proposedOutcome) } : {}),
+    evidenceJson: JSON.stringify(decision.evidence),
   };
 }
