@@ -144,14 +144,26 @@ describe('policy lifecycle: hot reload, shadow on the same answers, labels and a
     ] as const) {
       await stack.admin.subscriber(phone, state);
     }
+    const counter = (name: string, labels: Record<string, string> = {}) => metricValue(stack.service.httpUrl, name, labels);
+    const lookups = async () =>
+      (await counter('riskwire_signal_lookups_total', { source: 'upstream' })) +
+      (await counter('riskwire_signal_lookups_total', { source: 'coalesced' }));
+    const [lookupsBefore, paidBefore] = [await lookups(), await counter('riskwire_upstream_calls_total')];
     const ids = await decide(mix(20));
     await shadows.waitFor((rs) => rs.filter((r) => ids.has(r.value.eventId)).length === 20, 30_000, 'shadow decisions');
     const decided = decisionsFor(ids).map((r) => r.value);
     const shadowed = shadows.records.filter((r) => ids.has(r.value.eventId)).map((r) => r.value);
 
-    // the live policy asks SIM swap and call forwarding for a login: two paid calls each, nothing for the shadow
+    // the live policy asks SIM swap and call forwarding for a login: two questions per event (an identical question
+    // already in flight shares its call), and every call the upstream saw is one of those: nothing for the shadow
+    expect((await lookups()) - lookupsBefore).toBe(20 * 2);
+    const paid = (await counter('riskwire_upstream_calls_total')) - paidBefore;
     const stats = await stack.admin.stats();
-    expect(stats.total).toBe(20 * 2);
+    expect(stats.total).toBe(paid);
+    expect(paid).toBeGreaterThan(0);
+    expect(paid).toBeLessThanOrEqual(20 * 2);
+    // the shadow wants the device swap, which the live policy never asks for a login: not one such call
+    expect(Object.keys(stats.byEndpoint).filter((path) => path.includes('device-swap'))).toEqual([]);
     expect(decided.every((d) => d.signals.deviceSwap.status === 'SKIPPED')).toBe(true);
 
     for (const s of shadowed) {
