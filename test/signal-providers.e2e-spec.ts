@@ -69,7 +69,7 @@ describe('signal providers: routing by country prefix and failover (real broker,
       serviceEnvFor(
         topics,
         { baseUrl: 'http://127.0.0.1:9/nowhere', apiKey: 'unused' },
-        { SIGNAL_PROVIDERS_FILE: providersFile, DE_NETWORK_KEY: 'de-network-key', SIGNALS_TIMEOUT_MS: '400' },
+        { SIGNAL_PROVIDERS_FILE: providersFile, DE_NETWORK_KEY: 'de-network-key' },
       ),
     ).start();
     decisions = await new TopicReader<Decision>(kafka, topics.decisions).start();
