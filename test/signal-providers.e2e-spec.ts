@@ -83,7 +83,7 @@ describe('signal providers: routing by country prefix and failover (real broker,
           { prefix: '+33', provider: 'tyntec-fr' },
         ],
       },
-      { DE_NETWORK_KEY: 'de-network-key', SIGNALS_TIMEOUT_MS: '400' },
+      { DE_NETWORK_KEY: 'de-network-key' },
     ));
   });
 
