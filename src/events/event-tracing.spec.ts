@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { loadConfig } from '../config/app-config.js';
 import type { RiskEngine } from '../decisions/risk-engine.js';
 import type { BatchingProducer, OutboundMessage } from '../kafka/batching-producer.js';

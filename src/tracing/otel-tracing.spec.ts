@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { context } from '@opentelemetry/api';
 import { EventEmitter } from 'node:events';
-import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { loadConfig, type TracingConfig } from '../config/app-config.js';
 import { activeTraceIds, OtelTracing } from './otel-tracing.js';
 import { NOOP_TRACING } from './tracing.js';

@@ -22,10 +22,10 @@ import {
   ConsoleSpanExporter,
   ParentBasedSampler,
   TraceIdRatioBasedSampler,
-  TracerProvider,
+  BasicTracerProvider,
   type Sampler,
   type SpanExporter,
-} from '@opentelemetry/sdk-trace';
+} from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { BUILD_VERSION } from '../common/build-version.js';
 import { maskPhoneNumbersInText } from '../common/log-redaction.js';
@@ -48,7 +48,7 @@ const KINDS: Record<SpanKindName, SpanKind> = {
  */
 export class OtelTracing extends Tracing {
   readonly enabled = true;
-  private readonly provider: TracerProvider;
+  private readonly provider: BasicTracerProvider;
   private readonly tracer: Tracer;
   private readonly propagator = new W3CTraceContextPropagator();
   private closed?: Promise<void>;
@@ -56,11 +56,11 @@ export class OtelTracing extends Tracing {
   constructor(config: TracingConfig, exporter: SpanExporter = exporterFor(config)) {
     super();
     acquireContextManager();
-    this.provider = new TracerProvider({
+    this.provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.serviceName, [ATTR_SERVICE_VERSION]: BUILD_VERSION }),
       sampler: samplerFor(config),
       // a second between exports keeps a trace a second away from the backend; spans queue up to the bound, then drop
-      spanProcessors: [new BatchSpanProcessor({ exporter, scheduledDelayMillis: 1000, maxQueueSize: 8192, maxExportBatchSize: 512 })],
+      spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000, maxQueueSize: 8192, maxExportBatchSize: 512 })],
     });
     this.tracer = this.provider.getTracer('riskwire', BUILD_VERSION);
   }
