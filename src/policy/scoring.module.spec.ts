@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
-import { ScoringService } from '../scoring/scoring.service.js';
+import { scoreEvent } from '../scoring/score-event.js';
+import { signalsNeeded } from '../scoring/signals-needed.js';
 import { ActivePolicies } from './active-policies.js';
 import { defaultPolicyFile } from './policy-file.js';
 import { ScoringModule } from './scoring.module.js';
@@ -24,14 +25,13 @@ describe('ScoringModule', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('provides the default policy and a scoring service bound to it', async () => {
+  it('provides the default policy as the live one, scored by the pure functions', async () => {
     const app = await boot({});
     const policy = app.get(ActivePolicies).live.policy;
-    const service = new ScoringService(policy);
     expect(policy.version).toBe('2026-11-21.1');
-    expect(service.policyVersion).toBe('2026-11-21.1');
-    expect(service.needs(loginEvent()).deviceSwap).toEqual({ mode: 'window', maxAgeMinutes: 1440 });
-    const a = service.score(loginEvent(), signalSet({ simSwap: swap.ago(2 * HOUR), callForwarding: forwarding.active() }), NOW);
+    expect(signalsNeeded(loginEvent(), policy).deviceSwap).toEqual({ mode: 'window', maxAgeMinutes: 1440 });
+    const a = scoreEvent(loginEvent(), signalSet({ simSwap: swap.ago(2 * HOUR), callForwarding: forwarding.active() }), policy, NOW);
+    expect(a.policyVersion).toBe('2026-11-21.1');
     expect(a.outcome).toBe('DENY');
     await app.close();
   });
@@ -39,9 +39,10 @@ describe('ScoringModule', () => {
   it('applies HIGH_VALUE_THRESHOLD from the configuration', async () => {
     const app = await boot({ HIGH_VALUE_THRESHOLD: '200' });
     expect(app.get(ActivePolicies).live.policy.transaction.highValueThreshold).toBe(200);
-    const a = new ScoringService(app.get(ActivePolicies).live.policy).score(
+    const a = scoreEvent(
       transactionEvent('250'),
       signalSet({ callForwarding: forwarding.unavailable() }),
+      app.get(ActivePolicies).live.policy,
       NOW,
     );
     expect(a.reasons.map((r) => r.code)).toContain('HIGH_VALUE_DEGRADED');
@@ -54,7 +55,7 @@ describe('ScoringModule', () => {
     const file = join(dir, 'custom.json');
     writeFileSync(file, JSON.stringify(json));
     const app = await boot({ POLICY_FILE: file });
-    expect(new ScoringService(app.get(ActivePolicies).live.policy).score(loginEvent(), signalSet(), NOW).policyVersion).toBe('custom-1');
+    expect(scoreEvent(loginEvent(), signalSet(), app.get(ActivePolicies).live.policy, NOW).policyVersion).toBe('custom-1');
     expect(app.get(ActivePolicies).live).toMatchObject({ file, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(app.get(ActivePolicies).shadow).toBeUndefined();
     await app.close();

@@ -5,7 +5,6 @@ import { OPEN_API_TENANT } from '../../common/tenant.js';
 import { ApiError } from '../errors/api-error.js';
 import { loadApiKeys } from '../../credentials/api-key-sources.js';
 import { API_SCOPES, type ApiKeyEntry, type ApiScope, findKey } from '../../credentials/api-keys.js';
-import { TokenBucketLimiter } from './token-bucket.js';
 
 export interface ApiPrincipal {
   /** the key id (never the secret); 'anonymous' when the API runs open */
@@ -18,7 +17,8 @@ export interface ApiPrincipal {
 const OPEN_PRINCIPAL: ApiPrincipal = { keyId: 'anonymous', tenant: OPEN_API_TENANT, scopes: API_SCOPES };
 
 /**
- * Bearer-key authentication, scope check and per-key rate limit, shared by HTTP (guard) and gRPC (metadata).
+ * Bearer-key authentication, shared by HTTP and gRPC (through ApiGate, which adds the scope check and the rate
+ * limits) and the /metrics door.
  * The API runs open only with API_AUTH=disabled, or in development with no key configured; both are said loudly.
  * (In production, no keys without API_AUTH=disabled never gets here: src/config/production-guard.ts refuses to start.)
  */
@@ -26,12 +26,10 @@ const OPEN_PRINCIPAL: ApiPrincipal = { keyId: 'anonymous', tenant: OPEN_API_TENA
 export class ApiAuthenticator {
   private readonly logger = new Logger('ApiAuthenticator');
   private readonly keys: ApiKeyEntry[];
-  private readonly limiter: TokenBucketLimiter;
   readonly open: boolean;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.keys = config.api.auth === 'disabled' ? [] : loadApiKeys(config.api);
-    this.limiter = new TokenBucketLimiter(config.api.rateLimitPerMinute);
     this.open = this.keys.length === 0;
     if (config.api.auth === 'disabled') {
       this.logger.warn(
@@ -58,7 +56,7 @@ export class ApiAuthenticator {
     }
   }
 
-  /** Checks the credentials only (no scope, no rate limit): used by the /metrics helper too. */
+  /** Checks the credentials only; the scope and the rate limits are ApiGate's. */
   identify(authorization: string | undefined): ApiPrincipal {
     if (this.open) return OPEN_PRINCIPAL;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
@@ -67,19 +65,6 @@ export class ApiAuthenticator {
     const key = findKey(this.keys, match[1]!);
     if (!key) throw unauthorized('Invalid API key');
     return { keyId: key.id, tenant: key.tenant, scopes: key.scopes };
-  }
-
-  /** identify + scope + rate limit; throws ApiError UNAUTHORIZED, FORBIDDEN or RATE_LIMITED. */
-  authorize(authorization: string | undefined, scope: ApiScope): ApiPrincipal {
-    const principal = this.identify(authorization);
-    if (!principal.scopes.includes(scope)) throw new ApiError('FORBIDDEN', `API key ${principal.keyId} lacks the ${scope} scope`);
-    const taken = this.limiter.take(principal.keyId);
-    if (!taken.allowed) {
-      throw new ApiError('RATE_LIMITED', `Rate limit exceeded for API key ${principal.keyId}; retry in ${taken.retryAfterSeconds}s`, [], {
-        'Retry-After': String(taken.retryAfterSeconds),
-      });
-    }
-    return principal;
   }
 }
 
