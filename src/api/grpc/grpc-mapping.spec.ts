@@ -34,27 +34,15 @@ describe('decisionToMessage and the policy mode', () => {
 
 describe('decisionToMessage: signals', () => {
   it('carries the answering provider of each signal (riskwire.v1.Signal.provider), none for a skipped one', () => {
-    const decision = {
-      decisionId: 'dec_x',
-      eventId: 'e',
-      eventType: 'login',
-      accountId: 'a',
-      score: 0,
-      outcome: 'ALLOW',
-      reasons: [],
-      avoidOtpChannels: [],
-      degraded: false,
-      policyVersion: 'p',
+    const answered: Decision = {
+      ...decision,
       signals: {
         simSwap: { status: 'OK', value: { latestChange: null }, provider: 'camara-de' },
         deviceSwap: { status: 'SKIPPED' },
         callForwarding: { status: 'NOT_FOUND', provider: 'tyntec' },
       },
-      evidence: { occurredAt: '2026-12-01T00:00:00.000Z', channel: 'web' },
-      decidedAt: '2026-12-01T00:00:00.000Z',
-      latencyMs: 1,
-    } as Decision;
-    expect(decisionToMessage(decision).signals).toEqual({
+    };
+    expect(decisionToMessage(answered).signals).toEqual({
       simSwap: { status: 'OK', valueJson: '{"latestChange":null}', provider: 'camara-de' },
       deviceSwap: { status: 'SKIPPED' },
       callForwarding: { status: 'NOT_FOUND', provider: 'tyntec' },
@@ -64,30 +52,14 @@ describe('decisionToMessage: signals', () => {
 
 describe('decisionToMessage: evidence', () => {
   it('carries what the policy saw as evidence_json, enough to score the decision again from a gRPC answer', () => {
-    const evidence = {
+    const evidence: Decision['evidence'] = {
       occurredAt: '2026-12-01T00:00:00.000Z',
       amount: { value: '2500.00', currency: 'EUR' },
       transactionType: 'transfer',
       beneficiaryIsNew: true,
-      listMatches: { watch: ['accountId'] },
+      listMatches: { deny: [], allow: [], watch: ['accountId'] },
     };
-    const decision = {
-      decisionId: 'dec_x',
-      eventId: 'e',
-      eventType: 'transaction',
-      accountId: 'a',
-      score: 0,
-      outcome: 'ALLOW',
-      reasons: [],
-      avoidOtpChannels: [],
-      degraded: false,
-      policyVersion: 'p',
-      signals: { simSwap: { status: 'SKIPPED' }, deviceSwap: { status: 'SKIPPED' }, callForwarding: { status: 'SKIPPED' } },
-      evidence,
-      decidedAt: '2026-12-01T00:00:00.000Z',
-      latencyMs: 1,
-    } as unknown as Decision;
-    const message = decisionToMessage(decision);
+    const message = decisionToMessage({ ...decision, eventType: 'transaction', evidence });
     expect(JSON.parse(message.evidenceJson)).toEqual(evidence);
     expect(message.evidenceJson).not.toMatch(/\+\d{7,}/);
   });
