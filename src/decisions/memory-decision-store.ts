@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Decision } from '../domain/decision.js';
+import { decisionJson } from './decision-json.js';
 import type { DecisionPage, DecisionStore, RetainedDecision } from './decision-store.js';
 
 interface Retained {
@@ -41,7 +42,7 @@ export class MemoryDecisionStore implements DecisionStore {
     const earlier = this.byId.get(key);
     if (earlier) return toRecord(earlier);
     this.byId.set(key, {
-      json: JSON.stringify(decision),
+      json: decisionJson(decision),
       tenant,
       eventFingerprint,
       accountId: decision.accountId,

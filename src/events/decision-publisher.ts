@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import { decisionJson } from '../decisions/decision-json.js';
 import { BatchingProducer } from '../kafka/batching-producer.js';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import type { Decision } from '../domain/decision.js';
@@ -39,7 +40,7 @@ export class DecisionPublisher {
     };
     if (this.tracing.enabled) Object.assign(headers, this.tracing.traceHeaders());
     try {
-      await this.producer.send(this.config.kafka.topics.decisions, { key: decision.accountId, value: JSON.stringify(decision), headers });
+      await this.producer.send(this.config.kafka.topics.decisions, { key: decision.accountId, value: decisionJson(decision), headers });
     } catch (error) {
       this.metrics.producerErrors.inc({ topic_kind: 'decisions' });
       throw error;

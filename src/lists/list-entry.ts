@@ -37,6 +37,8 @@ export interface ListStore {
   remove(list: ListName, type: ListEntryType, hash: string, now: number): Promise<boolean>;
   /** newest first, expired entries left out (and dropped) */
   page(list: ListName, offset: number, limit: number, now: number): Promise<ListPage>;
+  /** false only when the store knows, without I/O, that it holds no entry at all (matching then hashes nothing) */
+  mayHaveEntries(): boolean;
   /** the live entries among these keys (entryKey), per list */
   find(keys: readonly string[], now: number): Promise<Record<ListName, StoredListEntry[]>>;
 }

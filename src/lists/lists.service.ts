@@ -53,6 +53,7 @@ export class ListsService {
 
   /** Which of the event's fields are on each list now. */
   async match(event: RiskEvent, now = Date.now()): Promise<ListMatches> {
+    if (!this.store.mayHaveEntries()) return { deny: [], allow: [], watch: [] };
     const fields: [ListEntryType, string | undefined][] = [
       ['accountId', event.accountId],
       ['beneficiaryId', event.type === 'transaction' ? event.beneficiaryId : undefined],

@@ -29,6 +29,11 @@ export class MemoryListStore implements ListStore {
     return { items: newestFirst.slice(offset, offset + limit), total: newestFirst.length };
   }
 
+  mayHaveEntries(): boolean {
+    for (const entries of this.lists.values()) if (entries.size > 0) return true;
+    return false;
+  }
+
   async find(keys: readonly string[], now: number): Promise<Record<ListName, StoredListEntry[]>> {
     const found = { deny: [], allow: [], watch: [] } as Record<ListName, StoredListEntry[]>;
     for (const list of LIST_NAMES) {

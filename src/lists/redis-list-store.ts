@@ -49,6 +49,11 @@ export class RedisListStore implements ListStore {
     return { items: items.filter((e) => isLive(e, now)), total };
   }
 
+  /** the lists are shared: another replica may have added an entry a moment ago */
+  mayHaveEntries(): boolean {
+    return true;
+  }
+
   async find(keys: readonly string[], now: number): Promise<Record<ListName, StoredListEntry[]>> {
     const found = { deny: [], allow: [], watch: [] } as Record<ListName, StoredListEntry[]>;
     if (keys.length === 0) return found;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../common/canonical-json.js';
 import type { Minutes } from './minutes.js';
 import { SIGNAL_CATALOGUE, type SignalTypes } from '../domain/signal-catalogue.js';
 import type { SignalName, SignalResult } from '../domain/signal-result.js';
@@ -36,8 +36,17 @@ export function ttlFor(lookup: SignalLookup, result: SignalResult, ttls: SignalC
  * provider: whichever provider answered, the answer is about the number. The version segment lets a change of
  * cached shape roll out without reading old entries.
  */
-export function cacheKeyFor(lookup: SignalLookup, phoneNumber: string): string {
-  const digest = createHash('sha256').update(phoneNumber).digest('hex');
+export function cacheKeyFor(lookup: SignalLookup, phoneNumber: string | NumberDigest): string {
+  const digest = typeof phoneNumber === 'string' ? numberDigest(phoneNumber).hex : phoneNumber.hex;
   const mode = lookup.mode === 'window' ? `window:${Number(lookup.maxAge)}` : lookup.mode;
   return `v1:${lookup.signal}:${mode}:${digest}`;
+}
+
+/** The number's part of every cache key, hashed once per event rather than once per question. */
+export interface NumberDigest {
+  hex: string;
+}
+
+export function numberDigest(phoneNumber: string): NumberDigest {
+  return { hex: sha256Hex(phoneNumber) };
 }

@@ -2,7 +2,14 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { RiskwireMetrics } from '../metrics/riskwire-metrics.js';
 import { isValidMaxAge, minutes } from './minutes.js';
 import type { SignalProvider, UpstreamResult } from './providers/signal-provider.js';
-import { cacheKeyFor, ttlFor, type CacheableSignalResult, type SignalLookup } from './signal-cache-policy.js';
+import {
+  cacheKeyFor,
+  numberDigest,
+  ttlFor,
+  type CacheableSignalResult,
+  type NumberDigest,
+  type SignalLookup,
+} from './signal-cache-policy.js';
 import type { SignalCache } from './signal-cache.js';
 import { SignalResilience, type CircuitStateName } from './signal-resilience.js';
 import { SIGNAL_NAMES, type SignalName, type SignalRequest, type SignalResult, type SignalSet } from '../domain/signal-result.js';
@@ -61,6 +68,7 @@ export class SignalsService {
     // one clock for all of the event's checks: one timer and one AbortController, not one of each per check
     const deadline = new EventDeadline(options.deadline ?? Date.now() + this.settings.defaultDeadlineMs);
     const tally: Tally = { calls: 0 };
+    const digest = numberDigest(phoneNumber);
     try {
       const entries = await Promise.all(
         SIGNAL_NAMES.map(async (signal): Promise<[SignalName, SignalResult]> => {
@@ -70,7 +78,7 @@ export class SignalsService {
             return [signal, { status: 'SKIPPED' }];
           }
           if ('status' in lookup) return [signal, lookup];
-          return [signal, await this.lookupBefore(lookup, phoneNumber, deadline, tally)];
+          return [signal, await this.lookupBefore(lookup, phoneNumber, digest, deadline, tally)];
         }),
       );
       return { signals: Object.fromEntries(entries) as unknown as SignalSet, upstreamCalls: tally.calls };
@@ -88,11 +96,17 @@ export class SignalsService {
   }
 
   /** Resolves by the deadline whatever the upstream, the cache or the coalesced leader are doing. */
-  private async lookupBefore(lookup: SignalLookup, phoneNumber: string, deadline: EventDeadline, tally: Tally): Promise<SignalResult> {
+  private async lookupBefore(
+    lookup: SignalLookup,
+    phoneNumber: string,
+    digest: NumberDigest,
+    deadline: EventDeadline,
+    tally: Tally,
+  ): Promise<SignalResult> {
     const startedAt = Date.now();
     try {
       // raced with the event's one deadline, not a timer of its own
-      const answer = await Promise.race([this.lookup(lookup, phoneNumber, deadline, tally, startedAt), deadline.expired]);
+      const answer = await Promise.race([this.lookup(lookup, phoneNumber, digest, deadline, tally, startedAt), deadline.expired]);
       return answer ?? { status: 'UNAVAILABLE', reason: 'deadline_exceeded', latencyMs: Date.now() - startedAt };
     } catch (error) {
       this.logger.error(`Signal lookup ${lookup.signal} failed unexpectedly: ${(error as Error).message}`);
@@ -103,12 +117,13 @@ export class SignalsService {
   private async lookup(
     lookup: SignalLookup,
     phoneNumber: string,
+    digest: NumberDigest,
     deadline: EventDeadline,
     tally: Tally,
     startedAt: number,
   ): Promise<SignalResult> {
     const { signal } = lookup;
-    const key = cacheKeyFor(lookup, phoneNumber);
+    const key = cacheKeyFor(lookup, digest);
     let pending = this.inFlight.get(key);
     if (pending === undefined) {
       const cached = await this.fromCache(key, signal, startedAt);

@@ -196,7 +196,7 @@ async function main(): Promise<void> {
           name,
           rate,
           durationSeconds: options.derivedSeconds,
-          warmupSeconds: 1,
+          warmupSeconds: 4,
           phoneBlock: block,
         }),
       );

@@ -12,7 +12,11 @@ export interface FixedRateSpec {
   name: string;
   rate: number;
   durationSeconds: number;
-  /** events of the first seconds warm pools and the JIT: decided, but left out of the latency figures */
+  /**
+   * A ramp from a tenth of the rate to the full rate over these seconds comes first: it warms connection pools, the
+   * JIT and the concurrency limit as a service in production is warm, without the backlog a cold start at full rate
+   * leaves behind. Its events are decided, but left out of the latency figures.
+   */
   warmupSeconds: number;
   /** digit that keeps this scenario's phone numbers apart from the others' */
   phoneBlock: number;
@@ -44,6 +48,8 @@ export interface FixedRateResult {
   kafkaWait: LatencySummary;
   /** decisions received per second of the run, from the start of the load (for the chart) */
   decidedPerSecond: number[];
+  /** p99 produce -> decision of the events sent in each second (warm-up included) */
+  p99BySecondMs: number[];
   /** produce -> decision received at every 5th percentile, p0 to p100, after warm-up (for the chart) */
   latencyPercentilesMs: number[];
   /** median RSS (MB) over the second half of the load: the steady state */
@@ -75,7 +81,8 @@ function parseEventId(eventId: string): { seq: number; sentAt: number } | undefi
  */
 export async function runFixedRateScenario(ctx: BenchContext, spec: FixedRateSpec): Promise<FixedRateResult> {
   const { options, kafka, simulator, log } = ctx;
-  const total = Math.max(1, Math.round(spec.rate * spec.durationSeconds));
+  const schedule = new RampSchedule(spec.rate, spec.warmupSeconds, spec.durationSeconds);
+  const total = schedule.total;
   const tag = `${ctx.runTag}.${spec.name}`;
   const topics = await createScenarioTopics(kafka, spec.name, ctx.runTag, options.partitions);
   await simulator.setSubscribers({});
@@ -108,7 +115,6 @@ export async function runFixedRateScenario(ctx: BenchContext, spec: FixedRateSpe
   let unanswered = 0;
   let duplicates = 0;
   let startWall = 0;
-  const interval = 1000 / spec.rate;
   const onDecision = (r: DecisionRecord) => {
     const id = parseEventId(r.eventId);
     if (!id || id.seq >= total) return;
@@ -119,7 +125,7 @@ export async function runFixedRateScenario(ctx: BenchContext, spec: FixedRateSpe
     decided++;
     if (r.unavailable) unanswered++;
     fromSend[id.seq] = r.receivedAt - id.sentAt;
-    fromSchedule[id.seq] = r.receivedAt - (startWall + id.seq * interval);
+    fromSchedule[id.seq] = r.receivedAt - (startWall + schedule.at(id.seq));
     toAppend[id.seq] = r.timestamp - id.sentAt;
     inService[id.seq] = r.serviceLatencyMs ?? NaN;
     kafkaWait[id.seq] = r.serviceLatencyMs === undefined ? NaN : Math.max(0, toAppend[id.seq] - r.serviceLatencyMs);
@@ -142,7 +148,9 @@ export async function runFixedRateScenario(ctx: BenchContext, spec: FixedRateSpe
     await reader.start();
     await reader.waitJoined();
     await producer.connect();
-    log(`${spec.name}: offering ${spec.rate} events/s for ${spec.durationSeconds} s (${total} events)`);
+    log(
+      `${spec.name}: ramping up to ${spec.rate} events/s over ${spec.warmupSeconds} s, then offering it for ${spec.durationSeconds} s (${total} events)`,
+    );
     const loadStart = sampler.sample();
     startWall = Date.now();
     const pending = new Set<Promise<unknown>>();
@@ -152,9 +160,9 @@ export async function runFixedRateScenario(ctx: BenchContext, spec: FixedRateSpe
       if (service.child.exitCode !== null)
         throw new Error(`riskwire exited with ${service.child.exitCode}:\n${service.child.outputTail()}`);
       const now = Date.now();
-      const due = Math.min(total, Math.floor((now - startWall) / interval) + 1);
+      const due = schedule.dueBy(now - startWall);
       if (due > produced) {
-        producerMaxLagMs = Math.max(producerMaxLagMs, now - (startWall + produced * interval));
+        producerMaxLagMs = Math.max(producerMaxLagMs, now - (startWall + schedule.at(produced)));
         const batch: BenchEvent[] = [];
         const from = produced;
         for (let seq = from; seq < due; seq++)
@@ -193,7 +201,7 @@ export async function runFixedRateScenario(ctx: BenchContext, spec: FixedRateSpe
       round(inLoad[Math.min(inLoad.length - 1, Math.round((i / 10) * (inLoad.length - 1)))]?.rssMb ?? 0),
     );
 
-    const warm = Math.min(total - 1, Math.floor(spec.rate * spec.warmupSeconds));
+    const warm = Math.min(total - 1, schedule.warm);
     const measured = (values: Float64Array) => values.subarray(warm).filter((v) => !Number.isNaN(v));
     const sortedLatency = measured(fromSend).sort();
     const latencyPercentilesMs = Array.from({ length: 21 }, (_, i) =>
@@ -222,6 +230,7 @@ export async function runFixedRateScenario(ctx: BenchContext, spec: FixedRateSpe
       serviceLatency: summariseLatencies(measured(inService)),
       kafkaWait: summariseLatencies(measured(kafkaWait)),
       decidedPerSecond,
+      p99BySecondMs: p99PerSecond(fromSend, schedule),
       latencyPercentilesMs,
       steadyRssMb,
       producerAck: summariseLatencies(measured(acked)),
@@ -236,5 +245,59 @@ export async function runFixedRateScenario(ctx: BenchContext, spec: FixedRateSpe
     await Promise.allSettled([reader.stop(), producer.disconnect()]);
     await service.child.stop();
     await deleteScenarioTopics(kafka, topics);
+  }
+}
+
+/** p99 produce -> decision of the events sent in each second of the load (warm-up included): shows a start-up backlog apart. */
+function p99PerSecond(fromSend: Float64Array, schedule: RampSchedule): number[] {
+  const out: number[] = [];
+  for (let second = 0, from = 0; from < fromSend.length; second++) {
+    const to = schedule.dueBy((second + 1) * 1000 - 1);
+    const values = fromSend
+      .subarray(from, to)
+      .filter((v) => !Number.isNaN(v))
+      .sort();
+    out.push(values.length === 0 ? 0 : round(values[Math.min(values.length - 1, Math.floor(0.99 * values.length))]));
+    from = to;
+  }
+  return out;
+}
+
+/** When each event is due: a linear ramp from a tenth of the rate to the rate over the warm-up, then the rate. */
+export class RampSchedule {
+  /** events of the ramp (left out of the figures) */
+  readonly warm: number;
+  readonly total: number;
+  private readonly rampMs: number;
+
+  constructor(
+    private readonly rate: number,
+    warmupSeconds: number,
+    durationSeconds: number,
+  ) {
+    this.rampMs = warmupSeconds * 1000;
+    this.warm = Math.floor(this.dueAt(this.rampMs));
+    this.total = Math.max(1, this.warm + Math.round(rate * durationSeconds));
+  }
+
+  /** events due by ms after the start (fractional) */
+  private dueAt(ms: number): number {
+    const perMs = this.rate / 1000;
+    if (this.rampMs > 0 && ms <= this.rampMs) return perMs * (0.1 * ms + (0.45 * ms * ms) / this.rampMs);
+    return perMs * 0.55 * this.rampMs + perMs * (ms - this.rampMs);
+  }
+
+  /** how many events are due by ms after the start (the first one at once) */
+  dueBy(ms: number): number {
+    return Math.min(this.total, Math.floor(this.dueAt(Math.max(0, ms))) + 1);
+  }
+
+  /** ms after the start at which event seq is due */
+  at(seq: number): number {
+    const perMs = this.rate / 1000;
+    if (seq >= this.warm || this.rampMs === 0) return this.rampMs + (seq - perMs * 0.55 * this.rampMs) / perMs;
+    const a = (0.45 * perMs) / this.rampMs;
+    const b = 0.1 * perMs;
+    return (-b + Math.sqrt(b * b + 4 * a * seq)) / (2 * a);
   }
 }
