@@ -4,20 +4,31 @@
  * `work` itself is not cancelled: a caller that must stop it (an HTTP pool, a consumer) does so in `onTimeout`
  * or after.
  */
-export async function withinTimeout<T, U = T>(
+export function withinTimeout<T, U = T>(
   work: Promise<T>,
   ms: number,
   onTimeout: () => U | Promise<U>,
   options: { unref?: boolean } = {},
 ): Promise<T | U> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
+  // One promise and one timer: it runs once per upstream attempt, where a race of two promises cost more.
+  return new Promise<T | U>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      try {
+        resolve(onTimeout());
+      } catch (error) {
+        reject(error);
+      }
+    }, ms);
     if (options.unref) timer.unref();
-  }).then(onTimeout);
-  try {
-    return await Promise.race([work, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }

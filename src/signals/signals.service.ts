@@ -10,7 +10,7 @@ import {
   type NumberDigest,
   type SignalLookup,
 } from './signal-cache-policy.js';
-import type { SignalCache } from './signal-cache.js';
+import { NoSignalCache, type SignalCache } from './signal-cache.js';
 import { SignalResilience, type CircuitStateName } from './signal-resilience.js';
 import { SIGNAL_NAMES, type SignalName, type SignalRequest, type SignalResult, type SignalSet } from '../domain/signal-result.js';
 import type { SignalsSettings } from './signals.settings.js';
@@ -45,6 +45,8 @@ export class SignalsService {
   /** Per provider: a provider's outage never trips another's breakers (and, inside, one signal's never another's). */
   private readonly resilience = new Map<string, SignalResilience>();
   private readonly inFlight = new Map<string, Promise<SignalResult>>();
+  /** SIGNAL_CACHE=off: no cache round trip and nothing to store (two promises and a copy per question saved) */
+  private readonly caching: boolean;
 
   constructor(
     @Inject(SIGNAL_ROUTER) private readonly router: SignalRouter,
@@ -53,6 +55,7 @@ export class SignalsService {
     private readonly metrics: RiskwireMetrics,
     @Optional() @Inject(Tracing) private readonly tracing: Tracing = NOOP_TRACING,
   ) {
+    this.caching = !(cache instanceof NoSignalCache);
     for (const { id: provider } of router.providers) {
       for (const signal of SIGNAL_NAMES) metrics.circuitState.set({ provider, signal }, 0);
       const resilience = new SignalResilience(settings, (signal, state) => {
@@ -125,7 +128,7 @@ export class SignalsService {
     const { signal } = lookup;
     const key = cacheKeyFor(lookup, digest);
     let pending = this.inFlight.get(key);
-    if (pending === undefined) {
+    if (pending === undefined && this.caching) {
       const cached = await this.fromCache(key, signal, startedAt);
       if (cached !== undefined) return cached;
       // Re-check after the cache round trip: another event may have started the same request meanwhile.
@@ -172,7 +175,7 @@ export class SignalsService {
         result = await this.ask(route.fallback, lookup, phoneNumber, deadline, abort, tally);
       }
     }
-    const ttl = ttlFor(lookup, result, this.settings.cacheTtls);
+    const ttl = this.caching ? ttlFor(lookup, result, this.settings.cacheTtls) : 0;
     if (ttl > 0) void this.cache.set(key, stripForCache(result as CacheableSignalResult), ttl);
     return result;
   }
@@ -209,12 +212,12 @@ export class SignalsService {
       },
       eventAbort,
     );
-    const { retryAfterMs: _retryAfter, ...result } = answer as UpstreamResult<SignalName> & { retryAfterMs?: number };
+    // one copy per answer: it carries the provider's id, and Retry-After (the resilience layer's business) is left out
+    const result = { ...answer, provider: provider.id } as SignalResult & { retryAfterMs?: number };
+    if ('retryAfterMs' in result) delete result.retryAfterMs;
     // The attempt was cut by the caller's deadline rather than by its own timeout: say so.
-    if (result.status === 'UNAVAILABLE' && result.reason === 'timeout' && Date.now() >= deadline) {
-      return { ...result, reason: 'deadline_exceeded', provider: provider.id };
-    }
-    return { ...(result as SignalResult), provider: provider.id } as SignalResult;
+    if (result.status === 'UNAVAILABLE' && result.reason === 'timeout' && Date.now() >= deadline) result.reason = 'deadline_exceeded';
+    return result;
   }
 
   private async call(

@@ -10,6 +10,7 @@ export const SCENARIOS = [
   'overload',
   'latency',
   'realistic',
+  'layers',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -51,7 +52,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --realistic-numbers K   distinct phone numbers in the realistic cached workload (default 2000)
   --skip-baseline         do not run the naive NestJS baseline
   --skip-ceiling          do not run the instant-upstream ceiling
-  --only a,b              run only these of: saturation, saturation-fixed, ceiling, passthrough, baseline, at60, overload, latency, realistic
+  --only a,b              run only these of: saturation, saturation-fixed, ceiling, passthrough, baseline, at60, overload, latency, realistic, layers
   --service-env K=V       set a service variable in riskwire and the ceiling (repeatable), e.g. MAX_IN_FLIGHT=256
   --out FILE              JSON result file (default .bench/result.json)
 env: KAFKA_BROKERS=host:port to use a running broker instead of starting scripts/kafka/kafka.sh`;

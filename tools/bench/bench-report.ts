@@ -1,3 +1,4 @@
+import type { UpstreamLayersResult } from './scenarios/upstream-layers-scenario.js';
 import type { BacklogResult } from './scenarios/backlog-scenario.js';
 import type { FixedRateResult } from './scenarios/fixed-rate-scenario.js';
 import type { PassThroughResult } from './scenarios/passthrough-scenario.js';
@@ -18,6 +19,8 @@ export interface BenchResults {
   latency?: FixedRateResult;
   realistic?: BacklogResult;
   soak?: FixedRateResult;
+  /** CPU of one upstream question, layer by layer (bench process, against the simulator) */
+  layers?: UpstreamLayersResult;
 }
 
 export type RowStatus = 'PASS' | 'FAIL' | 'info' | 'n/a';
@@ -221,6 +224,16 @@ function efficiencyRows(results: BenchResults): ReportRow[] {
       target: '>= 4,000',
       status: check(perCpuSecond >= 4000),
     });
+  }
+  if (results.layers) {
+    for (const l of results.layers.layers) {
+      rows.push({
+        metric: `upstream question CPU: ${l.layer}`,
+        value: `${l.cpuMicrosPerCall} µs (x3 per event: ${((l.cpuMicrosPerCall * 3) / 1000).toFixed(3)} ms)`,
+        target: '-',
+        status: 'info',
+      });
+    }
   }
   if (passThrough) {
     rows.push({

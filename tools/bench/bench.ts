@@ -5,6 +5,7 @@
  * Figures are measurements, never assertions: missed targets are reported, only failures to run exit non-zero.
  * See docs/benchmark.md.
  */
+import { runUpstreamLayersScenario } from './scenarios/upstream-layers-scenario.js';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -171,6 +172,11 @@ async function main(): Promise<void> {
       );
       results.ceiling = r;
       log(`ceiling: ${r.throughputPerSecond} events/s`);
+    }
+    if (wants('layers')) {
+      const r = await watched('layers', () => runUpstreamLayersScenario(ctx));
+      results.layers = r;
+      for (const l of r.layers) log(`layers: ${l.layer}: ${l.cpuMicrosPerCall} µs CPU per question`);
     }
     if (wants('passthrough')) {
       // at least 20,000 events: the broker moves a few thousand in a fraction of a second, too short to time
