@@ -39,6 +39,7 @@ describe('parseBenchOptions', () => {
       'overload',
       'latency',
       'realistic',
+      'layers',
     ]);
     expect(latencyRange({ latencyMs: 50, jitterMs: 20 })).toEqual({ min: 30, max: 70 });
   });
