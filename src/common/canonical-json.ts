@@ -1,13 +1,26 @@
 import { hash } from 'node:crypto';
 
-/** JSON with object keys sorted at every level, so equal documents hash equal whatever their key order. */
+/**
+ * JSON with object keys sorted at every level, so equal documents hash equal whatever their key order. Its output is
+ * a stored contract (event fingerprints in a shared decision store): a faster version must print the same text.
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    return out + ']';
+  }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    const object = value as Record<string, unknown>;
+    // the default sort compares UTF-16 code units, as the comparator (a < b) of the first version did
+    const keys = Object.keys(object).sort();
+    let out = '{';
+    for (const key of keys) {
+      const v = object[key];
+      if (v === undefined) continue;
+      out += (out.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(v);
+    }
+    return out + '}';
   }
   return JSON.stringify(value) ?? 'null';
 }

@@ -44,3 +44,30 @@ describe('SignalResilience with the default (sampling) breaker', () => {
     expect(resilience.circuitState('simSwap')).toBe('closed');
   });
 });
+
+describe('SignalResilience bulkhead', () => {
+  const settings = signalsSettingsFrom(loadConfig({}).signals, { retries: 0, bulkhead: 2 });
+
+  it('refuses beyond the limit per signal, and frees a place when a lookup ends, however it ends', async () => {
+    const resilience = new SignalResilience(settings);
+    const release: (() => void)[] = [];
+    const held = () => new Promise<UpstreamResult<'callForwarding'>>((resolve) => release.push(() => resolve(ok)));
+    const execute = (attempt: () => Promise<UpstreamResult<'callForwarding'>>) =>
+      resilience.execute('callForwarding', Date.now() + 5000, attempt);
+    const first = execute(held);
+    const throwing = execute(async () => {
+      throw new Error('boom');
+    });
+    expect(await execute(async () => ok)).toEqual({ status: 'UNAVAILABLE', reason: 'bulkhead_full' });
+    // another signal has its own places
+    expect(await resilience.execute('simSwap', Date.now() + 5000, async () => ({ status: 'NOT_FOUND' }))).toEqual({ status: 'NOT_FOUND' });
+    // the one that threw answered (execute never throws) and gave its place back
+    expect(await throwing).toMatchObject({ status: 'UNAVAILABLE', reason: 'connection_error' });
+    const second = execute(held);
+    expect(await execute(async () => ok)).toEqual({ status: 'UNAVAILABLE', reason: 'bulkhead_full' });
+    release.forEach((r) => r());
+    expect(await first).toEqual(ok);
+    expect(await second).toEqual(ok);
+    expect(await execute(async () => ok)).toEqual(ok);
+  });
+});

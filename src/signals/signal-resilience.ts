@@ -1,13 +1,11 @@
 import {
   BrokenCircuitError,
-  BulkheadRejectedError,
   CircuitState,
   ConsecutiveBreaker,
   CountBreaker,
   DelegateBackoff,
   ExponentialBackoff,
   TaskCancelledError,
-  bulkhead,
   circuitBreaker,
   decorrelatedJitterGenerator,
   handleWhenResult,
@@ -75,6 +73,8 @@ const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
 export class SignalResilience {
   private readonly breakers = new Map<SignalName, ReturnType<typeof circuitBreaker>>();
   private readonly policies = new Map<SignalName, IPolicy<AttemptContext>>();
+  /** lookups under way per signal: the bulkhead */
+  private readonly active = new Map<SignalName, number>();
 
   constructor(
     private readonly settings: SignalResilienceSettings,
@@ -94,7 +94,8 @@ export class SignalResilience {
       // timeout policy allocated an AbortController, listeners and, on return, a DOMException per upstream
       // call, more CPU than the call itself at thousands of calls a second.
       this.breakers.set(signal, breaker);
-      this.policies.set(signal, wrap(bulkhead(settings.bulkhead, 0), retryPolicy, breaker) as unknown as IPolicy<AttemptContext>);
+      this.policies.set(signal, wrap(retryPolicy, breaker) as unknown as IPolicy<AttemptContext>);
+      this.active.set(signal, 0);
     }
   }
 
@@ -118,6 +119,10 @@ export class SignalResilience {
     attempt: (abortSignal: AbortSignal, attemptNumber: number) => Promise<UpstreamResult<N>>,
     deadlineSignal?: AbortSignal,
   ): Promise<UpstreamResult<N>> {
+    // The bulkhead, without a queue, is a count: cockatiel's bulkhead policy was one more promise layer per call.
+    const active = this.active.get(signal)!;
+    if (active >= this.settings.bulkhead) return { status: 'UNAVAILABLE', reason: 'bulkhead_full' };
+    this.active.set(signal, active + 1);
     // A caller that collects several signals for one event passes one signal aborted at its deadline (one timer and
     // one controller per event, see EventDeadline); a lone caller gets its own.
     let overall: AbortController | undefined;
@@ -135,10 +140,10 @@ export class SignalResilience {
       return (outcome as AttemptOutcome).result as UpstreamResult<N>;
     } catch (error) {
       if (error instanceof BrokenCircuitError) return { status: 'UNAVAILABLE', reason: 'circuit_open' };
-      if (error instanceof BulkheadRejectedError) return { status: 'UNAVAILABLE', reason: 'bulkhead_full' };
       if (error instanceof TaskCancelledError) return { status: 'UNAVAILABLE', reason: 'deadline_exceeded' };
       return { status: 'UNAVAILABLE', reason: 'connection_error', detail: `unexpected ${(error as Error).name}` };
     } finally {
+      this.active.set(signal, this.active.get(signal)! - 1);
       if (timer !== undefined) clearTimeout(timer);
     }
   }
