@@ -47,7 +47,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --rate R                offered rate of the fixed-rate latency scenario, events/s (default 2500)
   --before-dist DIR       also run saturation and ceiling from another build's dist/ (before/after in one run)
   --derived-seconds S     how long the 60 % and 150 % of saturation scenarios offer load (default 15)
-  --soak-seconds S        also run the paced load for S seconds and report RSS over time (default 0: off)
+  --soak-seconds S        also run a paced load for S seconds and report RSS over time (default 0: off); at 60 %
+                          of the run's saturation when it is measured (--only saturation,...), else at --rate
   --baseline-seconds S    how long the naive baseline is measured (default 20)
   --realistic-numbers K   distinct phone numbers in the realistic cached workload (default 2000)
   --skip-baseline         do not run the naive NestJS baseline

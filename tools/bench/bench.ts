@@ -7,7 +7,7 @@
  */
 import { runUpstreamLayersScenario } from './scenarios/upstream-layers-scenario.js';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureLocalBroker } from '../lib/local-broker.js';
@@ -17,7 +17,7 @@ import { latencyRange, parseBenchOptions, USAGE, type BenchOptions, type Scenari
 import { formatTable, ratios, reportRows, type BenchResults } from './bench-report.js';
 import { stopAllChildren } from './child-process.js';
 import { benchKafka } from './kafka-bench-io.js';
-import { describeBroker, machineInfo } from './machine-info.js';
+import { busyCores, describeBroker, machineCpuTicks, machineInfo } from './machine-info.js';
 import { ResourceSampler, type ResourceSummary } from './resource-sampler.js';
 import { runBacklogScenario } from './scenarios/backlog-scenario.js';
 import { runFixedRateScenario } from './scenarios/fixed-rate-scenario.js';
@@ -43,7 +43,18 @@ function readOptions(): BenchOptions {
 }
 
 /** CPU of the processes that share the machine with the service, per scenario: the context of every figure. */
-type Bystanders = Record<string, { simulator: ResourceSummary; broker?: ResourceSummary; loadAverage1mAtEnd: number }>;
+type Bystanders = Record<
+  string,
+  {
+    simulator: ResourceSummary;
+    broker?: ResourceSummary;
+    /** CPU of the bench process itself (load generator and decision reader) */
+    benchCores: number;
+    /** cores the whole machine kept busy meanwhile (of machine.cores) */
+    machineBusyCores: number;
+    loadAverage1mAtEnd: number;
+  }
+>;
 
 async function main(): Promise<void> {
   const options = readOptions();
@@ -89,6 +100,7 @@ async function main(): Promise<void> {
     const watched = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
       const sim = new ResourceSampler(ctx.simulator.child.pid).start();
       const kafka = brokerInfo.pid ? new ResourceSampler(brokerInfo.pid).start() : undefined;
+      const [machineFrom, benchFrom, wallFrom] = [machineCpuTicks(), process.cpuUsage(), performance.now()];
       try {
         return await run();
       } finally {
@@ -98,8 +110,14 @@ async function main(): Promise<void> {
         bystanders[name] = {
           simulator: sim.summarise(),
           ...(kafka ? { broker: kafka.summarise() } : {}),
+          benchCores: cpuCores(process.cpuUsage(benchFrom), performance.now() - wallFrom),
+          machineBusyCores: busyCores(machineFrom, machineCpuTicks(), cpus().length),
           loadAverage1mAtEnd: Math.round(loadavg()[0] * 100) / 100,
         };
+        const b = bystanders[name];
+        log(
+          `${name}: the machine kept ${b.machineBusyCores} of ${cpus().length} cores busy (broker ${b.broker?.averageCores ?? '-'}, simulator ${b.simulator.averageCores}, bench ${b.benchCores}; the rest is the service and others)`,
+        );
       }
     };
 
@@ -254,10 +272,12 @@ async function main(): Promise<void> {
       log(`realistic: ${r.upstream.callsPerEvent} upstream calls/event, ${r.throughputPerSecond} events/s`);
     }
     if (options.soakSeconds > 0) {
+      // a sustainable load: 60 % of this run's saturation when it was measured, --rate otherwise
+      const soakRate = saturationRate ? Math.max(1, Math.round(saturationRate * 0.6)) : options.rate;
       const r = await watched('soak', () =>
         runFixedRateScenario(ctx, {
           name: 'soak',
-          rate: options.rate,
+          rate: soakRate,
           durationSeconds: options.soakSeconds,
           warmupSeconds: 5,
           phoneBlock: 3,
@@ -314,3 +334,7 @@ main().then(
     process.exit(1);
   },
 );
+
+function cpuCores(usage: NodeJS.CpuUsage, wallMs: number): number {
+  return wallMs > 0 ? Math.round(((usage.user + usage.system) / 1000 / wallMs) * 100) / 100 : 0;
+}

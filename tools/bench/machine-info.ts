@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -51,4 +52,22 @@ export function machineInfo(broker: BrokerInfo): MachineInfo {
     node: process.version,
     kafka: broker,
   };
+}
+
+/** All cores' jiffies from /proc/stat: busy (everything but idle and iowait) and total. */
+export function machineCpuTicks(): { busy: number; total: number } {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.reduce((a, b) => a + b, 0);
+    const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+    return { busy: total - idle, total };
+  } catch {
+    return { busy: 0, total: 0 };
+  }
+}
+
+/** Cores the whole machine kept busy between two readings (every process: service, broker, simulator, bench, others). */
+export function busyCores(from: { busy: number; total: number }, to: { busy: number; total: number }, cores: number): number {
+  const total = to.total - from.total;
+  return total > 0 ? Math.round(((to.busy - from.busy) / total) * cores * 100) / 100 : 0;
 }
