@@ -31,7 +31,9 @@ describe('scale-out: three instances in one consumer group (real broker, simulat
     await redis.start();
     kafka = testKafka();
     simulator = await startSimulator({ port: 0, apiKey: API_KEY });
-    await new SimulatorAdmin(simulator.url).faults({ latencyMs: { min: 20, max: 40 } });
+    // slow enough that the backlog outlasts the crash and the join: a faster service drained 4,000 events at
+    // 20-40 ms before the fourth instance had its share
+    await new SimulatorAdmin(simulator.url).faults({ latencyMs: { min: 50, max: 90 } });
   });
 
   afterAll(async () => {
@@ -42,12 +44,14 @@ describe('scale-out: three instances in one consumer group (real broker, simulat
 
   it('drains a backlog with nothing lost through a kill -9 of one and a new one joining mid-stream; duplicates are identical replays', async () => {
     const topics = uniqueTopics('scale-out');
-    await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq], PARTITIONS);
+    // topic creation is off (as in production): every topic the service writes must exist, labels included
+    const labels = `${topics.decisions}.labels`;
+    await createTopics(kafka, [topics.login, topics.transaction, topics.decisions, topics.dlq, labels], PARTITIONS);
     const env = serviceEnvFor(
       topics,
       { baseUrl: simulator.baseUrl, apiKey: API_KEY },
       // a small in-flight cap, so that the backlog outlasts the crash and the join
-      { REDIS_URL: redis.url, MAX_IN_FLIGHT: '16', KAFKA_CREATE_TOPICS: 'false' },
+      { REDIS_URL: redis.url, MAX_IN_FLIGHT: '8', KAFKA_CREATE_TOPICS: 'false', TOPIC_LABELS: labels },
     );
     const valid: string[] = [];
     const login: { key: string; value: string }[] = [];
