@@ -76,7 +76,8 @@ export interface AppConfig {
     /** async assessments with callbackUrl (CALLBACKS) */
     callbacks: 'enabled' | 'disabled';
   };
-  store: { redisUrl?: string; retentionSeconds: number; maxEntries: number; redisSecurity: RedisSecurity };
+  /** maxEntries and maxBytes bound the in-process store (no REDIS_URL), whichever is reached first */
+  store: { redisUrl?: string; retentionSeconds: number; maxEntries: number; maxBytes: number; redisSecurity: RedisSecurity };
   decisions: { idSecret?: string };
   tenancy: { kafkaTenant: string };
   /** deny/allow/watch lists: entries are stored as HMACs under this key (LIST_HASH_SECRET) */
@@ -257,6 +258,7 @@ function parseEnvironment(env: Record<string, string | undefined>): AppConfig {
       redisUrl: e.REDIS_URL,
       retentionSeconds: e.DECISION_RETENTION_SECONDS,
       maxEntries: e.DECISION_STORE_MAX_ENTRIES,
+      maxBytes: e.DECISION_STORE_MAX_MB * 1024 * 1024,
       redisSecurity,
     },
     decisions: { idSecret: e.DECISION_ID_SECRET },

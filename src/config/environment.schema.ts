@@ -113,6 +113,8 @@ export class EnvironmentSchema {
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['redis', 'rediss'] }) REDIS_URL?: string;
   @Transform(toInt) @IsInt() @Min(60) DECISION_RETENTION_SECONDS = 86400;
   @Transform(toInt) @IsInt() @Min(100) DECISION_STORE_MAX_ENTRIES = 50000;
+  // the in-process store's memory bound (MiB, counted from each decision's JSON): 50,000 decisions held ~120 MB
+  @Transform(toInt) @IsInt() @Min(1) @Max(65536) DECISION_STORE_MAX_MB = 32;
 
   // --- Redis connection security: a password kept out of REDIS_URL, the CA of a rediss:// server
   @IsOptional() @IsString() REDIS_PASSWORD_FILE?: string;

@@ -8,9 +8,9 @@ import { RedisDecisionStore } from './redis-decision-store.js';
 
 /** Redis when REDIS_URL is set (shared by replicas; the connection is RedisConnections'), else a bounded in-process store. */
 export function createDecisionStore(config: AppConfig, connections: RedisConnections): DecisionStore {
-  const { retentionSeconds, maxEntries } = config.store;
+  const { retentionSeconds, maxEntries, maxBytes } = config.store;
   const redis = connections.forStores();
-  if (!redis) return new MemoryDecisionStore({ maxEntries, retentionSeconds });
+  if (!redis) return new MemoryDecisionStore({ maxEntries, maxBytes, retentionSeconds });
   return new RedisDecisionStore(redis, { retentionSeconds });
 }
 

@@ -76,4 +76,15 @@ describe('MemoryDecisionStore', () => {
     expect(page.items.map((d) => d.decisionId)).toEqual(['dec_4', 'dec_3', 'dec_2']);
     expect(await store.get(T, 'dec_1')).toBeUndefined();
   });
+
+  it('is bounded in bytes too: a budget evicts the oldest decisions before the count bound does, and keeps the index right', async () => {
+    const size = JSON.stringify(decision(1)).length + 'fp-evt-1'.length + 900;
+    const store = new MemoryDecisionStore({ maxEntries: 1000, retentionSeconds: 60, maxBytes: size * 3 + 10 });
+    for (const n of [1, 2, 3, 4, 5]) await put(store, decision(n));
+    expect(await store.get(T, 'dec_1')).toBeUndefined();
+    expect(await store.get(T, 'dec_2')).toBeUndefined();
+    for (const n of [3, 4, 5]) expect((await store.get(T, `dec_${n}`))?.decision).toEqual(decision(n));
+    const page = await store.listByAccount(T, 'acc-1', { offset: 0, limit: 10 });
+    expect(page.items.map((d) => d.decisionId)).toEqual(['dec_5', 'dec_4', 'dec_3']);
+  });
 });

@@ -15,14 +15,26 @@ interface Retained {
 /** NUL never occurs in a tenant, so tenant + NUL + x names one x of one tenant. */
 const scoped = (tenant: string, x: string) => `${tenant}\0${x}`;
 
-/** Bounded by count and age; one process only (use the Redis store to share across replicas). */
+/**
+ * What one retained decision costs beyond its JSON: the index keys, the fingerprint, the LRU's slots and the
+ * per-account index. Measured: 1.6 KB of heap for a 722-byte decision.
+ */
+const ENTRY_OVERHEAD_BYTES = 900;
+
+/**
+ * Bounded by count, bytes and age; one process only (use the Redis store to share across replicas). The byte bound
+ * is what keeps a long-running pod's memory flat: 50,000 decisions alone held about 120 MB of a 256 MB heap.
+ */
 export class MemoryDecisionStore implements DecisionStore {
   private readonly byId: LRUCache<string, Retained>;
   private readonly byAccount = new Map<string, string[]>();
 
-  constructor(options: { maxEntries: number; retentionSeconds: number }) {
+  constructor(options: { maxEntries: number; retentionSeconds: number; maxBytes?: number }) {
     this.byId = new LRUCache<string, Retained>({
       max: options.maxEntries,
+      ...(options.maxBytes !== undefined
+        ? { maxSize: options.maxBytes, sizeCalculation: (r: Retained) => r.json.length + r.eventFingerprint.length + ENTRY_OVERHEAD_BYTES }
+        : {}),
       ttl: options.retentionSeconds * 1000,
       // 'set' is an overwrite of the same id: it stays indexed.
       dispose: (retained, key, reason) => {
